@@ -1,0 +1,78 @@
+from django.contrib import admin
+
+from curation.models import (
+    FieldMapping, ImportJob, Membership, Project, Segmentation, Step, Trace,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name", "overlap", "created_at"]
+    search_fields = ["slug", "name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["project", "user", "role"]
+    list_filter = ["role", "project"]
+    list_select_related = ["project", "user"]
+
+
+@admin.register(FieldMapping)
+class FieldMappingAdmin(admin.ModelAdmin):
+    list_display = ["project", "name"]
+    list_select_related = ["project"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = [
+        "id", "project", "original_name", "detected_preset", "status",
+        "traces_created", "duplicates", "errors_count", "created_at",
+    ]
+    list_filter = ["status", "detected_preset", "project"]
+    list_select_related = ["project"]
+    readonly_fields = ["created_at", "started_at", "finished_at"]
+
+
+class StepInline(admin.TabularInline):
+    model = Step
+    extra = 0
+    fields = ["index", "start", "end", "type", "rating", "note", "token_count"]
+
+
+@admin.register(Segmentation)
+class SegmentationAdmin(admin.ModelAdmin):
+    list_display = ["id", "trace", "field", "origin", "author", "status", "revision"]
+    list_filter = ["origin", "status"]
+    list_select_related = ["trace", "author"]
+    raw_id_fields = ["trace"]
+    inlines = [StepInline]
+
+
+@admin.register(Trace)
+class TraceAdmin(admin.ModelAdmin):
+    list_display = ["id", "project", "kind", "teacher_model", "short_problem", "created_at"]
+    list_filter = ["project", "kind", "teacher_model"]
+    list_select_related = ["project"]
+    search_fields = ["problem", "content_hash"]
+    raw_id_fields = ["import_job"]
+    readonly_fields = ["content_hash"]
+
+    @admin.display(description="problem")
+    def short_problem(self, trace: Trace) -> str:
+        return trace.problem[:80]
+
+
+@admin.register(Step)
+class StepAdmin(admin.ModelAdmin):
+    list_display = ["segmentation", "index", "start", "end", "type", "rating"]
+    raw_id_fields = ["segmentation"]

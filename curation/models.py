@@ -1,0 +1,259 @@
+"""The domain's tables. Thin: behaviour lives in services and in the pure cores."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from curation.ingest.records import STEP_FIELDS
+from curation.segment.schema import DEFAULT_LABEL_SCHEMA, DEFAULT_RATING_SCALE
+
+
+def default_label_schema() -> list[dict]:
+    return [dict(label) for label in DEFAULT_LABEL_SCHEMA]
+
+
+def default_rating_scale() -> list[dict]:
+    return [dict(rating) for rating in DEFAULT_RATING_SCALE]
+
+
+def default_segmentation_config() -> dict:
+    return {"strategy": "auto", "params": {}}
+
+
+class Project(models.Model):
+    """One curation effort: its schema, its strategy, its people and its traces."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    guidelines = models.TextField(blank=True, help_text="Markdown shown to annotators.")
+    label_schema = models.JSONField(default=default_label_schema)
+    rating_scale = models.JSONField(default=default_rating_scale)
+    segmentation = models.JSONField(default=default_segmentation_config)
+    overlap = models.PositiveSmallIntegerField(default=1, help_text="Annotations wanted per trace.")
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="projects"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("project-detail", args=[self.slug])
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", "Lead"
+        ANNOTATOR = "annotator", "Annotator"
+        REVIEWER = "reviewer", "Reviewer"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ANNOTATOR)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="one_membership_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) in {self.project}"
+
+
+class FieldMapping(models.Model):
+    """A user's field mapping (dotted paths), saved on a project to be reused on later imports."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="mappings")
+    name = models.SlugField()
+    fields = models.JSONField(help_text='Trace field -> dotted path, e.g. {"problem": "q.text"}.')
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="unique_mapping_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.slug}/{self.name}"
+
+
+def import_upload_path(job: "ImportJob", filename: str) -> str:
+    return f"imports/{job.project.slug}/{filename}"
+
+
+class ImportJob(models.Model):
+    """One file being imported into a project: what was asked, how far it got, what went wrong."""
+
+    class Status(models.TextChoices):
+        STAGED = "staged", "Uploaded, not started"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    file = models.FileField(upload_to=import_upload_path, max_length=500, blank=True)
+    # The CLI imports a local file in place instead of copying it into storage.
+    source_path = models.CharField(max_length=1000, blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    preset = models.CharField(max_length=32, default="auto", help_text="The preset asked for.")
+    detected_preset = models.CharField(max_length=32, blank=True, help_text="The preset used.")
+    mapping = models.JSONField(default=dict, blank=True)
+    options = models.JSONField(default=dict, blank=True)
+    atomic = models.BooleanField(default=False, help_text="All records or none.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    message = models.TextField(blank=True)
+
+    bytes_total = models.BigIntegerField(default=0)
+    bytes_read = models.BigIntegerField(default=0)
+    records_seen = models.PositiveIntegerField(default=0)
+    traces_created = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    errors_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="The first bad records.")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk} of {self.original_name} into {self.project.slug}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("import-detail", args=[self.project.slug, self.pk])
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.bytes_total:
+            return 0
+        return min(99, int(100 * self.bytes_read / self.bytes_total))
+
+    def open_source(self):
+        """The uploaded file (or the CLI's local file), opened for binary reading."""
+        if self.file:
+            return self.file.open("rb")
+        return open(self.source_path, "rb")
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class Trace(models.Model):
+    """One teacher output. Its text never changes once imported: steps point into it."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", "Text"
+        AGENT = "agent", "Agent transcript"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="traces")
+    import_job = models.ForeignKey(
+        ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="traces"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.TEXT)
+    problem = models.TextField()
+    reasoning = models.TextField(blank=True)
+    response = models.TextField(blank=True)
+    answer = models.TextField(blank=True)
+    teacher_model = models.CharField(max_length=200, blank=True, db_index=True)
+    source = models.JSONField(default=dict, blank=True)
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "content_hash"], name="unique_trace_content_per_project"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Trace #{self.pk}: {self.problem[:60]}"
+
+    def field_text(self, name: str) -> str:
+        if name not in STEP_FIELDS:
+            raise ValueError(f"steps cannot point into {name!r}")
+        return getattr(self, name)
+
+
+class Segmentation(models.Model):
+    """One author's list of steps for one field of one trace."""
+
+    class Origin(models.TextChoices):
+        AUTO = "auto", "Automatic"
+        IMPORTED = "imported", "Imported with the source"
+        HUMAN = "human", "Annotator"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+
+    trace = models.ForeignKey(Trace, on_delete=models.CASCADE, related_name="segmentations")
+    field = models.CharField(
+        max_length=16, choices=[(name, name) for name in STEP_FIELDS], default="response"
+    )
+    origin = models.CharField(max_length=8, choices=Origin.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    strategy = models.CharField(max_length=32, blank=True, help_text="For automatic ones.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["trace_id", "id"]
+        indexes = [models.Index(fields=["trace", "origin"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_origin_display()} segmentation of trace #{self.trace_id} r{self.revision}"
+
+
+class Step(models.Model):
+    """A half-open span [start, end) of the segmentation's field, with its labels."""
+
+    segmentation = models.ForeignKey(Segmentation, on_delete=models.CASCADE, related_name="steps")
+    index = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    type = models.CharField(max_length=32, blank=True)
+    rating = models.SmallIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    token_count = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["segmentation_id", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["segmentation", "index"], name="unique_step_index"),
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="step_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__in=[-1, 0, 1]),
+                name="rating_on_prm_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"step {self.index} [{self.start}, {self.end})"

@@ -1,0 +1,316 @@
+"""Importing a file of traces into a project: the one code path behind page, CLI and task.
+
+The pure ingest core (``curation.ingest``) turns bytes into ``TraceRecord``s and
+``RecordError``s; this module saves them in batches, deduplicates by content hash, keeps the
+job's counters and error list current, and makes sure no half-written trace is ever visible
+(a trace, its imported segmentation and its steps commit together).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from curation.ingest.pipeline import parse_stream, preview
+from curation.ingest.records import RecordError, TraceRecord
+from curation.models import ImportJob, Project, Segmentation, Step, Trace
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[ImportJob], None]
+
+
+class AtomicImportRejected(Exception):
+    """An ``atomic`` import met bad records, so nothing was imported."""
+
+
+def create_import_job(
+    *,
+    project: Project,
+    upload: IO[bytes] | None = None,
+    upload_name: str = "",
+    local_path: str | Path | None = None,
+    preset: str = "auto",
+    mapping: dict[str, str] | None = None,
+    options: dict[str, Any] | None = None,
+    atomic: bool = False,
+    user=None,
+    status: str = ImportJob.Status.QUEUED,
+) -> ImportJob:
+    """Record a new import of an uploaded file (copied to storage) or of a local file (in place)."""
+    if (upload is None) == (local_path is None):
+        raise ValueError("give exactly one of upload or local_path")
+    job = ImportJob(
+        project=project,
+        created_by=user,
+        preset=preset,
+        mapping=mapping or {},
+        options=options or {},
+        atomic=atomic,
+        status=status,
+    )
+    if upload is not None:
+        job.original_name = Path(upload_name or getattr(upload, "name", "upload")).name
+        job.file.save(job.original_name, File(upload), save=False)
+        job.bytes_total = job.file.size
+    else:
+        path = Path(local_path).resolve()
+        job.source_path = str(path)
+        job.original_name = path.name
+        job.bytes_total = path.stat().st_size
+    job.save()
+    return job
+
+
+def preview_import(job: ImportJob, *, limit: int = 5) -> dict[str, Any]:
+    """The preset that would be chosen and the first records as they would be mapped."""
+    with job.open_source() as stream:
+        return preview(
+            stream,
+            name=job.original_name,
+            preset=job.preset,
+            mapping=job.mapping or None,
+            options=job.options,
+            max_record_bytes=settings.STEPWISE_MAX_RECORD_BYTES,
+            limit=limit,
+        )
+
+
+@dataclass
+class _Counters:
+    """What the job reports; written to the row after every batch."""
+
+    records_seen: int = 0
+    traces_created: int = 0
+    duplicates: int = 0
+    errors_count: int = 0
+
+
+def run_import(job: ImportJob, *, on_progress: ProgressCallback | None = None) -> ImportJob:
+    """Import the job's file. Bad records are listed on the job; they never stop the good ones."""
+    _start(job)
+    try:
+        if job.atomic:
+            _run_atomic(job, on_progress)
+        else:
+            _import_records(job, on_progress)
+    except AtomicImportRejected as rejected:
+        _finish(job, ImportJob.Status.FAILED, str(rejected))
+    except Exception as exc:  # the worker must survive any file: report, don't crash
+        log.exception("import %s failed", job.pk)
+        _finish(job, ImportJob.Status.FAILED, f"Import stopped: {type(exc).__name__}: {exc}")
+    else:
+        _finish(job, ImportJob.Status.DONE, _summary(job))
+    if on_progress:
+        on_progress(job)
+    return job
+
+
+def _start(job: ImportJob) -> None:
+    job.status = ImportJob.Status.RUNNING
+    job.started_at = timezone.now()
+    job.finished_at = None
+    job.message = ""
+    job.bytes_read = job.records_seen = job.traces_created = job.duplicates = 0
+    job.errors_count = 0
+    job.errors = []
+    job.save()
+
+
+def _finish(job: ImportJob, status: str, message: str) -> None:
+    job.status = status
+    job.message = message
+    job.finished_at = timezone.now()
+    if status == ImportJob.Status.DONE:
+        job.bytes_read = job.bytes_total
+    job.save()
+
+
+def _summary(job: ImportJob) -> str:
+    parts = [f"{job.traces_created} traces imported"]
+    if job.duplicates:
+        parts.append(f"{job.duplicates} duplicates skipped")
+    if job.errors_count:
+        parts.append(f"{job.errors_count} bad records")
+    return ", ".join(parts) + f" (preset: {job.detected_preset})."
+
+
+def _run_atomic(job: ImportJob, on_progress: ProgressCallback | None) -> None:
+    """All or nothing: a validation pass first, then one transaction for every insert."""
+    _import_records(job, on_progress, write=False)
+    if job.errors_count:
+        raise AtomicImportRejected(
+            f"Nothing imported: {job.errors_count} bad records (atomic import)."
+        )
+    with transaction.atomic():
+        _import_records(job, on_progress)
+
+
+def _import_records(
+    job: ImportJob, on_progress: ProgressCallback | None, *, write: bool = True
+) -> None:
+    counters = _Counters()
+    job.errors = []
+    batch_size = settings.STEPWISE_IMPORT_BATCH_SIZE
+    with job.open_source() as stream:
+        parsed = parse_stream(
+            stream,
+            name=job.original_name,
+            preset=job.preset,
+            mapping=job.mapping or None,
+            options=job.options,
+            max_record_bytes=settings.STEPWISE_MAX_RECORD_BYTES,
+        )
+        job.detected_preset = parsed.preset
+        job.save(update_fields=["detected_preset"])
+        for batch in _batches(parsed, batch_size):
+            records = _take_errors(job, batch, counters)
+            if write:
+                created, duplicates = save_traces(job.project, records, import_job=job)
+            else:
+                created, duplicates = 0, 0
+            counters.traces_created += created
+            counters.duplicates += duplicates
+            _report_progress(job, counters, parsed.reader.bytes_read, on_progress)
+
+
+def _batches(parsed: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for item in parsed:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _take_errors(job: ImportJob, batch: list, counters: _Counters) -> list[TraceRecord]:
+    """Split a batch into good records and reported errors (the first N are kept)."""
+    records = []
+    limit = settings.STEPWISE_MAX_REPORTED_ERRORS
+    for location, item in batch:
+        counters.records_seen += 1
+        if isinstance(item, RecordError):
+            counters.errors_count += 1
+            if len(job.errors) < limit:
+                job.errors.append({"location": item.location, "reason": item.reason})
+        else:
+            records.append(item)
+    return records
+
+
+def _report_progress(
+    job: ImportJob, counters: _Counters, bytes_read: int, on_progress: ProgressCallback | None
+) -> None:
+    job.records_seen = counters.records_seen
+    job.traces_created = counters.traces_created
+    job.duplicates = counters.duplicates
+    job.errors_count = counters.errors_count
+    job.bytes_read = min(bytes_read, job.bytes_total) if job.bytes_total else bytes_read
+    ImportJob.objects.filter(pk=job.pk).update(
+        records_seen=job.records_seen,
+        traces_created=job.traces_created,
+        duplicates=job.duplicates,
+        errors_count=job.errors_count,
+        errors=job.errors,
+        bytes_read=job.bytes_read,
+    )
+    if on_progress:
+        on_progress(job)
+
+
+def save_traces(
+    project: Project, records: list[TraceRecord], *, import_job: ImportJob | None = None
+) -> tuple[int, int]:
+    """Insert the records that are new to the project; return (created, duplicates).
+
+    One transaction per batch, so a trace and its imported steps appear together or not at all.
+    A concurrent import of the same content can win the race for a hash: then the batch is
+    retried against the fresh set of known hashes.
+    """
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _insert_new(project, records, import_job)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _insert_new(
+    project: Project, records: list[TraceRecord], import_job: ImportJob | None
+) -> tuple[int, int]:
+    by_hash: dict[str, TraceRecord] = {}
+    for record in records:
+        by_hash.setdefault(record.content_hash(), record)
+    known = set(
+        Trace.objects.filter(project=project, content_hash__in=list(by_hash)).values_list(
+            "content_hash", flat=True
+        )
+    )
+    new = [(h, r) for h, r in by_hash.items() if h not in known]
+    traces = Trace.objects.bulk_create(
+        [_trace_row(project, import_job, h, r) for h, r in new], batch_size=len(new) or 1
+    )
+    _save_imported_steps(traces, [r for _, r in new])
+    return len(traces), len(records) - len(traces)
+
+
+def _trace_row(
+    project: Project, import_job: ImportJob | None, content_hash: str, record: TraceRecord
+) -> Trace:
+    return Trace(
+        project=project,
+        import_job=import_job,
+        kind=record.kind,
+        problem=record.problem,
+        reasoning=record.reasoning,
+        response=record.response,
+        answer=record.answer,
+        teacher_model=record.teacher_model[:200],
+        source=record.source,
+        content_hash=content_hash,
+    )
+
+
+def _save_imported_steps(traces: list[Trace], records: list[TraceRecord]) -> None:
+    """Steps that came with the source become an 'imported' segmentation of the trace."""
+    carrying = [(t, r) for t, r in zip(traces, records) if r.steps]
+    if not carrying:
+        return
+    segmentations = Segmentation.objects.bulk_create(
+        [
+            Segmentation(
+                trace=trace,
+                field=record.steps_field,
+                origin=Segmentation.Origin.IMPORTED,
+                status=Segmentation.Status.SUBMITTED,
+            )
+            for trace, record in carrying
+        ]
+    )
+    Step.objects.bulk_create(
+        [
+            Step(
+                segmentation=segmentation,
+                index=index,
+                start=span.start,
+                end=span.end,
+                type=span.type,
+                rating=span.rating,
+                note=span.note,
+            )
+            for segmentation, (_, record) in zip(segmentations, carrying)
+            for index, span in enumerate(record.steps)
+        ],
+        batch_size=2000,
+    )

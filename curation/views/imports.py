@@ -1,0 +1,94 @@
+"""The import pages: upload, preview as mapped, start, live progress, error table."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from curation.forms import ImportSettingsForm, ImportUploadForm
+from curation.models import ImportJob, Membership
+from curation.services.imports import create_import_job, preview_import
+from curation.tasks import import_traces
+from curation.views.access import project_for
+
+LEADS = {Membership.Role.LEAD}
+
+
+def _job_for(request: HttpRequest, slug: str, job_id: int) -> ImportJob:
+    project = project_for(request, slug, roles=LEADS)
+    return get_object_or_404(ImportJob.objects.select_related("project"), pk=job_id, project=project)
+
+
+@login_required
+def import_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The upload form and the project's past imports."""
+    project = project_for(request, slug, roles=LEADS)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        form.save_mapping()
+        upload = form.cleaned_data["file"]
+        job = create_import_job(
+            project=project, upload=upload, upload_name=upload.name, user=request.user,
+            status=ImportJob.Status.STAGED, **form.job_settings(),
+        )
+        return redirect(job)
+    jobs = project.import_jobs.all()[:50]
+    return render(request, "curation/import_list.html", {"project": project, "form": form, "jobs": jobs})
+
+
+@login_required
+def import_detail(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    job = _job_for(request, slug, job_id)
+    form = ImportSettingsForm(initial=_initial_settings(job), project=job.project)
+    return render(request, "curation/import_detail.html", {"project": job.project, "job": job, "form": form})
+
+
+def _initial_settings(job: ImportJob) -> dict:
+    return {
+        "preset": job.preset,
+        "mapping": "\n".join(f"{k}={v}" for k, v in job.mapping.items()),
+        "teacher": job.options.get("teacher", ""),
+        "atomic": job.atomic,
+    }
+
+
+@login_required
+def import_preview(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    """The first records as they will be mapped; POST changes the settings first."""
+    job = _job_for(request, slug, job_id)
+    form = None
+    if request.method == "POST" and job.status == ImportJob.Status.STAGED:
+        form = ImportSettingsForm(request.POST, project=job.project)
+        if form.is_valid():
+            form.save_mapping()
+            for key, value in form.job_settings().items():
+                setattr(job, key, value)
+            job.save(update_fields=["preset", "mapping", "options", "atomic"])
+    context = {"job": job, "project": job.project, "form_errors": form.errors if form else None}
+    if not (form and form.errors):
+        try:
+            context["preview"] = preview_import(job)
+        except Exception as exc:  # an unreadable file is shown as such, never a 500
+            context["preview_error"] = f"{type(exc).__name__}: {exc}"
+    return render(request, "curation/partials/import_preview.html", context)
+
+
+@login_required
+@require_POST
+def import_start(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    job = _job_for(request, slug, job_id)
+    if job.status == ImportJob.Status.STAGED:
+        job.status = ImportJob.Status.QUEUED
+        job.save(update_fields=["status"])
+        import_traces.delay(job.pk)
+        messages.info(request, "Import queued.")
+    return redirect(job)
+
+
+@login_required
+def import_progress(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    """The progress partial; it polls itself until the job has finished."""
+    job = _job_for(request, slug, job_id)
+    return render(request, "curation/partials/import_progress.html", {"job": job, "project": job.project})

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from curation.models import Membership
+from curation.views.access import member_projects, project_for
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    projects = member_projects(request.user).annotate(trace_count=Count("traces", distinct=True))
+    return render(request, "curation/project_list.html", {"projects": projects})
+
+
+@login_required
+def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    project = project_for(request, slug)
+    is_lead = request.user.is_superuser or project.memberships.filter(
+        user=request.user, role=Membership.Role.LEAD
+    ).exists()
+    context = {
+        "project": project,
+        "is_lead": is_lead,
+        "trace_count": project.traces.count(),
+        "import_jobs": project.import_jobs.all()[:10],
+        "recent_traces": project.traces.only("id", "problem", "teacher_model", "kind").order_by("-id")[:20],
+    }
+    return render(request, "curation/project_detail.html", context)

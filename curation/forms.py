@@ -4,28 +4,40 @@ from __future__ import annotations
 from django import forms
 
 from curation.ingest.presets import PRESETS
+from curation.ingest.presets.mapping import MappingError, compile_mapping
 from curation.models import FieldMapping, Project
+from curation.services.imports import saved_mappings
 
-MAPPING_FIELDS = ("problem", "reasoning", "response", "answer", "teacher", "steps", "ratings", "text")
+LIST_VALUED = {"source"}
 
 
-def parse_mapping_lines(text: str) -> dict[str, str]:
-    """'field=dotted.path' per line -> dict; raises ValidationError naming the bad line."""
-    mapping: dict[str, str] = {}
+def parse_mapping_lines(text: str) -> dict:
+    """'key=dotted.path' per line -> mapping; 'a | b' lists alternatives, source takes 'a, b'."""
+    mapping: dict = {}
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        field, sep, path = line.partition("=")
-        field, path = field.strip(), path.strip()
-        if not sep or not path:
+        key, sep, value = (part.strip() for part in line.partition("="))
+        if not sep or not key or not value:
             raise forms.ValidationError(f"Line {number}: expected field=path, got {line!r}.")
-        if field not in MAPPING_FIELDS:
-            raise forms.ValidationError(
-                f"Line {number}: unknown field {field!r} (one of {', '.join(MAPPING_FIELDS)})."
-            )
-        mapping[field] = path
+        if key in LIST_VALUED:
+            mapping[key] = [item.strip() for item in value.split(",") if item.strip()]
+        elif " | " in value:
+            mapping[key] = [item.strip() for item in value.split(" | ")]
+        else:
+            mapping[key] = value
     return mapping
+
+
+def mapping_lines(mapping: dict) -> str:
+    """The inverse of parse_mapping_lines, to show a saved mapping in the form."""
+    lines = []
+    for key, value in mapping.items():
+        if isinstance(value, list):
+            value = (", " if key in LIST_VALUED else " | ").join(value)
+        lines.append(f"{key}={value}")
+    return "\n".join(lines)
 
 
 class ImportSettingsForm(forms.Form):
@@ -35,39 +47,45 @@ class ImportSettingsForm(forms.Form):
         choices=[("auto", "auto (recognize the format)")] + [(name, name) for name in PRESETS],
         initial="auto",
     )
-    saved_mapping = forms.ModelChoiceField(
-        queryset=FieldMapping.objects.none(), required=False, empty_label="(none)",
-        help_text="A mapping saved on this project.",
+    saved_mapping = forms.ChoiceField(
+        required=False, help_text="A mapping saved on this project, or a built-in one for a known source."
     )
     mapping = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "problem=question\nreasoning=output.thinking"}),
-        required=False, help_text="One field=dotted.path per line; used with the 'mapping' preset.",
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "problem=question\nreasoning=output.thinking\nsteps=chunks[].text"}),
+        required=False,
+        help_text="One field=dotted.path per line (problem, reasoning, response, answer, teacher, text, steps, ratings, types); used with the 'mapping' preset.",
     )
     save_mapping_as = forms.SlugField(required=False, help_text="Save this mapping for reuse.")
     teacher = forms.CharField(
-        required=False, help_text="For files with several teachers (s1K: deepseek or gemini)."
+        required=False, help_text="For s1K files with several teachers: deepseek or gemini."
     )
     atomic = forms.BooleanField(required=False, help_text="Import all records or none.")
 
     def __init__(self, *args, project: Project, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.project = project
-        self.fields["saved_mapping"].queryset = project.mappings.all()
+        self.mappings = saved_mappings(project)
+        self.fields["saved_mapping"].choices = [("", "(none)")] + [(name, name) for name in self.mappings]
 
-    def clean_mapping(self) -> dict[str, str]:
+    def clean_mapping(self) -> dict:
         return parse_mapping_lines(self.cleaned_data["mapping"])
 
     def clean(self) -> dict:
         data = super().clean()
-        mapping = dict(data["saved_mapping"].fields) if data.get("saved_mapping") else {}
+        mapping = dict(self.mappings.get(data.get("saved_mapping") or "", {}))
         mapping.update(data.get("mapping") or {})
         if mapping and data.get("preset") in {"auto", "mapping"}:
             data["preset"] = "mapping"
-        if data.get("preset") == "mapping" and not mapping:
-            raise forms.ValidationError("The 'mapping' preset needs at least one field=path line.")
+        if data.get("preset") == "mapping":
+            if not mapping:
+                raise forms.ValidationError("The 'mapping' preset needs at least one field=path line.")
+            try:
+                compile_mapping(mapping)
+            except MappingError as exc:
+                raise forms.ValidationError(f"This mapping cannot work: {exc}") from exc
         if data.get("save_mapping_as") and not data.get("mapping"):
             raise forms.ValidationError("Write the mapping lines to save.")
-        data["resolved_mapping"] = mapping
+        data["resolved_mapping"] = mapping if data.get("preset") == "mapping" else {}
         return data
 
     def job_settings(self) -> dict:
@@ -84,7 +102,7 @@ class ImportSettingsForm(forms.Form):
         name = self.cleaned_data.get("save_mapping_as")
         if name:
             FieldMapping.objects.update_or_create(
-                project=self.project, name=name, defaults={"fields": self.cleaned_data["mapping"]}
+                project=self.project, name=name, defaults={"fields": self.cleaned_data["resolved_mapping"]}
             )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from curation.ingest.records import STEP_FIELDS
 from curation.segment.schema import DEFAULT_LABEL_SCHEMA, DEFAULT_RATING_SCALE
@@ -243,6 +244,7 @@ class Step(models.Model):
     rating = models.SmallIntegerField(null=True, blank=True)
     note = models.TextField(blank=True)
     token_count = models.PositiveIntegerField(null=True, blank=True)
+    flagged = models.BooleanField(default=False, help_text="Marked by an annotator for a second look.")
 
     class Meta:
         ordering = ["segmentation_id", "index"]
@@ -257,3 +259,142 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"step {self.index} [{self.start}, {self.end})"
+
+
+class SegmentationRun(models.Model):
+    """One pass of the auto-segmenter over some of a project's traces, split into chunks."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="segmentation_runs")
+    import_job = models.ForeignKey(
+        ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="segmentation_runs"
+    )
+    strategy = models.CharField(max_length=32, default="auto")
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    traces_total = models.PositiveIntegerField(default=0)
+    traces_done = models.PositiveIntegerField(default=0)
+    steps_created = models.PositiveIntegerField(default=0)
+    skipped_human = models.PositiveIntegerField(default=0, help_text="Traces a person had cut.")
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Segmentation run #{self.pk} ({self.strategy}) of {self.project.slug}"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.traces_total:
+            return 100 if self.status == self.Status.DONE else 0
+        return int(100 * self.traces_done / self.traces_total)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class Assignment(models.Model):
+    """One annotator's turn at one trace, handed out by the queue.
+
+    Active and submitted assignments fill the trace's ``overlap`` slots; skipped and expired ones
+    free theirs. One row per (trace, annotator): the queue never hands a trace twice to one person,
+    except to give back a trace whose assignment expired while the slot is still free.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        SKIPPED = "skipped", "Skipped"
+        EXPIRED = "expired", "Expired"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments")
+    trace = models.ForeignKey(Trace, on_delete=models.CASCADE, related_name="assignments")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    segmentation = models.ForeignKey(
+        Segmentation, null=True, blank=True, on_delete=models.SET_NULL, related_name="assignments"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    skip_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_active_at = models.DateTimeField(default=timezone.now, help_text="Expiry counts from here.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_active_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["trace", "annotator"], name="one_assignment_per_annotator")
+        ]
+        indexes = [
+            models.Index(fields=["trace", "status"]),
+            models.Index(fields=["project", "annotator", "status"]),
+            models.Index(fields=["project", "status", "last_active_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.annotator} on trace #{self.trace_id} ({self.status})"
+
+
+class SegmentationEdit(models.Model):
+    """One change to a segmentation, written once and never altered: the append-only history.
+
+    A step edit is stored as a splice: from step ``position`` on, the steps ``before`` became the
+    steps ``after`` (dicts of start, end, type, rating, note, flagged). Undo and redo apply a
+    recorded splice backwards or forwards and point at it through ``target``.
+    """
+
+    class Operation(models.TextChoices):
+        START = "start", "Started from the automatic steps"
+        SPLIT = "split", "Split a step"
+        MERGE = "merge", "Merged two steps"
+        MOVE = "move", "Moved a boundary"
+        TYPE = "type", "Set a type"
+        RATE = "rate", "Rated a step"
+        NOTE = "note", "Wrote a note"
+        FLAG = "flag", "Flagged a step"
+        UNDO = "undo", "Undid an edit"
+        REDO = "redo", "Redid an edit"
+        SUBMIT = "submit", "Submitted"
+
+    segmentation = models.ForeignKey(Segmentation, on_delete=models.CASCADE, related_name="edits")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    operation = models.CharField(max_length=8, choices=Operation.choices)
+    params = models.JSONField(default=dict, blank=True)
+    position = models.PositiveIntegerField(null=True, blank=True)
+    before = models.JSONField(default=list, blank=True)
+    after = models.JSONField(default=list, blank=True)
+    revision = models.PositiveIntegerField(help_text="The segmentation's revision after this edit.")
+    target = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The edit an undo or redo replays.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["segmentation_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["segmentation", "revision"], name="one_edit_per_revision")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation} on segmentation #{self.segmentation_id} -> r{self.revision}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("The edit history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The edit history is append-only.")

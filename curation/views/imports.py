@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from curation.forms import ImportSettingsForm, ImportUploadForm
+from curation.forms import ImportSettingsForm, ImportUploadForm, mapping_lines
 from curation.models import ImportJob, Membership
 from curation.services.imports import create_import_job, preview_import
 from curation.tasks import import_traces
@@ -48,7 +48,7 @@ def import_detail(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
 def _initial_settings(job: ImportJob) -> dict:
     return {
         "preset": job.preset,
-        "mapping": "\n".join(f"{k}={v}" for k, v in job.mapping.items()),
+        "mapping": mapping_lines(job.mapping),
         "teacher": job.options.get("teacher", ""),
         "atomic": job.atomic,
     }

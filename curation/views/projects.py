@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from curation.models import Membership
 from curation.views.access import member_projects, project_for
+from curation.views.segmentation import SegmentationSettingsForm
 
 
 @login_required
@@ -26,6 +27,8 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "is_lead": is_lead,
         "trace_count": project.traces.count(),
         "import_jobs": project.import_jobs.all()[:10],
+        "latest_run": project.segmentation_runs.first(),
+        "segmentation_form": SegmentationSettingsForm(initial=project.segmentation),
         "recent_traces": project.traces.only("id", "problem", "teacher_model", "kind").order_by("-id")[:20],
     }
     return render(request, "curation/project_detail.html", context)

@@ -32,7 +32,7 @@ def database_url_of_test_db() -> str:
 
 
 @pytest.fixture
-def worker(tmp_path):
+def worker(tmp_path, media_root):
     """A real worker process on a queue of its own, stopped after the test."""
     if os.environ.get("STEPWISE_REQUIRE_WORKER_TEST"):
         assert not settings.CELERY_BROKER_URL.startswith("filesystem"), "CI must use a real broker"

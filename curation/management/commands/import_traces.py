@@ -1,40 +1,27 @@
 """manage.py import_traces FILE --project SLUG [--preset auto|NAME] [--map field=path ...] [--atomic]"""
 from __future__ import annotations
 
-import sys
 import time
+from functools import partial
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from curation.ingest.presets import PRESETS
+from curation.management.progress import ProgressBar
 from curation.models import FieldMapping, ImportJob, Project
-from curation.services.imports import create_import_job, run_import
+from curation.services import segmentation
+from curation.services.imports import create_import_job, run_import, saved_mappings
 from curation.tasks import import_traces
 
 
-class ProgressBar:
-    """A one-line progress bar on stderr, redrawn at most ten times a second."""
-
-    def __init__(self, stream=sys.stderr, width: int = 30) -> None:
-        self.stream = stream
-        self.width = width
-        self.last_draw = 0.0
-
-    def __call__(self, job: ImportJob) -> None:
-        now = time.monotonic()
-        if now - self.last_draw < 0.1 and not job.is_finished:
-            return
-        self.last_draw = now
-        done = int(self.width * job.progress_percent / 100)
-        bar = "#" * done + "-" * (self.width - done)
-        self.stream.write(
-            f"\r[{bar}] {job.progress_percent:3d}%  {job.records_seen} records, "
-            f"{job.traces_created} new, {job.duplicates} duplicates, {job.errors_count} errors"
-        )
-        if job.is_finished:
-            self.stream.write("\n")
-        self.stream.flush()
+def draw_job(bar: ProgressBar, job: ImportJob) -> None:
+    bar.draw(
+        job.progress_percent,
+        f"{job.records_seen} records, {job.traces_created} new, {job.duplicates} duplicates, "
+        f"{job.errors_count} errors",
+        finished=job.is_finished,
+    )
 
 
 class Command(BaseCommand):
@@ -50,10 +37,15 @@ class Command(BaseCommand):
             "--map", action="append", default=[], metavar="FIELD=PATH",
             help="Field mapping, e.g. --map problem=question.text (implies --preset mapping).",
         )
-        parser.add_argument("--mapping", help="Use a mapping saved on the project under this name.")
+        parser.add_argument(
+            "--mapping", help="Use a mapping saved on the project, or a built-in one for a known source."
+        )
         parser.add_argument("--save-mapping", help="Save the --map fields on the project.")
         parser.add_argument("--teacher", help="Which teacher to take where a record has several.")
         parser.add_argument("--atomic", action="store_true", help="Import all records or none.")
+        parser.add_argument(
+            "--no-segment", action="store_true", help="Skip the automatic segmentation afterwards."
+        )
         parser.add_argument(
             "--enqueue", action="store_true",
             help="Hand the import to the Celery workers and follow its progress.",
@@ -70,7 +62,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Created project {project.slug}.")
         preset, mapping = self._preset_and_mapping(project, opts)
         options = {"teacher": opts["teacher"]} if opts["teacher"] else {}
-        progress = ProgressBar()
+        progress = partial(draw_job, ProgressBar())
         if opts["enqueue"]:
             with path.open("rb") as upload:
                 job = create_import_job(
@@ -86,14 +78,18 @@ class Command(BaseCommand):
             )
             job = run_import(job, on_progress=progress)
         self._report(job)
+        if not opts["enqueue"] and not opts["no_segment"] and job.traces_created:
+            self._segment(job)
 
     def _preset_and_mapping(self, project: Project, opts: dict) -> tuple[str, dict]:
         mapping: dict[str, str] = {}
         if opts["mapping"]:
-            saved = FieldMapping.objects.filter(project=project, name=opts["mapping"]).first()
-            if saved is None:
-                raise CommandError(f"project {project.slug} has no mapping {opts['mapping']!r}")
-            mapping.update(saved.fields)
+            known = saved_mappings(project)
+            if opts["mapping"] not in known:
+                raise CommandError(
+                    f"no mapping {opts['mapping']!r} on project {project.slug} (known: {', '.join(known)})"
+                )
+            mapping.update(known[opts["mapping"]])
         for item in opts["map"]:
             field, sep, dotted = item.partition("=")
             if not sep or not field or not dotted:
@@ -108,7 +104,17 @@ class Command(BaseCommand):
         preset = "mapping" if mapping else opts["preset"]
         return preset, mapping
 
-    def _follow(self, job: ImportJob, progress: ProgressBar) -> ImportJob:
+    def _segment(self, job: ImportJob) -> None:
+        """Cut the new traces in this process, as a worker would after an upload."""
+        trace_ids = list(job.traces.order_by("id").values_list("id", flat=True))
+        run, chunks = segmentation.start_run(job.project, trace_ids, import_job=job)
+        bar = ProgressBar()
+        for chunk in chunks:
+            segmentation.segment_chunk(run, chunk)
+            bar.draw(run.progress_percent, f"segmented {run.traces_done}/{run.traces_total}", finished=run.is_finished)
+        self.stdout.write(f"Segmented {run.traces_done - run.skipped_human} new traces into {run.steps_created} steps.")
+
+    def _follow(self, job: ImportJob, progress) -> ImportJob:
         while not job.is_finished:
             time.sleep(0.5)
             job.refresh_from_db()

@@ -1,0 +1,59 @@
+"""Running the auto-segmenter from the browser: strategy settings, a button, live progress."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from curation.models import Membership, SegmentationRun
+from curation.services import segmentation
+from curation.tasks import dispatch_chunks
+from curation.views.access import project_for
+
+STRATEGY_CHOICES = [
+    ("auto", "auto (actions for agents, solution for final solutions, discourse for reasoning)"),
+    ("solution", "solution: numbered / headed / Step N steps (SRL)"),
+    ("paragraphs", "paragraphs: blank-line blocks within token bounds"),
+    ("discourse", "discourse: reasoning moves in long <think> traces"),
+    ("actions", "actions: one step per agent action"),
+]
+
+
+class SegmentationSettingsForm(forms.Form):
+    strategy = forms.ChoiceField(choices=STRATEGY_CHOICES)
+    params = forms.JSONField(
+        required=False, initial=dict, help_text='Strategy parameters, e.g. {"min_tokens": 8, "max_tokens": 400}.'
+    )
+
+    def clean_params(self) -> dict:
+        params = self.cleaned_data["params"] or {}
+        if not isinstance(params, dict):
+            raise forms.ValidationError("Parameters must be a JSON object.")
+        return params
+
+
+@login_required
+@require_POST
+def start_segmentation(request: HttpRequest, slug: str) -> HttpResponse:
+    """Save the project's strategy and cut every trace that no person has cut."""
+    project = project_for(request, slug, roles={Membership.Role.LEAD})
+    form = SegmentationSettingsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Segmentation not started: {form.errors.as_text()}")
+        return redirect(project)
+    project.segmentation = {"strategy": form.cleaned_data["strategy"], "params": form.cleaned_data["params"]}
+    project.save(update_fields=["segmentation"])
+    run, chunks = segmentation.start_run(project)
+    dispatch_chunks(run, chunks)
+    messages.info(request, f"Segmenting {run.traces_total} traces.")
+    return redirect(project)
+
+
+@login_required
+def run_progress(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
+    project = project_for(request, slug)
+    run = get_object_or_404(SegmentationRun, pk=run_id, project=project)
+    return render(request, "curation/partials/segmentation_run.html", {"project": project, "run": run})

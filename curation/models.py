@@ -398,3 +398,158 @@ class SegmentationEdit(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The edit history is append-only.")
+
+
+def default_srl_system_prompt() -> str:
+    from curation.export.prompts import SRL_SYSTEM_PROMPT  # plain text, no heavy imports
+
+    return SRL_SYSTEM_PROMPT
+
+
+class Dataset(models.Model):
+    """A named dataset of a project; its content lives in numbered, immutable versions."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="datasets")
+    name = models.SlugField(max_length=100)
+    description = models.TextField(blank=True)
+    license = models.CharField(max_length=64, default="other")
+    srl_system_prompt = models.TextField(
+        default=default_srl_system_prompt, help_text="The SRL paper's system prompt by default."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="unique_dataset_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.slug}/{self.name}"
+
+
+class DatasetVersion(models.Model):
+    """One frozen build of a dataset. Once published, nothing about it changes."""
+
+    class Status(models.TextChoices):
+        BUILDING = "building", "Building"
+        PUBLISHED = "published", "Published"
+        FAILED = "failed", "Failed"
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.BUILDING)
+    spec = models.JSONField(default=dict, help_text="Filters, source rule, formats, containers, options.")
+    manifest = models.JSONField(default=dict, blank=True, help_text="manifest.json once published.")
+    path = models.CharField(max_length=500, blank=True, help_text="Artifact folder, relative to storage.")
+    traces_total = models.PositiveIntegerField(default=0)
+    traces_done = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["dataset_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "number"], name="unique_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} v{self.number}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk and DatasetVersion.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists():
+            raise ValueError(f"{self} is published and immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED:
+            raise ValueError(f"{self} is published and immutable.")
+        return super().delete(*args, **kwargs)
+
+
+class ApiToken(models.Model):
+    """A trainer's personal API token; only its SHA-256 is stored, the token is shown once."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read datasets"
+        WRITE = "write", "Read datasets and write imports"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, help_text="The first characters, to recognize it.")
+    token_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=8, choices=Scope.choices, default=Scope.READ)
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, help_text="Only this project."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class TrainingJob(models.Model):
+    """A trainer's consumer of a dataset: which versions it wants and where they go."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_jobs")
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="training_jobs")
+    name = models.CharField(max_length=200)
+    version = models.ForeignKey(
+        DatasetVersion, null=True, blank=True, on_delete=models.PROTECT,
+        help_text="A fixed version; empty means each new published version.",
+    )
+    format = models.CharField(max_length=16, default="srl")
+    webhook_url = models.URLField(blank=True)
+    storage_target = models.CharField(max_length=500, blank=True, help_text="A folder to copy artifacts to.")
+    secret = models.CharField(max_length=64, help_text="Signs webhook bodies (HMAC-SHA256).")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    metrics = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Training job {self.name}"
+
+
+class Delivery(models.Model):
+    """One attempt to hand a version to a training job, and how it went."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        RETRYING = "retrying", "Failed, will retry"
+        FAILED = "failed", "Failed"
+
+    job = models.ForeignKey(TrainingJob, on_delete=models.CASCADE, related_name="deliveries")
+    version = models.ForeignKey(DatasetVersion, on_delete=models.PROTECT, related_name="deliveries")
+    attempt = models.PositiveSmallIntegerField(default=1)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    detail = models.TextField(blank=True)
+    body = models.JSONField(default=dict, blank=True, help_text="What was sent.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "deliveries"
+
+    def __str__(self) -> str:
+        return f"Delivery of {self.version} to {self.job} (attempt {self.attempt}): {self.outcome}"

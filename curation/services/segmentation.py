@@ -6,7 +6,7 @@ made (or that came with the source) is never touched.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -69,6 +69,23 @@ def start_run(
     )
     chunks = [list(trace_ids[i : i + CHUNK_SIZE]) for i in range(0, len(trace_ids), CHUNK_SIZE)]
     return run, chunks
+
+
+def segment_in_process(
+    project: Project,
+    trace_ids: Sequence[int] | None = None,
+    *,
+    import_job: ImportJob | None = None,
+    on_progress: Callable[[SegmentationRun], None] | None = None,
+    **run_options,
+) -> SegmentationRun:
+    """Run a whole segmentation here and now (the CLI's way; workers take chunks instead)."""
+    run, chunks = start_run(project, trace_ids, import_job=import_job, **run_options)
+    for chunk in chunks:
+        segment_chunk(run, chunk)
+        if on_progress:
+            on_progress(run)
+    return run
 
 
 def segment_chunk(run: SegmentationRun, trace_ids: Iterable[int]) -> int:

@@ -106,13 +106,19 @@ class Command(BaseCommand):
 
     def _segment(self, job: ImportJob) -> None:
         """Cut the new traces in this process, as a worker would after an upload."""
-        trace_ids = list(job.traces.order_by("id").values_list("id", flat=True))
-        run, chunks = segmentation.start_run(job.project, trace_ids, import_job=job)
         bar = ProgressBar()
-        for chunk in chunks:
-            segmentation.segment_chunk(run, chunk)
-            bar.draw(run.progress_percent, f"segmented {run.traces_done}/{run.traces_total}", finished=run.is_finished)
-        self.stdout.write(f"Segmented {run.traces_done - run.skipped_human} new traces into {run.steps_created} steps.")
+        run = segmentation.segment_in_process(
+            job.project,
+            list(job.traces.order_by("id").values_list("id", flat=True)),
+            import_job=job,
+            on_progress=lambda run: bar.draw(
+                run.progress_percent, f"segmented {run.traces_done}/{run.traces_total}",
+                finished=run.is_finished,
+            ),
+        )
+        self.stdout.write(
+            f"Segmented {run.traces_done - run.skipped_human} new traces into {run.steps_created} steps."
+        )
 
     def _follow(self, job: ImportJob, progress) -> ImportJob:
         while not job.is_finished:

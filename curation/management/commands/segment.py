@@ -36,15 +36,15 @@ class Command(BaseCommand):
             if strategy not in STRATEGIES:
                 raise CommandError(f"unknown strategy {strategy!r}: one of auto, {', '.join(STRATEGIES)}")
         params = dict(_parse_param(item) for item in opts["param"]) if opts["param"] else None
-        run, chunks = segmentation.start_run(project, opts["trace"], strategy=strategy, params=params)
         self.bar = ProgressBar()
         if opts["enqueue"]:
+            run, chunks = segmentation.start_run(project, opts["trace"], strategy=strategy, params=params)
             dispatch_chunks(run, chunks)
             run = self._follow(run)
         else:
-            for chunk in chunks:
-                segmentation.segment_chunk(run, chunk)
-                self._draw(run)
+            run = segmentation.segment_in_process(
+                project, opts["trace"], strategy=strategy, params=params, on_progress=self._draw
+            )
         self._draw(run)
         if run.status == SegmentationRun.Status.FAILED:
             raise CommandError(run.message)

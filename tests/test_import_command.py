@@ -33,7 +33,7 @@ def test_command_reports_bad_records_with_their_line(project, tmp_path):
     output = run_command(path, "--project", project.slug)
 
     assert "record 2:" in output
-    assert "1 traces imported" in output
+    assert "1 trace imported" in output
 
 
 def test_command_with_a_mapping_saves_it_for_reuse(project, tmp_path):

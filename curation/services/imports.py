@@ -169,12 +169,16 @@ def _finish(job: ImportJob, status: str, message: str) -> None:
     job.save()
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _summary(job: ImportJob) -> str:
-    parts = [f"{job.traces_created} traces imported"]
+    parts = [f"{_count(job.traces_created, 'trace')} imported"]
     if job.duplicates:
-        parts.append(f"{job.duplicates} duplicates skipped")
+        parts.append(f"{_count(job.duplicates, 'duplicate')} skipped")
     if job.errors_count:
-        parts.append(f"{job.errors_count} bad records")
+        parts.append(_count(job.errors_count, "bad record"))
     seconds = (timezone.now() - job.started_at).total_seconds()
     return ", ".join(parts) + f" in {seconds:.2f} s (preset: {job.detected_preset})."
 
@@ -184,7 +188,7 @@ def _run_atomic(job: ImportJob, on_progress: ProgressCallback | None) -> None:
     _import_records(job, on_progress, write=False)
     if job.errors_count:
         raise AtomicImportRejected(
-            f"Nothing imported: {job.errors_count} bad records (atomic import)."
+            f"Nothing imported: {_count(job.errors_count, 'bad record')} (atomic import)."
         )
     with transaction.atomic():
         _import_records(job, on_progress)

@@ -22,51 +22,6 @@ pytestmark = [
     pytest.mark.skipif(not DATA.is_dir(), reason="../shared/data is not present"),
 ]
 
-# The mappings for sources no preset covers, as data (kept equal to known_mappings.py).
-MAPPINGS = {
-    "thought_anchors_chunked": {
-        "problem": ["problem.problem", "base_solution.prompt"],
-        "text": "base_solution.solution",
-        "answer": "base_solution.answer?",
-        "steps": "chunks_labeled[].chunk",
-        "types": "chunks_labeled[].function_tags",
-        "steps_field": "reasoning",
-        "source": [
-            "_source_dir",
-            "base_solution.is_correct?",
-            "problem.nickname?",
-            "problem.gt_answer?",
-            "problem.level?",
-            "problem.type?",
-            "scenario.scenario_id?",
-        ],
-    },
-    "thought_anchors_chunk_labels": {
-        "steps": "chunks[].text",
-        "types": "chunks[].category",
-        "steps_field": "reasoning",
-        "steps_joiner": " ",
-        "source": ["_source_path", "_source_commit"],
-    },
-    "r1_math500_parsed_episodes": {
-        "problem": "problem",
-        "text": "full_response",
-        "answer": "ground_truth?",
-        "teacher": "model_name?",
-        "steps": "episodes[].text",
-        "types": "episodes[].behavior",
-        "steps_field": "reasoning",
-        "source": [
-            "item_id",
-            "dataset?",
-            "is_correct?",
-            "extracted_answer?",
-            "model_short_name?",
-            "behavior_sequence?",
-        ],
-    },
-}
-
 # PRMBench rows whose error_steps point past their modified_process (labels made for
 # another version of the steps): refused on purpose.
 PRMBENCH_BAD = "are outside the"
@@ -153,7 +108,7 @@ EXPECTATIONS: dict[str, dict] = {
 
 def import_file(name: str) -> tuple[str, list, list[RecordError]]:
     spec = EXPECTATIONS[name]
-    mapping = MAPPINGS[spec["mapping"]] if "mapping" in spec else None
+    mapping = KNOWN_MAPPINGS[spec["mapping"]] if "mapping" in spec else None
     with (DATA / name).open("rb") as stream:
         parsed = parse_stream(stream, name=name, mapping=mapping)
         items = list(parsed)
@@ -164,10 +119,6 @@ def import_file(name: str) -> tuple[str, list, list[RecordError]]:
 
 def test_every_data_file_has_an_expectation():
     assert sorted(p.name for p in DATA.glob("*.jsonl")) == sorted(EXPECTATIONS)
-
-
-def test_the_test_mappings_are_the_known_mappings():
-    assert MAPPINGS == KNOWN_MAPPINGS
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTATIONS))

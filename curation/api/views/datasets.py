@@ -1,0 +1,101 @@
+"""Datasets of a project and their versions (list, detail with stats and files, latest)."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from curation.api.access import (
+    dataset_or_404,
+    project_or_404,
+    visible_datasets,
+    with_latest_published,
+)
+from curation.api.filters import DeclaredFilters, QueryFilter
+from curation.api.serializers.datasets import (
+    DatasetSerializer,
+    VersionDetailSerializer,
+    VersionSerializer,
+)
+from curation.models import Dataset, DatasetVersion
+
+PROJECT = OpenApiParameter(
+    "project_slug", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=r"^[-\w]+$"
+)
+DATASET = OpenApiParameter(
+    "dataset_name", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=r"^[-\w]+$"
+)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[PROJECT]),
+    retrieve=extend_schema(
+        parameters=[PROJECT, OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH)]
+    ),
+)
+class DatasetViewSet(viewsets.ReadOnlyModelViewSet):
+    # Names the model for the schema; get_queryset picks the rows.
+    queryset = Dataset.objects.none()
+    serializer_class = DatasetSerializer
+    lookup_field = "name"
+    lookup_value_regex = r"[-\w]+"
+
+    def get_queryset(self):
+        project = project_or_404(self.request, self.kwargs["project_slug"])
+        return with_latest_published(
+            visible_datasets(self.request).filter(project=project)
+        ).order_by("name")
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[PROJECT, DATASET]),
+    retrieve=extend_schema(
+        parameters=[
+            PROJECT,
+            DATASET,
+            OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH),
+        ]
+    ),
+    latest=extend_schema(parameters=[PROJECT, DATASET], responses=VersionDetailSerializer),
+)
+class VersionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Versions, newest first. Only published ones have files; they never change."""
+
+    # Names the model for the schema; get_queryset picks the rows.
+    queryset = DatasetVersion.objects.none()
+    lookup_field = "number"
+    lookup_value_regex = r"[0-9]+"
+    filter_backends = [DeclaredFilters]
+    filters = (
+        QueryFilter(
+            "status", "status", "Only versions in this state.", DatasetVersion.Status.values
+        ),
+    )
+
+    def get_queryset(self):
+        dataset = dataset_or_404(
+            self.request, self.kwargs["project_slug"], self.kwargs["dataset_name"]
+        )
+        versions = (
+            DatasetVersion.objects.filter(dataset=dataset)
+            .select_related("dataset__project")
+            .order_by("-number")
+        )
+        # A list shows no manifest or spec: don't fetch and decode them for every row.
+        return versions.defer("manifest", "spec") if self.action == "list" else versions
+
+    def get_serializer_class(self):
+        return VersionSerializer if self.action == "list" else VersionDetailSerializer
+
+    @action(detail=False)
+    def latest(self, request: Request, project_slug: str, dataset_name: str) -> Response:
+        """The latest published version."""
+        version = self.get_queryset().filter(status=DatasetVersion.Status.PUBLISHED).first()
+        if version is None:
+            raise NotFound("This dataset has no published version yet.")
+        return Response(self.get_serializer(version).data)

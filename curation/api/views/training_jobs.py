@@ -1,0 +1,122 @@
+"""Training jobs: register, report status and metrics, ask for a delivery, list deliveries."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import get_object_or_404
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from curation.api.access import dataset_by_reference, own_training_jobs
+from curation.api.serializers.training_jobs import (
+    DeliverRequestSerializer,
+    DeliveryQueuedSerializer,
+    DeliverySerializer,
+    RegisteredTrainingJobSerializer,
+    TrainingJobCreateSerializer,
+    TrainingJobReportSerializer,
+    TrainingJobSerializer,
+)
+from curation.models import Delivery, TrainingJob
+from curation.services import training_jobs
+from curation.tasks import deliver_version
+
+
+def _invalid(
+    error: training_jobs.TrainingJobError, field: str = "non_field_errors"
+) -> ValidationError:
+    return ValidationError({field: [str(error)]})
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=TrainingJobCreateSerializer, responses={201: RegisteredTrainingJobSerializer}
+    ),
+    partial_update=extend_schema(
+        request=TrainingJobReportSerializer,
+        responses=TrainingJobSerializer,
+        description="The trainer reports the job's status and metrics.",
+    ),
+    deliver=extend_schema(
+        request=DeliverRequestSerializer, responses={202: DeliveryQueuedSerializer}
+    ),
+)
+class TrainingJobViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """The caller's own training jobs (on datasets of projects they can see)."""
+
+    # Names the model for the schema; get_queryset picks the rows.
+    queryset = TrainingJob.objects.none()
+    lookup_value_regex = r"[0-9]+"
+    serializer_class = TrainingJobSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return own_training_jobs(self.request)
+
+    def create(self, request: Request) -> Response:
+        form = TrainingJobCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        dataset = dataset_by_reference(request, data.pop("dataset"))
+        if dataset is None:
+            raise ValidationError({"dataset": ["No such dataset."]})
+        number = data.pop("version", None)
+        version = dataset.versions.filter(number=number).first() if number is not None else None
+        if number is not None and version is None:
+            raise ValidationError({"version": ["No such version of this dataset."]})
+        try:
+            job = training_jobs.register_job(
+                owner=request.user, dataset=dataset, version=version, **data
+            )
+        except training_jobs.TrainingJobError as error:
+            raise _invalid(error) from error
+        if version is not None:  # a fixed version that is already published goes out at once
+            transaction.on_commit(lambda: deliver_version.delay(job.pk, version.pk))
+        return Response(RegisteredTrainingJobSerializer(job).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        job = self.get_object()
+        form = TrainingJobReportSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        training_jobs.report(job=job, **form.validated_data)
+        return Response(TrainingJobSerializer(job).data)
+
+    @action(detail=True, methods=["post"])
+    def deliver(self, request: Request, pk: str) -> Response:
+        """Deliver a version now: the one asked for, else the job's, else the latest published."""
+        job = self.get_object()
+        form = DeliverRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            version = training_jobs.version_to_deliver(job, form.validated_data.get("version"))
+        except training_jobs.TrainingJobError as error:
+            raise _invalid(error, "version") from error
+        transaction.on_commit(lambda: deliver_version.delay(job.pk, version.pk))
+        return Response({"job": job.pk, "version": version.number}, status=status.HTTP_202_ACCEPTED)
+
+
+JOB = OpenApiParameter("job_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+@extend_schema_view(list=extend_schema(parameters=[JOB]), retrieve=extend_schema(parameters=[JOB]))
+class DeliveryViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every delivery attempt for one of the caller's jobs, newest first."""
+
+    # Names the model for the schema; get_queryset picks the rows.
+    queryset = Delivery.objects.none()
+    lookup_value_regex = r"[0-9]+"
+    serializer_class = DeliverySerializer
+
+    def get_queryset(self):
+        job = get_object_or_404(own_training_jobs(self.request), pk=self.kwargs["job_id"])
+        return Delivery.objects.filter(job=job).select_related("version").order_by("-id")

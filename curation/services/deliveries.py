@@ -1,0 +1,234 @@
+"""Feeding a training job one version: copy its files to the job's folder, POST a signed
+webhook, and record the attempt, whatever happens, as a Delivery row.
+
+The webhook body lists the files the job's format needs (its own files plus the version's
+top-level ones: card, trace index, reward module), each with size, SHA-256 and download URL.
+The ``X-Stepwise-Signature`` header is ``sha256=`` and the HMAC-SHA256 of the exact body bytes
+under the job's secret, so a receiver can check that the body came from us unaltered.
+
+Which failures are worth retrying: network errors, timeouts, 5xx, 408, 425 and 429 may pass;
+any other 4xx says the receiver refuses this body, and a copy whose bytes do not match the
+manifest will not match next time either. The Celery task decides when to try again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import requests
+from django.conf import settings
+from django.core.files.storage import storages
+from django.urls import reverse
+from django.utils import timezone
+
+from curation.export.manifest import MANIFEST_NAME
+from curation.export.publish import publish_atomically, staging_dir
+from curation.models import DatasetVersion, Delivery, TrainingJob
+from curation.services.downloads import Artifact, version_artifacts
+from curation.services.training_jobs import storage_folder
+
+SIGNATURE_HEADER = "X-Stepwise-Signature"
+EVENT = "dataset.version.delivered"
+RETRYABLE_STATUSES = {408, 425, 429}
+MAX_BACKOFF_SECONDS = 3600.0
+_COPY_CHUNK = 1 << 20
+_DETAIL_CHARS = 500
+
+
+class DeliveryFailed(Exception):
+    """One attempt did not get through; ``retryable`` says whether trying again may help."""
+
+    def __init__(self, message: str, *, retryable: bool, status: int | None = None) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+        self.status = status
+
+
+def followers_of(version: DatasetVersion):
+    """The jobs that want each new published version of this version's dataset."""
+    return TrainingJob.objects.filter(dataset_id=version.dataset_id, version__isnull=True)
+
+
+def sign(body: bytes, secret: str) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def backoff_seconds(
+    attempt: int, *, base: float | None = None, rng: Callable[[], float] = random.random
+) -> float:
+    """Exponential backoff with "equal jitter": half of ``base * 2**(attempt-1)`` for sure,
+    the other half at random, so retries spread out yet each wait still grows."""
+    base = settings.STEPWISE_DELIVERY_BACKOFF_SECONDS if base is None else base
+    ceiling = min(MAX_BACKOFF_SECONDS, base * 2 ** (attempt - 1))
+    return ceiling / 2 + rng() * ceiling / 2
+
+
+def job_artifacts(job: TrainingJob, version: DatasetVersion) -> list[Artifact]:
+    """The files of the job's format, and the top-level ones every consumer wants."""
+    return [
+        artifact
+        for artifact in version_artifacts(version)
+        if "/" not in artifact.path or artifact.path.startswith(f"{job.format}/")
+    ]
+
+
+def attempt_delivery(
+    *, job: TrainingJob, version: DatasetVersion, attempt: int, final: bool
+) -> Delivery:
+    """Try once; the returned row says delivered, retrying (when not ``final``) or failed."""
+    delivery = Delivery.objects.create(job=job, version=version, attempt=attempt)
+    try:
+        artifacts = job_artifacts(job, version)
+        folder = copy_to_folder(job, version, artifacts) if job.storage_target else None
+        delivery.body = webhook_body(job, version, delivery, artifacts, folder)
+        if job.webhook_url:
+            delivery.response_status, delivery.detail = post_webhook(job, delivery.body)
+        delivery.outcome = Delivery.Outcome.DELIVERED
+    except DeliveryFailed as failure:
+        delivery.outcome = (
+            Delivery.Outcome.RETRYING
+            if failure.retryable and not final
+            else Delivery.Outcome.FAILED
+        )
+        delivery.response_status = failure.status
+        delivery.detail = str(failure)[:_DETAIL_CHARS]
+    delivery.save(update_fields=["outcome", "response_status", "detail", "body"])
+    return delivery
+
+
+def webhook_body(
+    job: TrainingJob,
+    version: DatasetVersion,
+    delivery: Delivery,
+    artifacts: list[Artifact],
+    folder: Path | None,
+) -> dict:
+    dataset = version.dataset
+    return {
+        "event": EVENT,
+        "delivery": {
+            "id": delivery.pk,
+            "attempt": delivery.attempt,
+            "sent_at": timezone.now().isoformat(),
+        },
+        "job": {"id": job.pk, "name": job.name, "format": job.format},
+        "dataset": {"project": dataset.project.slug, "name": dataset.name},
+        "version": {
+            "number": version.number,
+            "published_at": version.published_at.isoformat() if version.published_at else None,
+            "url": _absolute(
+                reverse(
+                    "api-version-detail", args=[dataset.project.slug, dataset.name, version.number]
+                )
+            ),
+        },
+        "folder": str(folder) if folder else None,
+        "files": [_file_entry(version, artifact, folder) for artifact in artifacts],
+    }
+
+
+def _file_entry(version: DatasetVersion, artifact: Artifact, folder: Path | None) -> dict:
+    dataset = version.dataset
+    url = reverse(
+        "api-version-file", args=[dataset.project.slug, dataset.name, version.number, artifact.path]
+    )
+    entry = {
+        "path": artifact.path,
+        "size": artifact.size,
+        "sha256": artifact.sha256,
+        "url": _absolute(url),
+    }
+    if folder is not None:
+        entry["local_path"] = str(folder / artifact.path)
+    return entry
+
+
+def _absolute(path: str) -> str:
+    return settings.STEPWISE_PUBLIC_URL + path
+
+
+def encode_body(body: dict) -> bytes:
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def post_webhook(job: TrainingJob, body: dict) -> tuple[int, str]:
+    """POST the signed body; the response's status and the start of its text, or DeliveryFailed."""
+    payload = encode_body(body)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Stepwise-Delivery/1",
+        SIGNATURE_HEADER: sign(payload, job.secret),
+        "X-Stepwise-Event": EVENT,
+        "X-Stepwise-Delivery": str(body["delivery"]["id"]),
+    }
+    try:
+        response = requests.post(
+            job.webhook_url,
+            data=payload,
+            headers=headers,
+            timeout=settings.STEPWISE_WEBHOOK_TIMEOUT_SECONDS,
+            allow_redirects=False,
+        )
+    except requests.RequestException as error:
+        raise DeliveryFailed(f"{type(error).__name__}: {error}", retryable=True) from error
+    text = response.text[:_DETAIL_CHARS]
+    if 200 <= response.status_code < 300:
+        return response.status_code, text
+    retryable = response.status_code >= 500 or response.status_code in RETRYABLE_STATUSES
+    raise DeliveryFailed(
+        f"HTTP {response.status_code}: {text}", retryable=retryable, status=response.status_code
+    )
+
+
+def copy_to_folder(job: TrainingJob, version: DatasetVersion, artifacts: list[Artifact]) -> Path:
+    """Copy the files into ``<target>/<project>/<dataset>/v<N>``, checking every SHA-256.
+
+    The folder appears whole or not at all (built beside it, then renamed), so a trainer
+    watching for it never reads half a version, and a later attempt finds it done.
+    """
+    dataset = version.dataset
+    folder = (
+        storage_folder(job.storage_target)
+        / dataset.project.slug
+        / dataset.name
+        / f"v{version.number}"
+    )
+    if (folder / MANIFEST_NAME).exists():
+        return folder
+    try:
+        with staging_dir(folder) as staging:
+            for artifact in artifacts:
+                _copy_verified(artifact, staging / artifact.path)
+            (staging / MANIFEST_NAME).write_text(_manifest_text(version), encoding="utf-8")
+            publish_atomically(staging, folder)
+    except FileExistsError:  # a concurrent attempt finished first: same files, same checksums
+        pass
+    except OSError as error:
+        raise DeliveryFailed(f"copy to {folder} failed: {error}", retryable=True) from error
+    return folder
+
+
+def _copy_verified(artifact: Artifact, destination: Path) -> None:
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with (
+        storages["datasets"].open(artifact.storage_name, "rb") as source,
+        open(destination, "wb") as out,
+    ):
+        while chunk := source.read(_COPY_CHUNK):
+            digest.update(chunk)
+            out.write(chunk)
+    if digest.hexdigest() != artifact.sha256:
+        raise DeliveryFailed(
+            f"{artifact.path}: stored bytes do not match the manifest's SHA-256", retryable=False
+        )
+
+
+def _manifest_text(version: DatasetVersion) -> str:
+    # The same serialization as curation.export.manifest, so the copy is byte-identical.
+    return json.dumps(version.manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n"

@@ -1,11 +1,11 @@
 """manage.py segment --project SLUG [--strategy NAME] [--param key=value ...] [--enqueue]"""
 from __future__ import annotations
 
-import json
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from curation.management.arguments import parse_param
 from curation.management.progress import ProgressBar
 from curation.models import Project, SegmentationRun
 from curation.services import segmentation
@@ -35,7 +35,7 @@ class Command(BaseCommand):
 
             if strategy not in STRATEGIES:
                 raise CommandError(f"unknown strategy {strategy!r}: one of auto, {', '.join(STRATEGIES)}")
-        params = dict(_parse_param(item) for item in opts["param"]) if opts["param"] else None
+        params = dict(parse_param(item) for item in opts["param"]) if opts["param"] else None
         self.bar = ProgressBar()
         if opts["enqueue"]:
             run, chunks = segmentation.start_run(project, opts["trace"], strategy=strategy, params=params)
@@ -64,12 +64,3 @@ class Command(BaseCommand):
         label = f"{run.traces_done}/{run.traces_total} traces, {run.steps_created} steps"
         self.bar.draw(run.progress_percent, label, finished=run.is_finished)
 
-
-def _parse_param(item: str) -> tuple[str, object]:
-    key, sep, raw = item.partition("=")
-    if not sep or not key:
-        raise CommandError(f"--param {item!r}: expected KEY=VALUE")
-    try:
-        return key, json.loads(raw)
-    except json.JSONDecodeError:
-        return key, raw

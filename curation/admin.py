@@ -3,6 +3,7 @@ from django.contrib import admin
 from curation.models import (
     FieldMapping, ImportJob, Membership, Project, Segmentation, Step, Trace,
 )
+from curation.models import Dataset, DatasetVersion
 
 
 class MembershipInline(admin.TabularInline):
@@ -76,3 +77,46 @@ class TraceAdmin(admin.ModelAdmin):
 class StepAdmin(admin.ModelAdmin):
     list_display = ["segmentation", "index", "start", "end", "type", "rating"]
     raw_id_fields = ["segmentation"]
+
+
+class DatasetVersionInline(admin.TabularInline):
+    model = DatasetVersion
+    extra = 0
+    can_delete = False
+    fields = ["number", "status", "traces_total", "published_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # versions are built by the builder, the CLI or the API, never typed in
+
+
+@admin.register(Dataset)
+class DatasetAdmin(admin.ModelAdmin):
+    list_display = ["project", "name", "license", "created_at"]
+    list_filter = ["project"]
+    list_select_related = ["project"]
+    inlines = [DatasetVersionInline]
+
+
+@admin.register(DatasetVersion)
+class DatasetVersionAdmin(admin.ModelAdmin):
+    list_display = ["dataset", "number", "status", "traces_total", "created_by", "published_at"]
+    list_filter = ["status"]
+    list_select_related = ["dataset__project", "created_by"]
+    actions = None  # "delete selected" deletes in bulk, past the model's immutability check
+    readonly_fields = [
+        "dataset", "number", "status", "spec", "manifest", "path", "traces_total", "traces_done",
+        "message", "created_by", "created_at", "published_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Only a build may change a version: a status typed in here could publish a version
+        # that has no files. The page still shows every field.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return obj is None or obj.status != DatasetVersion.Status.PUBLISHED

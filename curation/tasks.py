@@ -4,8 +4,9 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 
-from curation.models import ImportJob, SegmentationRun, Trace
+from curation.models import DatasetVersion, Delivery, ImportJob, SegmentationRun, TrainingJob, Trace
 from curation.services import segmentation
 from curation.services.imports import run_import
 
@@ -51,3 +52,55 @@ def segment_chunk(run_id: int, trace_ids: list[int]) -> int:
         log.exception("segmentation run %s failed", run_id)
         segmentation.fail_run(run, f"{type(exc).__name__}: {exc}")
         return 0
+
+
+# --- Training-job deliveries (issue 6) ---------------------------------------------------------
+
+@shared_task(name="curation.feed_followers", acks_late=True)
+def feed_followers(version_id: int) -> int:
+    """Queue one delivery per job that follows the version's dataset; sent on publish."""
+    from curation.services import deliveries  # pyarrow loads only where versions are handled
+
+    published = DatasetVersion.objects.filter(status=DatasetVersion.Status.PUBLISHED)
+    version = published.filter(pk=version_id).first()
+    if version is None:
+        return 0
+    job_ids = list(deliveries.followers_of(version).values_list("pk", flat=True))
+    for job_id in job_ids:
+        deliver_version.delay(job_id, version.pk)
+    return len(job_ids)
+
+
+@shared_task(bind=True, name="curation.deliver_version", acks_late=True, max_retries=None)
+def deliver_version(self, job_id: int, version_id: int) -> str:
+    """One delivery attempt; one that may pass later is retried with backoff and jitter."""
+    from curation.services import deliveries  # pyarrow loads only where versions are handled
+
+    job = TrainingJob.objects.select_related("dataset__project").filter(pk=job_id).first()
+    version = DatasetVersion.objects.select_related("dataset__project").filter(
+        pk=version_id, status=DatasetVersion.Status.PUBLISHED
+    ).first()
+    if job is None or version is None:
+        log.warning("delivery of version %s to job %s: one of them is gone", version_id, job_id)
+        return "missing"
+    attempt = self.request.retries + 1
+    final = attempt >= settings.STEPWISE_DELIVERY_MAX_ATTEMPTS
+    delivery = deliveries.attempt_delivery(job=job, version=version, attempt=attempt, final=final)
+    if delivery.outcome == Delivery.Outcome.RETRYING:
+        raise self.retry(countdown=deliveries.backoff_seconds(attempt))
+    return delivery.outcome
+
+
+@shared_task(name="curation.build_dataset_version", acks_late=True)
+def build_dataset_version(version_id: int) -> str:
+    """Build and publish one version. A redelivered task (its worker was killed) builds again
+    from scratch: staging directories are per attempt, and only one attempt can publish."""
+    from curation.services.datasets import build_version  # pyarrow loads only where builds run
+
+    version = DatasetVersion.objects.select_related("dataset__project").filter(pk=version_id).first()
+    if version is None:
+        log.warning("dataset version %s vanished before it was built", version_id)
+        return "missing"
+    if version.status != DatasetVersion.Status.BUILDING:
+        return version.status
+    return build_version(version).status

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from curation.views import annotate, imports, members, projects, segmentation, traces
+from curation.views import (
+    annotate, datasets, imports, members, projects, segmentation, tokens, traces, training_jobs,
+)
 
 urlpatterns = [
     path("", projects.project_list, name="project-list"),
@@ -25,4 +27,22 @@ urlpatterns = [
     path("p/<slug:slug>/members/", members.member_list, name="member-list"),
     path("p/<slug:slug>/members/<int:membership_id>/role/", members.member_role, name="member-role"),
     path("p/<slug:slug>/members/<int:membership_id>/remove/", members.member_remove, name="member-remove"),
+    # Trainers: API tokens and training jobs (issue 6).
+    path("settings/tokens/", tokens.token_list, name="token-list"),
+    path("settings/tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token-revoke"),
+    path("training-jobs/", training_jobs.job_list, name="training-job-list"),
+    path("training-jobs/<int:job_id>/", training_jobs.job_detail, name="training-job-detail"),
+    path("training-jobs/<int:job_id>/deliver/", training_jobs.job_deliver, name="training-job-deliver"),
+    # Datasets: the builder, versions and their files, diffs (issue 5).
+    path("p/<slug:slug>/datasets/", datasets.dataset_list, name="dataset-list"),
+    path("p/<slug:slug>/datasets/<slug:name>/", datasets.dataset_detail, name="dataset-detail"),
+    path("p/<slug:slug>/datasets/<slug:name>/build/", datasets.builder, name="dataset-builder"),
+    path("p/<slug:slug>/datasets/<slug:name>/build/counts/", datasets.builder_counts, name="dataset-counts"),
+    path("p/<slug:slug>/datasets/<slug:name>/build/preview/", datasets.builder_preview, name="dataset-preview"),
+    path("p/<slug:slug>/datasets/<slug:name>/diff/", datasets.version_diff, name="dataset-diff"),
+    path("p/<slug:slug>/datasets/<slug:name>/v<int:number>/", datasets.version_detail, name="dataset-version"),
+    path("p/<slug:slug>/datasets/<slug:name>/v<int:number>/progress/", datasets.version_progress,
+         name="dataset-version-progress"),
+    path("p/<slug:slug>/datasets/<slug:name>/v<int:number>/files/<path:file>", datasets.version_file,
+         name="dataset-file"),
 ]

@@ -1,0 +1,337 @@
+"""An annotator's edits to their segmentation: saved at once, checked against the revision, logged.
+
+Every operation takes the revision the client last saw. The first statement of its transaction
+is ``UPDATE ... SET revision = revision + 1 WHERE revision = <seen> AND <assignment active>``: it
+either bumps the revision (and holds the row lock until commit, so concurrent edits of one
+segmentation queue up) or matches nothing, and then the edit is refused with ``Conflict`` instead
+of overwriting what another tab or person saved. The change itself comes from the pure
+``curation.segment.edits`` as a splice, which ``drafts`` writes to the steps and appends to the
+history; undo and redo replay recorded splices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
+
+from curation.models import Assignment, Project, Segmentation, SegmentationEdit
+from curation.segment import edits
+from curation.segment.edits import EditableStep, EditError, Splice
+from curation.services import drafts, queue
+
+Op = SegmentationEdit.Operation
+MAX_NOTE_LENGTH = 2000
+
+
+class Conflict(Exception):
+    """The edit was made on a stale revision, or the draft can no longer be edited."""
+
+
+@dataclass
+class EditorState:
+    """What the editor shows: the text being cut, its steps, and what happened last."""
+
+    segmentation: Segmentation
+    text: str
+    steps: list[EditableStep]
+    focus: int | None = None
+    message: str = ""
+    can_undo: bool = False
+    can_redo: bool = False
+    # The change just saved, so the page can redraw only what it touched; None: redraw everything.
+    splice: Splice | None = None
+
+
+def load_state(
+    segmentation: Segmentation, *, focus: int | None = None, message: str = ""
+) -> EditorState:
+    """The segmentation as stored now (used to answer a conflict with the current state)."""
+    segmentation.refresh_from_db()
+    undo_stack, redo_stack = drafts.undo_redo_stacks(segmentation)
+    return EditorState(
+        segmentation=segmentation,
+        text=drafts.field_text(segmentation),
+        steps=drafts.load_steps(segmentation),
+        focus=focus,
+        message=message,
+        can_undo=bool(undo_stack),
+        can_redo=bool(redo_stack),
+    )
+
+
+# --- Edit operations ------------------------------------------------------------------------
+
+
+def split_step(
+    *, segmentation: Segmentation, user, revision: int, index: int, at: int
+) -> EditorState:
+    return _edit(
+        segmentation,
+        user,
+        revision,
+        Op.SPLIT,
+        {"index": index, "at": at},
+        lambda text, steps: edits.split_step(text, steps, index, at),
+    )
+
+
+def merge_steps(
+    *, segmentation: Segmentation, user, revision: int, index: int, direction: str
+) -> EditorState:
+    """Merge step ``index`` with the ``"next"`` or ``"previous"`` one."""
+    merge = {"next": edits.merge_with_next, "previous": edits.merge_with_previous}.get(direction)
+    if merge is None:
+        raise EditError("Merge with the next or the previous step.")
+    return _edit(
+        segmentation,
+        user,
+        revision,
+        Op.MERGE,
+        {"index": index, "direction": direction},
+        lambda text, steps: merge(steps, index),
+    )
+
+
+def move_boundary(
+    *, segmentation: Segmentation, user, revision: int, index: int, unit: str, direction: int
+) -> EditorState:
+    """Move the boundary after step ``index`` by one ``unit`` (word, sentence) in ``direction``."""
+    params = {"index": index, "unit": unit, "direction": direction}
+    return _edit(
+        segmentation,
+        user,
+        revision,
+        Op.MOVE,
+        params,
+        lambda text, steps: edits.move_boundary(text, steps, index, unit, direction),
+    )
+
+
+def set_type(
+    *, segmentation: Segmentation, user, revision: int, index: int, type: str
+) -> EditorState:
+    if type and type not in _type_keys(segmentation):
+        raise EditError(f"{type!r} is not a step type of this project.")
+    return _edit(
+        segmentation,
+        user,
+        revision,
+        Op.TYPE,
+        {"index": index, "type": type},
+        lambda text, steps: edits.update_step(steps, index, type=type),
+    )
+
+
+def rate(
+    *, segmentation: Segmentation, user, revision: int, index: int, rating: int | None
+) -> EditorState:
+    return _edit(
+        segmentation,
+        user,
+        revision,
+        Op.RATE,
+        {"index": index, "rating": rating},
+        lambda text, steps: edits.update_step(steps, index, rating=rating),
+    )
+
+
+def note(*, segmentation: Segmentation, user, revision: int, index: int, text: str) -> EditorState:
+    if len(text) > MAX_NOTE_LENGTH:
+        raise EditError(f"A note is at most {MAX_NOTE_LENGTH} characters.")
+    return _edit(
+        segmentation,
+        user,
+        revision,
+        Op.NOTE,
+        {"index": index},
+        lambda field_text, steps: edits.update_step(steps, index, note=text.strip()),
+    )
+
+
+def flag(
+    *, segmentation: Segmentation, user, revision: int, index: int, flagged: bool
+) -> EditorState:
+    return _edit(
+        segmentation,
+        user,
+        revision,
+        Op.FLAG,
+        {"index": index, "flagged": flagged},
+        lambda text, steps: edits.update_step(steps, index, flagged=flagged),
+    )
+
+
+def undo(*, segmentation: Segmentation, user, revision: int) -> EditorState:
+    """Revert the latest edit not yet undone (the history keeps both the edit and its undo)."""
+    return _replay(segmentation, user, revision, Op.UNDO)
+
+
+def redo(*, segmentation: Segmentation, user, revision: int) -> EditorState:
+    """Apply again the edit the latest undo reverted, unless a new edit came in between."""
+    return _replay(segmentation, user, revision, Op.REDO)
+
+
+def submit(*, segmentation: Segmentation, user, revision: int) -> Segmentation:
+    """Hand the draft in: it stops being editable and the assignment's slot counts as done."""
+    with transaction.atomic():
+        new_revision = _bump_revision(segmentation, user, revision)
+        Segmentation.objects.filter(pk=segmentation.pk).update(status=Segmentation.Status.SUBMITTED)
+        SegmentationEdit.objects.create(
+            segmentation=segmentation, author=user, operation=Op.SUBMIT, revision=new_revision
+        )
+        _finish(_assignment(segmentation, user), Assignment.Status.SUBMITTED)
+    segmentation.refresh_from_db()
+    return segmentation
+
+
+def skip(*, segmentation: Segmentation, user, revision: int, reason: str) -> Assignment:
+    """Give the trace back with a reason; its slot goes to someone else, never back to this user."""
+    reason = reason.strip()
+    if not reason:
+        raise EditError("Say why you skip this trace.")
+    with transaction.atomic():
+        assignment = _assignment(segmentation, user)
+        if not queue.reactivate(assignment):
+            raise Conflict(_ENDED[assignment.status])
+        current = Segmentation.objects.select_for_update().get(pk=segmentation.pk)
+        if current.revision != revision:
+            raise Conflict(_stale_message(revision, current.revision))
+        assignment.skip_reason = reason
+        _finish(assignment, Assignment.Status.SKIPPED, "skip_reason")
+    return assignment
+
+
+def history(segmentation: Segmentation):
+    """Every edit of the segmentation, oldest first, with its author."""
+    return segmentation.edits.select_related("author").order_by("id")
+
+
+# --- The write path -------------------------------------------------------------------------
+
+
+def _edit(
+    segmentation: Segmentation,
+    user,
+    revision: int,
+    operation: str,
+    params: dict,
+    make_splice: Callable[[str, list[EditableStep]], Splice],
+) -> EditorState:
+    with transaction.atomic():
+        new_revision = _bump_revision(segmentation, user, revision)
+        text = drafts.field_text(segmentation)
+        steps = drafts.load_steps(segmentation)
+        splice = make_splice(text, steps)
+        new_steps = drafts.write_splice(segmentation, steps, splice)
+        drafts.record(segmentation, user, operation, params, splice, new_revision)
+    segmentation.revision = new_revision
+    return EditorState(
+        segmentation, text, new_steps, focus=splice.focus, can_undo=True, splice=splice
+    )
+
+
+def _replay(segmentation: Segmentation, user, revision: int, operation: str) -> EditorState:
+    with transaction.atomic():
+        new_revision = _bump_revision(segmentation, user, revision)
+        undo_stack, redo_stack = drafts.undo_redo_stacks(segmentation)
+        stack = undo_stack if operation == Op.UNDO else redo_stack
+        if not stack:
+            raise EditError("Nothing to undo." if operation == Op.UNDO else "Nothing to redo.")
+        target = SegmentationEdit.objects.get(pk=stack[-1])
+        recorded = drafts.splice_of(target)
+        splice = recorded.inverted() if operation == Op.UNDO else recorded
+        text = drafts.field_text(segmentation)
+        new_steps = drafts.write_splice(segmentation, drafts.load_steps(segmentation), splice)
+        drafts.record(
+            segmentation, user, operation, {"edit": target.pk}, splice, new_revision, target
+        )
+    segmentation.revision = new_revision
+    # One entry moved from one stack to the other.
+    undo_left = len(undo_stack) - 1 if operation == Op.UNDO else len(undo_stack) + 1
+    redo_left = len(redo_stack) + 1 if operation == Op.UNDO else len(redo_stack) - 1
+    return EditorState(
+        segmentation,
+        text,
+        new_steps,
+        focus=splice.focus,
+        can_undo=undo_left > 0,
+        can_redo=redo_left > 0,
+        splice=splice,
+    )
+
+
+_ENDED = {
+    Assignment.Status.SUBMITTED: "This trace was already submitted; it can no longer be edited.",
+    Assignment.Status.SKIPPED: "You skipped this trace; it can no longer be edited.",
+    Assignment.Status.EXPIRED: "Your assignment on this trace expired and the trace went to someone "
+    "else; take the next trace from the queue.",
+}
+
+
+def _bump_revision(
+    segmentation: Segmentation, user, revision: int, *, retried: bool = False
+) -> int:
+    """Take the next revision, or raise Conflict: one statement on the path every edit takes.
+
+    It also checks that the user's assignment is active, and its ``updated_at`` is the draft's
+    last activity, from which the queue counts expiry: an edit writes no other row to stay held.
+    """
+    active = Assignment.objects.filter(
+        segmentation=OuterRef("pk"), annotator=user, status=Assignment.Status.ACTIVE
+    )
+    bumped = (
+        Segmentation.objects.filter(
+            pk=segmentation.pk, revision=revision, author=user, status=Segmentation.Status.DRAFT
+        )
+        .filter(Exists(active))
+        .update(revision=F("revision") + 1, updated_at=timezone.now())
+    )
+    if bumped:
+        return revision + 1
+    assignment = Assignment.objects.filter(segmentation=segmentation, annotator=user).first()
+    if assignment is None:
+        raise Conflict("This segmentation is not assigned to you.")
+    if (
+        assignment.status == Assignment.Status.EXPIRED
+        and not retried
+        and queue.reactivate(assignment)
+    ):
+        return _bump_revision(segmentation, user, revision, retried=True)
+    if assignment.status != Assignment.Status.ACTIVE:
+        raise Conflict(_ENDED[assignment.status])
+    current = Segmentation.objects.get(pk=segmentation.pk)
+    if current.status != Segmentation.Status.DRAFT:
+        raise Conflict(f"This trace was already {current.get_status_display().lower()}.")
+    raise Conflict(_stale_message(revision, current.revision))
+
+
+def _stale_message(seen: int, current: int) -> str:
+    return (
+        f"Not saved: these steps changed in another tab or window (you were at revision {seen}, "
+        f"they are now at revision {current}). The current steps are shown; "
+        "make your change again if it is still needed."
+    )
+
+
+def _assignment(segmentation: Segmentation, user) -> Assignment:
+    assignment = Assignment.objects.filter(segmentation=segmentation, annotator=user).first()
+    if assignment is None:
+        raise Conflict("This segmentation is not assigned to you.")
+    return assignment
+
+
+def _finish(assignment: Assignment, status: str, *fields: str) -> None:
+    assignment.status = status
+    assignment.finished_at = timezone.now()
+    assignment.save(update_fields=["status", "finished_at", *fields])
+
+
+def _type_keys(segmentation: Segmentation) -> set[str]:
+    schema = Project.objects.values_list("label_schema", flat=True).get(
+        traces=segmentation.trace_id
+    )
+    return {label["key"] for label in schema}

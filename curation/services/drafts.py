@@ -1,0 +1,115 @@
+"""A draft's steps and history in the database: read them, store a splice, append an entry.
+
+The edit operations (``annotation.py``) decide what changes and check the revision; this module
+only knows how a splice becomes rows: labels are updated in place, a split or merge replaces its
+range and shifts the steps after it, and every change is appended to ``SegmentationEdit``.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F
+
+from curation.models import Segmentation, SegmentationEdit, Step, Trace
+from curation.segment.edits import EditableStep, Splice
+
+Op = SegmentationEdit.Operation
+STEP_OPERATIONS = {Op.SPLIT, Op.MERGE, Op.MOVE, Op.TYPE, Op.RATE, Op.NOTE, Op.FLAG}
+# Added to every index of a block of steps before moving it by a few places: the unique
+# (segmentation, index) constraint is checked row by row, so shifting in place could collide.
+_SHIFT_CLEAR = 1_000_000
+
+
+def field_text(segmentation: Segmentation) -> str:
+    """Only the field being cut: a trace row also holds the problem and the other field."""
+    return Trace.objects.values_list(segmentation.field, flat=True).get(pk=segmentation.trace_id)
+
+
+def load_steps(segmentation: Segmentation) -> list[EditableStep]:
+    rows = (
+        Step.objects.filter(segmentation=segmentation)
+        .order_by("index")
+        .values_list("start", "end", "type", "rating", "note", "flagged")
+    )
+    return [EditableStep(*row) for row in rows]
+
+
+def write_splice(
+    segmentation: Segmentation, steps: list[EditableStep], splice: Splice
+) -> list[EditableStep]:
+    """Store the splice: rows changed in place when the count holds, else replaced and shifted."""
+    new_steps = splice.apply(steps)
+    first, removed, added = splice.index, len(splice.before), len(splice.after)
+    rows = Step.objects.filter(segmentation=segmentation)
+    if removed == added:
+        for offset, (old, new) in enumerate(zip(splice.before, splice.after)):
+            if old != new:
+                rows.filter(index=first + offset).update(**_changed_fields(old, new))
+        return new_steps
+    rows.filter(index__gte=first, index__lt=first + removed).delete()
+    tail = rows.filter(index__gte=first + removed)
+    tail.update(index=F("index") + _SHIFT_CLEAR)
+    rows.filter(index__gte=_SHIFT_CLEAR).update(index=F("index") - _SHIFT_CLEAR + (added - removed))
+    Step.objects.bulk_create(
+        [_step_row(segmentation, first + offset, step) for offset, step in enumerate(splice.after)]
+    )
+    return new_steps
+
+
+def _changed_fields(old: EditableStep, new: EditableStep) -> dict:
+    changed = {
+        name: getattr(new, name)
+        for name in EditableStep.__slots__
+        if getattr(old, name) != getattr(new, name)
+    }
+    if "start" in changed or "end" in changed:
+        changed["token_count"] = None  # counted by the segmenter for the old span: now wrong
+    return changed
+
+
+def _step_row(segmentation: Segmentation, index: int, step: EditableStep) -> Step:
+    return Step(segmentation=segmentation, index=index, **step.as_dict())
+
+
+def record(
+    segmentation: Segmentation,
+    user,
+    operation: str,
+    params: dict,
+    splice: Splice,
+    revision: int,
+    target: SegmentationEdit | None = None,
+) -> None:
+    """Append one entry to the history: who, what (operation and its parameters), before/after."""
+    SegmentationEdit.objects.create(
+        segmentation=segmentation,
+        author=user,
+        operation=operation,
+        params=params,
+        position=splice.index,
+        before=[step.as_dict() for step in splice.before],
+        after=[step.as_dict() for step in splice.after],
+        revision=revision,
+        target=target,
+    )
+
+
+def splice_of(edit: SegmentationEdit) -> Splice:
+    before = tuple(EditableStep.from_dict(step) for step in edit.before)
+    after = tuple(EditableStep.from_dict(step) for step in edit.after)
+    return Splice(edit.position, before, after, focus=edit.position)
+
+
+def undo_redo_stacks(segmentation: Segmentation) -> tuple[list[int], list[int]]:
+    """Replay the history's edits, undos and redos into the undo and redo stacks of edit ids."""
+    undo_stack: list[int] = []
+    redo_stack: list[int] = []
+    rows = SegmentationEdit.objects.filter(segmentation=segmentation).order_by("id")
+    for edit_id, operation, target_id in rows.values_list("id", "operation", "target_id"):
+        if operation in STEP_OPERATIONS:
+            undo_stack.append(edit_id)
+            redo_stack.clear()
+        elif operation == Op.UNDO:
+            redo_stack.append(undo_stack.pop())
+        elif operation == Op.REDO:
+            undo_stack.append(redo_stack.pop())
+    return undo_stack, redo_stack

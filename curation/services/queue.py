@@ -1,0 +1,246 @@
+"""Handing traces to annotators: N annotations per trace, safe when many people ask at once.
+
+A trace has ``project.overlap`` slots; an active or submitted assignment fills one, a skipped or
+expired one frees it. Claiming locks the candidate trace row with ``SELECT ... FOR UPDATE SKIP
+LOCKED`` on PostgreSQL, so concurrent claimers walk past each other's rows instead of queueing on
+them, then counts the filled slots again under the lock (a fresh statement, so it sees claims
+committed meanwhile) before taking one. Only when every open trace is locked by someone else does
+a claimer wait for one, since a locked trace may still have a free slot. SQLite has no row locks: there the first statement of the
+transaction is a write, which takes SQLite's single write lock and so serializes claims.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from curation.models import Assignment, Project, Segmentation, SegmentationEdit, Step, Trace
+from curation.segment.spans import trim
+from curation.services.segmentation import plan_for
+
+FILLED = (Assignment.Status.ACTIVE, Assignment.Status.SUBMITTED)
+# Traces locked by other claimers are skipped; this bounds how many full ones we step over.
+MAX_CANDIDATES = 25
+
+
+def assignment_ttl() -> timedelta:
+    """How long an assignment stays active without an edit before its slot is freed.
+
+    Idle time counts from the later of the claim (``last_active_at``) and the draft's last edit
+    (its ``updated_at``, which every edit sets anyway).
+    """
+    return timedelta(minutes=settings.STEPWISE_ASSIGNMENT_TTL_MINUTES)
+
+
+@dataclass(frozen=True)
+class QueueSummary:
+    remaining: int
+    mine_active: int
+    mine_submitted: int
+    mine_skipped: int
+
+
+def expire_stale(*, project: Project, now=None) -> int:
+    """Mark active assignments idle for longer than the TTL as expired; returns how many."""
+    cutoff = (now or timezone.now()) - assignment_ttl()
+    return (
+        Assignment.objects.filter(
+            project=project, status=Assignment.Status.ACTIVE, last_active_at__lt=cutoff
+        )
+        .exclude(segmentation__updated_at__gte=cutoff)
+        .update(status=Assignment.Status.EXPIRED)
+    )
+
+
+def current_assignment(*, project: Project, annotator) -> Assignment | None:
+    return (
+        Assignment.objects.filter(
+            project=project, annotator=annotator, status=Assignment.Status.ACTIVE
+        )
+        .select_related("segmentation", "trace")
+        .first()
+    )
+
+
+def claim_next(*, project: Project, annotator) -> Assignment | None:
+    """The annotator's active assignment, else a new one on a trace with a free slot, else None."""
+    with transaction.atomic():
+        expire_stale(project=project)  # a write first: on SQLite this takes the write lock
+        assignment = current_assignment(project=project, annotator=annotator)
+        if assignment is not None:
+            return assignment
+        tried: list[int] = []
+        for _ in range(MAX_CANDIDATES):
+            trace = _lock_candidate(project, annotator, exclude=tried, skip_locked=True)
+            if trace is None:
+                # Every open trace was locked by another claimer, but a locked trace may still
+                # have a free slot (overlap > 1): wait for the first one instead of giving up.
+                trace = _lock_candidate(project, annotator, exclude=tried, skip_locked=False)
+            if trace is None:
+                return None
+            if _filled_slots(trace) < project.overlap:
+                return _assign(trace, annotator)
+            tried.append(trace.pk)
+    return None
+
+
+def reactivate(assignment: Assignment) -> bool:
+    """Give an expired assignment back to its annotator if the trace still has a free slot."""
+    if assignment.status == Assignment.Status.ACTIVE:
+        return True
+    if assignment.status != Assignment.Status.EXPIRED:
+        return False
+    trace = Trace.objects.select_for_update().get(pk=assignment.trace_id)
+    if _filled_slots(trace) >= assignment.project.overlap:
+        return False
+    assignment.status = Assignment.Status.ACTIVE
+    assignment.last_active_at = timezone.now()
+    assignment.save(update_fields=["status", "last_active_at"])
+    return True
+
+
+def queue_summary(*, project: Project, annotator) -> QueueSummary:
+    mine = dict(
+        Assignment.objects.filter(project=project, annotator=annotator)
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    return QueueSummary(
+        remaining=_open_traces(project).count(),
+        mine_active=mine.get(Assignment.Status.ACTIVE, 0),
+        mine_submitted=mine.get(Assignment.Status.SUBMITTED, 0),
+        mine_skipped=mine.get(Assignment.Status.SKIPPED, 0),
+    )
+
+
+def _filled_count():
+    return Subquery(
+        Assignment.objects.filter(trace=OuterRef("pk"), status__in=FILLED)
+        .order_by()
+        .values("trace")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+
+
+def _open_traces(project: Project):
+    """Traces with text to cut and a free slot (a subquery count: FOR UPDATE forbids GROUP BY)."""
+    return (
+        Trace.objects.filter(project=project)
+        .exclude(reasoning="", response="")
+        .alias(filled=_filled_count())
+        .filter(Q(filled__isnull=True) | Q(filled__lt=project.overlap))
+    )
+
+
+def _lock_candidate(
+    project: Project, annotator, *, exclude: list[int], skip_locked: bool
+) -> Trace | None:
+    """The first open trace this annotator never took (or let expire), locked for this transaction.
+
+    An annotator's own expired traces come first, so a draft left behind is picked up again.
+    """
+    taken = Assignment.objects.filter(trace=OuterRef("pk"), annotator=annotator).exclude(
+        status=Assignment.Status.EXPIRED
+    )
+    mine_expired = Assignment.objects.filter(
+        trace=OuterRef("pk"), annotator=annotator, status=Assignment.Status.EXPIRED
+    )
+    candidates = (
+        _open_traces(project)
+        .exclude(pk__in=exclude)
+        .filter(~Exists(taken))
+        .alias(resumable=Exists(mine_expired))
+        .order_by("-resumable", "id")
+        .select_for_update(skip_locked=skip_locked, of=("self",))
+        .only("id", "project_id", "kind", "reasoning", "response")
+    )
+    return candidates.first()
+
+
+def _filled_slots(trace: Trace) -> int:
+    return Assignment.objects.filter(trace=trace, status__in=FILLED).count()
+
+
+def _assign(trace: Trace, annotator) -> Assignment:
+    assignment, _ = Assignment.objects.update_or_create(
+        trace=trace,
+        annotator=annotator,
+        defaults={
+            "project_id": trace.project_id,
+            "status": Assignment.Status.ACTIVE,
+            "last_active_at": timezone.now(),
+            "finished_at": None,
+        },
+    )
+    if assignment.segmentation_id is None:
+        assignment.segmentation = start_segmentation(trace, annotator)
+        assignment.save(update_fields=["segmentation"])
+    return assignment
+
+
+def start_segmentation(trace: Trace, author) -> Segmentation:
+    """The annotator's own draft: a copy of the source's steps (else the automatic ones).
+
+    A trace nobody cut yet starts as one step over its whole field. The copy is the first entry
+    of the draft's history, so the history alone rebuilds every revision.
+    """
+    source = _starting_point(trace)
+    field = source.field if source else plan_for(trace).field
+    segmentation = Segmentation.objects.create(
+        trace=trace, field=field, origin=Segmentation.Origin.HUMAN, author=author
+    )
+    steps = _copied_steps(source) if source else _whole_field(trace, field)
+    Step.objects.bulk_create([_step_row(segmentation, i, step) for i, step in enumerate(steps)])
+    SegmentationEdit.objects.create(
+        segmentation=segmentation,
+        author=author,
+        operation=SegmentationEdit.Operation.START,
+        params={
+            "from": source.origin if source else "whole field",
+            "source_id": source and source.pk,
+        },
+        position=0,
+        after=steps,
+        revision=segmentation.revision,
+    )
+    return segmentation
+
+
+def _starting_point(trace: Trace) -> Segmentation | None:
+    """The imported segmentation if the source had one (people made it), else the automatic one."""
+    preferred = {Segmentation.Origin.IMPORTED: 0, Segmentation.Origin.AUTO: 1}
+    sources = trace.segmentations.filter(origin__in=preferred).order_by("-id")
+    return min(sources, key=lambda seg: preferred[seg.origin], default=None)
+
+
+def _copied_steps(source: Segmentation) -> list[dict]:
+    return list(
+        source.steps.order_by("index").values(
+            "start", "end", "type", "rating", "note", "flagged", "token_count"
+        )
+    )
+
+
+def _whole_field(trace: Trace, field: str) -> list[dict]:
+    span = trim(getattr(trace, field), 0, len(getattr(trace, field)))
+    return [{"start": span[0], "end": span[1]}] if span else []
+
+
+def _step_row(segmentation: Segmentation, index: int, step: dict) -> Step:
+    return Step(
+        segmentation=segmentation,
+        index=index,
+        start=step["start"],
+        end=step["end"],
+        type=step.get("type") or "",
+        rating=step.get("rating"),
+        note=step.get("note") or "",
+        flagged=step.get("flagged", False),
+        token_count=step.get("token_count"),
+    )

@@ -1,0 +1,243 @@
+"""The annotator's pages: the queue, the editor and its edit endpoints, and the edit history.
+
+Views only translate HTTP: validate with the operation's form, call the service, render. An edit
+answers with the re-rendered workspace: 200 when saved, 409 (with the current state and why) when
+it was made on a stale revision, 422 when it cannot be made, 400 when the request is malformed.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from curation.models import Assignment, Membership, Project, Segmentation
+from curation.segment.edits import EditError
+from curation.services import annotation, queue
+from curation.services.annotation import Conflict, EditorState
+from curation.views import annotate_forms as forms
+from curation.views.access import project_for
+from curation.views.annotate_render import (
+    field_html,
+    guidelines_html,
+    label_colours,
+    patch_html,
+    step_list_html,
+)
+
+ANNOTATING_ROLES = {Membership.Role.ANNOTATOR, Membership.Role.LEAD}
+
+# Operation name in the URL -> (its form, the service function taking the form's fields).
+OPERATIONS = {
+    "split": (forms.SplitForm, annotation.split_step),
+    "merge": (forms.MergeForm, annotation.merge_steps),
+    "move": (forms.MoveForm, annotation.move_boundary),
+    "type": (forms.TypeForm, annotation.set_type),
+    "rate": (forms.RateForm, annotation.rate),
+    "note": (forms.NoteForm, annotation.note),
+    "flag": (forms.FlagForm, annotation.flag),
+    "undo": (forms.RevisionForm, annotation.undo),
+    "redo": (forms.RevisionForm, annotation.redo),
+}
+
+
+@login_required
+def queue_page(request: HttpRequest, slug: str) -> HttpResponse:
+    project = project_for(request, slug, roles=ANNOTATING_ROLES)
+    context = {
+        "project": project,
+        "summary": queue.queue_summary(project=project, annotator=request.user),
+        "current": queue.current_assignment(project=project, annotator=request.user),
+        "mine": _assignments(project).filter(annotator=request.user)[:20],
+        "is_lead": _is_lead(request, project),
+        "everyone": _assignments(project)[:100] if _is_lead(request, project) else [],
+    }
+    return render(request, "curation/annotate/queue.html", context)
+
+
+@login_required
+@require_POST
+def take_next(request: HttpRequest, slug: str) -> HttpResponse:
+    project = project_for(request, slug, roles=ANNOTATING_ROLES)
+    return _go_to_next(request, project)
+
+
+@login_required
+def editor(request: HttpRequest, slug: str, assignment_id: int) -> HttpResponse:
+    assignment = _my_assignment(request, slug, assignment_id)
+    state = annotation.load_state(assignment.segmentation)
+    trace, project = assignment.trace, assignment.project
+    other = "reasoning" if state.segmentation.field == "response" else "response"
+    schema = project.label_schema
+    context = {
+        **_head_context(assignment, state),
+        "field_html": field_html(state.text, state.steps, schema),
+        "step_list_html": step_list_html(state.text, state.steps, schema),
+        "trace": trace,
+        "other_field": other,
+        "other_text": getattr(trace, other),
+        "guidelines": guidelines_html(project.guidelines),
+        "rating_scale": project.rating_scale,
+        "labels": _labels(project),
+    }
+    return render(request, "curation/annotate/editor.html", context)
+
+
+@login_required
+@require_POST
+def edit(request: HttpRequest, slug: str, assignment_id: int, operation: str) -> HttpResponse:
+    assignment = _my_assignment(request, slug, assignment_id)
+    if operation not in OPERATIONS:
+        raise Http404("No such operation.")
+    form_class, service = OPERATIONS[operation]
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _refused(request, assignment, forms.first_error(form), status=400)
+    try:
+        state = service(
+            segmentation=assignment.segmentation, user=request.user, **form.cleaned_data
+        )
+    except Conflict as conflict:
+        return _refused(request, assignment, str(conflict), status=409)
+    except EditError as error:
+        return _refused(request, assignment, str(error), status=422)
+    return _workspace(request, assignment, state)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, slug: str, assignment_id: int) -> HttpResponse:
+    assignment = _my_assignment(request, slug, assignment_id)
+    form = forms.RevisionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, assignment, forms.first_error(form), status=400)
+    try:
+        annotation.submit(
+            segmentation=assignment.segmentation, user=request.user, **form.cleaned_data
+        )
+    except Conflict as conflict:
+        return _refused(request, assignment, str(conflict), status=409)
+    messages.success(request, f"Trace #{assignment.trace_id} submitted.")
+    return _go_to_next(request, assignment.project)
+
+
+@login_required
+@require_POST
+def skip(request: HttpRequest, slug: str, assignment_id: int) -> HttpResponse:
+    assignment = _my_assignment(request, slug, assignment_id)
+    form = forms.SkipForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, assignment, forms.first_error(form), status=400)
+    try:
+        annotation.skip(
+            segmentation=assignment.segmentation, user=request.user, **form.cleaned_data
+        )
+    except Conflict as conflict:
+        return _refused(request, assignment, str(conflict), status=409)
+    messages.info(request, f"Trace #{assignment.trace_id} skipped.")
+    return _go_to_next(request, assignment.project)
+
+
+@login_required
+def segmentation_history(request: HttpRequest, slug: str, segmentation_id: int) -> HttpResponse:
+    """Every edit of one segmentation; for the project's leads and the segmentation's author."""
+    project = project_for(request, slug)
+    segmentation = get_object_or_404(
+        Segmentation.objects.select_related("trace", "author"),
+        pk=segmentation_id,
+        trace__project=project,
+    )
+    if segmentation.author_id != request.user.pk and not _is_lead(request, project):
+        raise Http404("No such segmentation.")
+    context = {
+        "project": project,
+        "segmentation": segmentation,
+        "edits": annotation.history(segmentation),
+    }
+    return render(request, "curation/annotate/history.html", context)
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def _my_assignment(request: HttpRequest, slug: str, assignment_id: int) -> Assignment:
+    """The request user's own assignment in a project they annotate; 404 for anyone else's.
+
+    The trace (up to megabytes of text) is not joined in: an edit reads only the field it cuts.
+    """
+    project = project_for(request, slug, roles=ANNOTATING_ROLES)
+    return get_object_or_404(
+        Assignment.objects.select_related("project", "segmentation"),
+        pk=assignment_id,
+        project=project,
+        annotator=request.user,
+        segmentation__isnull=False,
+    )
+
+
+def _assignments(project: Project):
+    return project.assignments.select_related("annotator", "trace").order_by("-last_active_at")
+
+
+def _labels(project: Project) -> list[dict]:
+    """The label schema with colours safe to put in a style attribute."""
+    colours = label_colours(project.label_schema)
+    return [{**label, "colour": colours[label["key"]]} for label in project.label_schema]
+
+
+def _is_lead(request: HttpRequest, project: Project) -> bool:
+    return (
+        request.user.is_superuser
+        or project.memberships.filter(user=request.user, role=Membership.Role.LEAD).exists()
+    )
+
+
+def _go_to_next(request: HttpRequest, project: Project) -> HttpResponse:
+    assignment = queue.claim_next(project=project, annotator=request.user)
+    if assignment is None:
+        messages.info(request, "Nothing left to annotate in this project for now.")
+        url = reverse("annotate-queue", args=[project.slug])
+    else:
+        url = reverse("annotate-editor", args=[project.slug, assignment.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _refused(
+    request: HttpRequest, assignment: Assignment, message: str, *, status: int
+) -> HttpResponse:
+    state = annotation.load_state(assignment.segmentation, message=message)
+    return _workspace(request, assignment, state, status=status)
+
+
+def _workspace(
+    request: HttpRequest, assignment: Assignment, state: EditorState, *, status: int = 200
+):
+    """An edit's answer: the new head, plus only the steps the edit touched (a kilobyte instead of
+    the whole trace), or the whole field and list when there is no edit to go by (a refusal)."""
+    schema = assignment.project.label_schema
+    context = {**_head_context(assignment, state), "refused": status != 200}
+    if state.splice is not None:
+        context["patch_html"] = patch_html(state.text, state.steps, state.splice, schema)
+    if not context.get("patch_html"):
+        context["field_html"] = field_html(state.text, state.steps, schema)
+        context["step_list_html"] = step_list_html(state.text, state.steps, schema)
+    return render(request, "curation/annotate/_workspace.html", context, status=status)
+
+
+def _head_context(assignment: Assignment, state: EditorState) -> dict:
+    steps = state.steps
+    return {
+        "project": assignment.project,
+        "assignment": assignment,
+        "state": state,
+        "segmentation": state.segmentation,
+        "editable": state.segmentation.status == Segmentation.Status.DRAFT
+        and assignment.status in (Assignment.Status.ACTIVE, Assignment.Status.EXPIRED),
+        "unrated": sum(step.rating is None for step in steps),
+        "untyped": sum(not step.type for step in steps),
+        "flagged": sum(step.flagged for step in steps),
+    }

@@ -85,15 +85,7 @@ def saved_mappings(project: Project) -> dict[str, dict]:
 def preview_import(job: ImportJob, *, limit: int = 5) -> dict[str, Any]:
     """The preset that would be chosen and the first records as they would be mapped."""
     with job.open_source() as stream:
-        result = preview(
-            stream,
-            name=job.original_name,
-            preset=job.preset,
-            mapping=job.mapping or None,
-            options=job.options,
-            max_record_bytes=settings.STEPWISE_MAX_RECORD_BYTES,
-            limit=limit,
-        )
+        result = preview(stream, limit=limit, **_reading_settings(job))
     records, errors = [], []
     for location, item in result.items:
         if isinstance(item, RecordError):
@@ -103,6 +95,17 @@ def preview_import(job: ImportJob, *, limit: int = 5) -> dict[str, Any]:
     if result.error:
         errors.append({"location": 0, "reason": result.error})
     return {"preset": result.preset, "records": records, "errors": errors, "fields": result.fields}
+
+
+def _reading_settings(job: ImportJob) -> dict[str, Any]:
+    """How the ingest core reads this job's file."""
+    return {
+        "name": job.original_name,
+        "preset": job.preset,
+        "mapping": job.mapping or None,
+        "options": job.options,
+        "max_record_bytes": settings.STEPWISE_MAX_RECORD_BYTES,
+    }
 
 
 def _preview_row(location: int, record: TraceRecord) -> dict[str, Any]:
@@ -200,14 +203,7 @@ def _import_records(
     counters = _Counters()
     job.errors = []
     with job.open_source() as stream:
-        parsed = parse_stream(
-            stream,
-            name=job.original_name,
-            preset=job.preset,
-            mapping=job.mapping or None,
-            options=job.options,
-            max_record_bytes=settings.STEPWISE_MAX_RECORD_BYTES,
-        )
+        parsed = parse_stream(stream, **_reading_settings(job))
         job.detected_preset = parsed.preset or ""
         job.save(update_fields=["detected_preset"])
         batches = _batches(

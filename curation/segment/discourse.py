@@ -1,0 +1,75 @@
+"""``discourse``: steps of long ``<think>`` reasoning, cut where the reasoning makes a move.
+
+The text is cut into units: sentences (``sentences``), and lines where a line break ends a
+thought rather than wrapping an equation or a list. Each unit start is a candidate cut, strong
+when a new paragraph, a display equation or a move opener ("Wait", "Alternatively", "Let me
+check", "So the answer", "First" ... see ``moves``) starts there. Then ``grouping`` applies the
+token bounds.
+
+``sentencizer``: ``rules`` (default) finds sentences with spaCy's sentencizer rules applied by
+regex (``sentences``, 20 times faster); ``spacy`` runs spaCy's own sentencizer.
+
+``granularity`` says which candidates are cuts: ``sentence`` (default) cuts at every unit, the
+unit that published sentence-level annotations of reasoning traces use (thought-anchors, the
+MATH-500 trace-topology parser); ``move`` cuts only at strong candidates, so a step is a whole
+move (a check, a backtrack, a new attempt) of several sentences, cut again only where it would
+pass ``max_tokens``.
+"""
+from __future__ import annotations
+
+import re
+
+from .context import Context, Draft
+from .grouping import group
+from .lines import continues
+from .sentences import LINE, PARAGRAPH, boundaries, spacy_boundaries
+from .spans import Span, spans_from_cuts
+
+DEFAULTS = {"granularity": "sentence", "sentencizer": "rules", "min_tokens": 0, "max_tokens": 400}
+CHOICES = {"granularity": ("sentence", "move"), "sentencizer": ("rules", "spacy")}
+
+_DISPLAY_START = re.compile(r"\\\[|\$\$|\\begin\{")
+
+
+def segment(ctx: Context, params: dict) -> list[Draft]:
+    units, kinds = units_of(ctx, params["sentencizer"])
+    strong = _strong_starts(ctx, units, kinds, params["granularity"])
+    tokens = ctx.count(units)
+    return group(units, tokens, strong, params["min_tokens"], params["max_tokens"])
+
+
+def units_of(ctx: Context, sentencizer: str = "rules") -> tuple[list[Span], list[str]]:
+    """Sentence/line units of the text and the kind of boundary before each."""
+    kinds: dict[int, str] = {}
+    found = spacy_boundaries(ctx.text) if sentencizer == "spacy" else boundaries(ctx.text)
+    for pos, kind in found:
+        if kind != LINE or _line_break_ends_unit(ctx.text, pos):
+            kinds[pos] = kind
+    units = spans_from_cuts(ctx.text, kinds, ctx.regions)
+    return units, [kinds.get(start, PARAGRAPH) for start, _ in units]
+
+
+def _line_break_ends_unit(text: str, pos: int) -> bool:
+    """Whether the single line break before ``pos`` separates two units."""
+    line_end = text.rfind("\n", 0, pos)
+    previous = text[text.rfind("\n", 0, line_end) + 1 : line_end]
+    line = text[pos : _line_end(text, pos)]
+    return not continues(previous, line)
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end == -1 else end
+
+
+def _strong_starts(
+    ctx: Context, units: list[Span], kinds: list[str], granularity: str
+) -> list[bool]:
+    """Whether each unit should start a step: every unit, or (``move``) those opening one."""
+    if granularity == "sentence":
+        return [True] * len(units)
+    moves = ctx.moves.kinds(ctx.text, [start for start, _ in units])
+    return [
+        kind == PARAGRAPH or move is not None or _DISPLAY_START.match(ctx.text, start) is not None
+        for (start, _), kind, move in zip(units, kinds, moves)
+    ]

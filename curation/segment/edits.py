@@ -1,0 +1,164 @@
+"""The annotator's edits to a list of steps, as pure functions over spans of one text.
+
+Every edit is described by a ``Splice``: "from position ``index``, the steps ``before`` become the
+steps ``after``". That one shape covers split (1 -> 2), merge (2 -> 1), a moved boundary (2 -> 2)
+and a relabel (1 -> 1); it is what the edit history stores, and undoing an edit is applying its
+inverse. Edits keep the segmenter's invariants (see ``spans.py``): steps are ordered, never
+overlap, never empty, and trimmed to non-whitespace at both ends, so the whitespace between two
+steps belongs to neither and merging or moving never loses a character of the text.
+
+Offsets are Python string indices (code points) into the field being segmented.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+
+from .spans import trim
+
+RATINGS = (-1, 0, 1)
+UNITS = ("word", "sentence")
+
+_WORD = re.compile(r"\S+")
+# A sentence ends after . ! ? (and any closing quotes or brackets) before whitespace, or at a line
+# break. Abbreviations cut too early now and then; moving by a word is there to fix that.
+_SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s)|\n")
+
+
+class EditError(ValueError):
+    """An edit that cannot be made on these steps; the message tells the annotator why."""
+
+
+@dataclass(frozen=True, slots=True)
+class EditableStep:
+    start: int
+    end: int
+    type: str = ""
+    rating: int | None = None
+    note: str = ""
+    flagged: bool = False
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> EditableStep:
+        return cls(**{name: data[name] for name in cls.__slots__ if name in data})
+
+
+@dataclass(frozen=True, slots=True)
+class Splice:
+    """At ``index``, the steps ``before`` are replaced by ``after``; ``focus`` is the step to
+    select afterwards (an absolute position in the new list)."""
+
+    index: int
+    before: tuple[EditableStep, ...]
+    after: tuple[EditableStep, ...]
+    focus: int
+
+    def inverted(self) -> Splice:
+        return Splice(self.index, self.after, self.before, focus=self.index)
+
+    def apply(self, steps: Sequence[EditableStep]) -> list[EditableStep]:
+        """The new list of steps; refuses when ``steps`` no longer hold what the splice replaces."""
+        end = self.index + len(self.before)
+        if tuple(steps[self.index : end]) != self.before:
+            raise EditError("The steps changed since this edit was made.")
+        return [*steps[: self.index], *self.after, *steps[end:]]
+
+
+def split_step(text: str, steps: Sequence[EditableStep], index: int, at: int) -> Splice:
+    """Cut step ``index`` at offset ``at``; the second half keeps the type, not the rating or note."""
+    step = _step(steps, index)
+    if not step.start < at < step.end:
+        raise EditError(f"Offset {at} is not inside step {index + 1}.")
+    left, right = trim(text, step.start, at), trim(text, at, step.end)
+    if left is None or right is None:
+        raise EditError("Splitting there would leave an empty step.")
+    first = replace(step, start=left[0], end=left[1])
+    second = EditableStep(start=right[0], end=right[1], type=step.type)
+    return Splice(index, (step,), (first, second), focus=index + 1)
+
+
+def merge_with_next(steps: Sequence[EditableStep], index: int) -> Splice:
+    """Join step ``index`` and the one after it; the first's type and rating win, notes are kept."""
+    first, second = (
+        _step(steps, index),
+        _step(steps, index + 1, "There is no next step to merge with."),
+    )
+    notes = "\n".join(note for note in (first.note, second.note) if note)
+    merged = replace(first, end=second.end, note=notes, flagged=first.flagged or second.flagged)
+    return Splice(index, (first, second), (merged,), focus=index)
+
+
+def merge_with_previous(steps: Sequence[EditableStep], index: int) -> Splice:
+    if index == 0:
+        raise EditError("There is no previous step to merge with.")
+    return merge_with_next(steps, index - 1)
+
+
+def move_boundary(
+    text: str, steps: Sequence[EditableStep], index: int, unit: str, direction: int
+) -> Splice:
+    """Move the boundary after step ``index`` by one word or sentence.
+
+    Forward (+1) hands the next step's first word or sentence to this step; backward (-1) hands
+    this step's last one to the next step. Either way neither step may become empty.
+    """
+    if unit not in UNITS or direction not in (-1, 1):
+        raise EditError("A boundary moves by a word or a sentence, forward or backward.")
+    step = _step(steps, index)
+    following = _step(steps, index + 1, "The last step has no boundary after it to move.")
+    donor = following if direction == 1 else step
+    pieces = _pieces(text, donor.start, donor.end, unit)
+    if len(pieces) < 2:
+        raise EditError(f"Moving by a {unit} would leave a step empty.")
+    if direction == 1:
+        new_end, new_start = pieces[0][1], pieces[1][0]
+    else:
+        new_end, new_start = pieces[-2][1], pieces[-1][0]
+    after = (replace(step, end=new_end), replace(following, start=new_start))
+    return Splice(index, (step, following), after, focus=index)
+
+
+def update_step(steps: Sequence[EditableStep], index: int, **changes) -> Splice:
+    """Change the labels of one step (type, rating, note, flagged); its span stays."""
+    unknown = set(changes) - {"type", "rating", "note", "flagged"}
+    if unknown:
+        raise EditError(f"Steps have no {', '.join(sorted(unknown))}.")
+    if "rating" in changes and changes["rating"] not in (*RATINGS, None):
+        raise EditError("A rating is -1, 0 or +1.")
+    step = _step(steps, index)
+    return Splice(index, (step,), (replace(step, **changes),), focus=index)
+
+
+def step_at(steps: Sequence[EditableStep], offset: int) -> int | None:
+    """The position of the step holding ``offset`` (binary search: steps are ordered)."""
+    low, high = 0, len(steps)
+    while low < high:
+        middle = (low + high) // 2
+        if steps[middle].end <= offset:
+            low = middle + 1
+        else:
+            high = middle
+    if low < len(steps) and steps[low].start <= offset:
+        return low
+    return None
+
+
+def _step(steps: Sequence[EditableStep], index: int, missing: str | None = None) -> EditableStep:
+    if not 0 <= index < len(steps):
+        raise EditError(missing or f"There is no step {index + 1}.")
+    return steps[index]
+
+
+def _pieces(text: str, start: int, end: int, unit: str) -> list[tuple[int, int]]:
+    """The words or sentences of ``text[start:end]`` as trimmed absolute spans."""
+    chunk = text[start:end]
+    if unit == "word":
+        return [(start + m.start(), start + m.end()) for m in _WORD.finditer(chunk)]
+    cuts = [start + m.end() for m in _SENTENCE_END.finditer(chunk)]
+    pieces = (trim(text, a, b) for a, b in zip([start, *cuts], [*cuts, end]))
+    return [piece for piece in pieces if piece is not None]

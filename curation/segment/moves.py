@@ -1,0 +1,165 @@
+"""Reasoning moves: the words a sentence opens with when the reasoning changes course.
+
+"Wait", "Alternatively", "Let me check", "So the answer is" ... mark where a long chain of
+thought starts a new move. ``MOVE_PHRASES`` lists every opener, by the kind of move it opens;
+``discourse`` cuts at them and ``typing_rules`` reads them to label steps, so both agree and a
+reader sees every rule in one table. ``(a|b)`` in a phrase stands for either word.
+
+Matching is spaCy's ``PhraseMatcher`` over one ``Doc`` holding the first five words of every
+sentence of a text, so a whole trace is matched in one call. Those words are cut by a regex
+(words, contractions such as "n't" and "'s", single punctuation marks) rather than by spaCy's
+tokenizer, which would cost more than everything else the segmenter does; the phrases are cut
+by the same regex, so both sides always agree.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from functools import lru_cache
+
+# Move kinds, from the strongest claim to the weakest: when phrases of several kinds open the
+# same sentence, the longest phrase wins, then the earlier kind in this tuple.
+BACKTRACK, VERIFY, ALTERNATIVE, CONCLUDE, PLAN, RECALL, CONTRAST = (
+    "backtrack", "verify", "alternative", "conclude", "plan", "recall", "contrast",
+)
+KINDS = (BACKTRACK, VERIFY, ALTERNATIVE, CONCLUDE, PLAN, RECALL, CONTRAST)
+
+_CHECK = ("(check|verify|double-check|double check|recheck|re-check|confirm|recompute"
+          "|recalculate|validate|test|plug|substitute|make sure|see if)")
+_PLAN = ("(start|try|think|consider|compute|calculate|find|solve|figure|denote|write|set|recall"
+         "|look|break|begin|use|define|note|analyze|work|determine|express|expand|simplify)")
+_REDO = "(reconsider|rethink|retry|backtrack|redo|revisit|start over|go back)"
+
+MOVE_PHRASES: dict[str, tuple[str, ...]] = {
+    BACKTRACK: (
+        "wait", "hmm", "hmmm", "oops", "whoa", "hold on", "but (wait|hold on|hmm)", "actually ,",
+        "no (,|.|!)", "that (is|'s) (not|wrong|incorrect|impossible)", "that (does|can|did) n't",
+        "i (made|make) a mistake", "i think i (made|messed)", "i must have", "i messed up",
+        f"let (me|us) {_REDO}", f"let 's {_REDO}",
+    ),
+    VERIFY: (
+        f"let (me|us) {_CHECK}", f"let 's {_CHECK}",
+        "(check|checking|verify|verifying|verification)",
+        "(double-check|double-checking|sanity check)", "to (check|verify|confirm|double-check)",
+        "(i|we) (should|can|need to|will) (check|verify|double-check|confirm)",
+        "just to (be sure|make sure|double-check|confirm)",
+    ),
+    ALTERNATIVE: (
+        "alternatively", "instead", "another (approach|way|method|idea|thought)",
+        "or (maybe|perhaps|alternatively)", "(maybe|perhaps) (i|we) (should|can|could)",
+        "(maybe|perhaps) there (is|'s) (a|another)",
+    ),
+    CONCLUDE: (
+        "(so|thus|therefore|hence) (,|) the (answer|final|result|solution)",
+        "(therefore|thus|hence|consequently)", "in (conclusion|summary)", "(the|) final answer",
+        "the answer is", "so (yes|finally|overall)",
+    ),
+    PLAN: (
+        "(first|firstly|second|secondly|third|next|finally|now|lastly|step)",
+        f"let (me|us) {_PLAN}", f"let 's {_PLAN}", "(i|we) (need|have|want) to",
+        "to (find|solve|compute|determine|calculate|figure|start|begin|get)",
+        "(okay|ok|alright|all right) (,|) (so|let|now|first|i|next)",
+        "the (goal|question|task) (is|asks|wants)",
+    ),
+    RECALL: (
+        "(i|we) (remember|recall|know) (that|the)", "(recall|remember|note) that",
+        "we (are|were) given", "given that", "it (is|'s) given", "by definition",
+        "the problem (says|states|gives|tells)", "the formula (for|is)",
+    ),
+    CONTRAST: ("(but|however|although|though|yet)",),
+}
+
+# Words, contractions ("does" + "n't", "that" + "'s") and single punctuation marks.
+_WORD = re.compile(
+    r"[a-z]+(?=n't\b)|n't\b|'(?:s|re|ve|ll|d|m)\b|[a-z0-9]+(?:-[a-z0-9]+)*|[^\sa-z0-9]"
+)
+_FIRST_WORD = re.compile(r"[^A-Za-z]{0,3}([A-Za-z][A-Za-z'’-]*)")
+_HEAD_WORDS = 5  # the longest phrase spans five words
+_HEAD_CHARS = 60
+_SEPARATOR = "\n"  # between heads in the batch Doc; no phrase contains it
+
+
+def words_of(text: str) -> list[str]:
+    """``text`` lower-cased and cut the way phrases and heads are cut."""
+    return _WORD.findall(text.lower().replace("’", "'"))
+
+
+def expand(phrase: str) -> list[str]:
+    """Every reading of a phrase with ``(a|b)`` choices ("(a|)" makes a word optional)."""
+    parts = re.split(r"\(([^()]*)\)", phrase)
+    choices = [[part] if i % 2 == 0 else part.split("|") for i, part in enumerate(parts)]
+    return [" ".join("".join(combo).split()) for combo in itertools.product(*choices)]
+
+
+@lru_cache(maxsize=1)
+def _longest_phrase() -> dict[str, int]:
+    """For each word that can open a move, the most words a phrase starting with it has:
+    a head needs no more (sentences starting with any other word are not matched at all)."""
+    longest: dict[str, int] = {}
+    for phrases in MOVE_PHRASES.values():
+        for reading in (words_of(r) for p in phrases for r in expand(p)):
+            longest[reading[0]] = max(longest.get(reading[0], 0), len(reading))
+    return longest
+
+
+class MoveMatcher:
+    """Finds the move (or None) that each sentence of a text opens, with spaCy's PhraseMatcher."""
+
+    def __init__(self) -> None:
+        import spacy
+        from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Doc
+
+        self._vocab = spacy.blank("en").vocab
+        self._doc = Doc
+        self._matcher = PhraseMatcher(self._vocab)
+        for kind, phrases in MOVE_PHRASES.items():
+            readings = {tuple(words_of(r)) for p in phrases for r in expand(p)}
+            self._matcher.add(kind, [Doc(self._vocab, words=list(words)) for words in readings])
+        self._rank = {kind: i for i, kind in enumerate(KINDS)}
+
+    def kinds(self, text: str, starts: list[int]) -> list[str | None]:
+        """The move opened at each of ``starts`` (sentence starts in ``text``)."""
+        words: list[str] = []
+        head_of_token: dict[int, int] = {}  # first token of a head -> index into starts
+        for i, pos in enumerate(starts):
+            head = self._head(text, pos)
+            if head:
+                head_of_token[len(words)] = i
+                words.extend(head)
+                words.append(_SEPARATOR)
+        found: list[str | None] = [None] * len(starts)
+        if not words:
+            return found
+        best: dict[int, tuple[int, int]] = {}
+        for match_id, start, end in self._matcher(self._doc(self._vocab, words=words)):
+            if start in head_of_token:
+                kind = self._vocab.strings[match_id]
+                key = (-(end - start), self._rank[kind])
+                if start not in best or key < best[start]:
+                    best[start] = key
+                    found[head_of_token[start]] = kind
+        return found
+
+    def _head(self, text: str, pos: int) -> list[str]:
+        """The first words of the sentence at ``pos``, as many as a phrase starting with the
+        first one can have; [] when the first word opens no move."""
+        match = _FIRST_WORD.match(text, pos, pos + _HEAD_CHARS)
+        if match is None:
+            return []
+        size = _longest_phrase().get(match.group(1).lower().replace("’", "'").split("'")[0])
+        if size is None:
+            return []
+        window = text[match.start(1) : pos + _HEAD_CHARS]
+        chunks = window.split(None, _HEAD_WORDS)
+        if len(chunks) > _HEAD_WORDS:
+            chunks = chunks[:_HEAD_WORDS]
+        elif len(window) == pos + _HEAD_CHARS - match.start(1) and len(chunks) > 1:
+            chunks = chunks[:-1]  # the window may have cut the last word short
+        return words_of(" ".join(chunks))[:size]
+
+
+@lru_cache(maxsize=1)
+def move_matcher() -> MoveMatcher:
+    """The process-wide matcher (building spaCy's vocabulary costs a few hundred ms)."""
+    return MoveMatcher()

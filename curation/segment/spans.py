@@ -1,0 +1,39 @@
+"""From proposed cut positions to step spans that keep every invariant.
+
+Strategies only propose where a step should start. This module is the one place that turns
+those proposals into spans, so the guarantees hold for every strategy at once: spans are
+ordered, non-overlapping, inside the text, trimmed to non-whitespace at both ends, never
+empty, never cut inside a protected region, and together they cover every non-whitespace
+character (cutting partitions the text; trimming removes only whitespace).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .regions import Regions
+
+Span = tuple[int, int]
+
+
+def trim(text: str, start: int, end: int) -> Span | None:
+    """``[start, end)`` without surrounding whitespace, or None when only whitespace is left."""
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return None
+    lead = len(piece) - len(piece.lstrip())
+    return start + lead, start + lead + len(stripped)
+
+
+def spans_from_cuts(
+    text: str, cuts: Iterable[int], regions: Regions, start: int = 0, end: int | None = None
+) -> list[Span]:
+    """Cut ``text[start:end]`` at every allowed position of ``cuts`` and trim the pieces."""
+    end = len(text) if end is None else end
+    bounds = regions.filter(sorted({c for c in cuts if start < c < end}))
+    spans = []
+    for a, b in zip([start, *bounds], [*bounds, end]):
+        span = trim(text, a, b)
+        if span is not None:
+            spans.append(span)
+    return spans

@@ -1,0 +1,89 @@
+"""Rule-based step typing: every rule that labels a step, in the order they are tried.
+
+A step is typed by how it opens (the move its first sentence makes, see ``moves``) and then by
+what it contains. The first rule that fires gives the type; the types are the keys of the
+default label schema. A project whose schema renames or drops a type still gets the types it
+has: a type missing from the schema leaves the step untyped ("").
+
+    opens with            contains                          type
+    "Wait", "Hmm", "No,"  -                                 backtrack
+    "Let me check" ...    -                                 verify
+    "So the answer",      -                                 conclude
+      "Therefore" ...
+    "I remember that",    -                                 premise
+      "We are given" ...
+    "First", "Let's",     no calculation                    plan
+      "Alternatively" ...
+    anything              \\boxed{}, "final answer"          conclude
+    anything              "check", "verify" in the opening  verify
+    - (first step)        no calculation                    premise
+    anything              a calculation                     compute
+    anything              -                                 plan
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from .moves import ALTERNATIVE, BACKTRACK, CONCLUDE, PLAN, RECALL, VERIFY, MoveMatcher, move_matcher
+from .schema import DEFAULT_LABEL_SCHEMA
+from .steps import SegmentedStep
+
+# Opening moves that decide the type on their own.
+_TYPE_OF_MOVE = {BACKTRACK: "backtrack", VERIFY: "verify", CONCLUDE: "conclude", RECALL: "premise"}
+_PLANNING_MOVES = {PLAN, ALTERNATIVE}
+
+_CALCULATION = re.compile(
+    r"\d\s*[-+*/×÷^=<>≤≥]\s*[\d(a-z\\]|[=≈]\s*-?[\d(\\]|\\(?:frac|sqrt|cdot|times|sum|int)\b"
+)
+_ANSWER = re.compile(r"\\boxed\s*\{|(?i:\bfinal answer\b)")
+_CHECKING = re.compile(r"(?i)\b(?:check|verify|verif(?:y|ies|ied|ication)|confirm|double[- ]check)")
+# What a step may start with before its first sentence: a list or step marker, a bold title.
+_MARKER = re.compile(
+    r"[ \t>#]*(?:\*\*|__)?(?:(?:step[ \t]*)?\d{1,3}[.):]|[-*+](?=\s))?(?:\*\*|__)?[ \t]*"
+    r"(?:\*\*[^*\n]{1,80}\*\*[:.]?[ \t]*)?",
+    re.IGNORECASE,
+)
+_OPENING_CHARS = 200  # the "opening" of a step, where checking words count
+
+
+def type_of(text: str, step: SegmentedStep, index: int, opening_move: str | None) -> str:
+    """The default-schema type of ``step`` (the ``index``-th step of ``text``)."""
+    body = text[step.start : step.end]
+    if opening_move in _TYPE_OF_MOVE:
+        return _TYPE_OF_MOVE[opening_move]
+    calculates = _CALCULATION.search(body) is not None
+    if opening_move in _PLANNING_MOVES and not calculates:
+        return "plan"
+    if _ANSWER.search(body):
+        return "conclude"
+    if _CHECKING.search(body, 0, _OPENING_CHARS):
+        return "verify"
+    if index == 0 and not calculates:
+        return "premise"
+    return "compute" if calculates else "plan"
+
+
+def tag_steps(
+    text: str, steps: Sequence[SegmentedStep], schema: Iterable[dict] | None = None
+) -> None:
+    """Set ``type`` on each step (in place) to a key of ``schema`` (default schema if None)."""
+    keys = _schema_keys(DEFAULT_LABEL_SCHEMA if schema is None else schema)
+    openings = _opening_moves(text, steps, move_matcher())
+    for index, (step, move) in enumerate(zip(steps, openings)):
+        step.type = keys.get(type_of(text, step, index, move), "")
+
+
+def _opening_moves(text: str, steps: Sequence[SegmentedStep], matcher: MoveMatcher) -> list:
+    starts = [_MARKER.match(text, step.start, step.end).end() for step in steps]
+    return matcher.kinds(text, starts)
+
+
+def _schema_keys(schema: Iterable[dict]) -> dict[str, str]:
+    """Default type -> the project's key for it, matched by key, then by name."""
+    keys: dict[str, str] = {}
+    for label in schema:
+        for default in ("premise", "plan", "compute", "verify", "backtrack", "conclude"):
+            if default in (str(label.get("key", "")).lower(), str(label.get("name", "")).lower()):
+                keys.setdefault(default, label["key"])
+    return keys

@@ -153,9 +153,8 @@ def main() -> None:
         each = ", ".join(
             f"{r['passes'][0]['mb_per_s']:.1f}/{r['passes'][1]['mb_per_s']:.1f}" for r in runs
         )
-        print(
-            f"| {name} | {runs[0]['traces']} | {runs[0]['megabytes']:.1f} | {cold:.1f} | {warm:.1f} | {each} |"
-        )
+        size = f"{runs[0]['traces']} | {runs[0]['megabytes']:.1f}"
+        print(f"| {name} | {size} | {cold:.1f} | {warm:.1f} | {each} |")
     if args.no_memory:
         return
     print("\n| strategy | corpus share | traces | MB | peak RSS MiB |")
@@ -163,9 +162,8 @@ def main() -> None:
     for name in args.strategies:
         for fraction in (0.25, 0.5, 1.0):
             r = in_subprocess("memory", name, str(fraction))
-            print(
-                f"| {name} | {fraction:.0%} | {r['traces']} | {r['megabytes']:.1f} | {r['peak_rss_mib']:.0f} |"
-            )
+            size = f"{r['traces']} | {r['megabytes']:.1f}"
+            print(f"| {name} | {fraction:.0%} | {size} | {r['peak_rss_mib']:.0f} |")
 
 
 if __name__ == "__main__":

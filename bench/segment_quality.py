@@ -103,13 +103,16 @@ def records(source: Source, limit: int | None) -> list:
     for stem in source.files:
         path = DATA / f"{stem}.jsonl"
         if path.exists():
+            options = {"preset": "mapping" if mapping else "auto", "mapping": mapping}
             with path.open("rb") as stream:
-                found.extend(gold_records(stream, name=path.name, preset="mapping" if mapping else "auto",
-                                          mapping=mapping, limit=limit))
+                found.extend(gold_records(stream, name=path.name, limit=limit, **options))
     return found
 
 
-def evaluate(source: Source, joiner: str, limit: int | None, tolerance: int) -> dict[str, BoundaryScore]:
+def evaluate(
+    source: Source, joiner: str, limit: int | None, tolerance: int
+) -> dict[str, BoundaryScore]:
+    """Each configuration's scores on one source, its texts rebuilt with ``joiner``."""
     gold = records(source, limit)
     return {
         name: score_strategy(gold, strategy, params, joiner=joiner, tolerance=tolerance)
@@ -151,7 +154,8 @@ def main() -> None:
 def markdown(rows, tolerance: int) -> str:
     names = [name for name, _, _ in CONFIGS]
     lines = [
-        f"F1 exact / F1 ±{tolerance} chars / mean |step-count error|; **bold**: the strategy's own kind of source.",
+        f"F1 exact / F1 ±{tolerance} chars / mean |step-count error|; "
+        "**bold**: the strategy's own kind of source.",
         "",
         "| source | joined by | texts | " + " | ".join(names) + " |",
         "| --- | --- | ---: | " + " | ".join("---" for _ in names) + " |",

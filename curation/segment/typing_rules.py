@@ -25,12 +25,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from .moves import ALTERNATIVE, BACKTRACK, CONCLUDE, PLAN, RECALL, VERIFY, MoveMatcher, move_matcher
+from .moves import (
+    ALTERNATIVE, BACKTRACK, CONCLUDE, PLAN, RECALL, VERIFY, MoveMatcher, move_matcher,
+)
 from .schema import DEFAULT_LABEL_SCHEMA
 from .steps import SegmentedStep
 
 # Opening moves that decide the type on their own.
-_TYPE_OF_MOVE = {BACKTRACK: "backtrack", VERIFY: "verify", CONCLUDE: "conclude", RECALL: "premise"}
+_TYPE_OF_MOVE = {
+    BACKTRACK: "backtrack", VERIFY: "verify", CONCLUDE: "conclude", RECALL: "premise",
+}
 _PLANNING_MOVES = {PLAN, ALTERNATIVE}
 
 _CALCULATION = re.compile(

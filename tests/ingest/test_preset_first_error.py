@@ -57,7 +57,7 @@ def test_prmbench_without_error_steps_is_unannotated():
 
 def test_prmbench_original_process_option_imports_unrated_original_steps():
     trace = items("prmbench.jsonl", process="original")[0][1]
-    assert field_text(trace, trace.steps[2]) == "0.8 minutes is 48 seconds."
+    assert field_text(trace, trace.steps[2]) == "0.5 minutes is 30 seconds."
     assert {s.rating for s in trace.steps} == {None}
 
 

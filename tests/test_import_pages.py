@@ -133,3 +133,18 @@ def test_anonymous_users_are_sent_to_login(client, project):
     response = client.get(reverse("project-detail", args=[project.slug]))
 
     assert response.status_code == 302 and "/login/" in response.url
+
+
+def test_reviewers_are_not_offered_the_annotation_queue(client, django_user_model, project, annotator):
+    from curation.models import Membership
+
+    reviewer = django_user_model.objects.create_user(username="rita", password="pw")
+    Membership.objects.create(project=project, user=reviewer, role=Membership.Role.REVIEWER)
+
+    client.force_login(reviewer)
+    reviewer_page = client.get(reverse("project-detail", args=[project.slug])).content.decode()
+    client.force_login(annotator)
+    annotator_page = client.get(reverse("project-detail", args=[project.slug])).content.decode()
+
+    assert "Start annotating" not in reviewer_page
+    assert "Start annotating" in annotator_page

@@ -19,12 +19,12 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = project_for(request, slug)
-    is_lead = request.user.is_superuser or project.memberships.filter(
-        user=request.user, role=Membership.Role.LEAD
-    ).exists()
+    role = project.memberships.filter(user=request.user).values_list("role", flat=True).first()
+    is_lead = request.user.is_superuser or role == Membership.Role.LEAD
     context = {
         "project": project,
         "is_lead": is_lead,
+        "can_annotate": is_lead or role == Membership.Role.ANNOTATOR,
         "trace_count": project.traces.count(),
         "import_jobs": project.import_jobs.all()[:10],
         "latest_run": project.segmentation_runs.first(),

@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -28,9 +26,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from annotate_load import (
     REPO,
-    collect_static,
-    ensure_database,
     free_port,
+    prepare_django,
     start_gunicorn,
     stop,
     warm_up,
@@ -195,27 +192,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECURE_COOKIES": "0",
-        "DJANGO_SETTINGS_MODULE": "webapp.settings",
-        "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
-    }
-    if not env.get("DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("Set DATABASE_URL to a PostgreSQL database (it is migrated and seeded).")
-    os.environ.update(env)
-    ensure_database(env["DATABASE_URL"])
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=REPO,
-        env=env,
-        check=True,
-    )
-    collect_static(env)
-    import django
-
-    django.setup()
+    env = prepare_django(DJANGO_ALLOW_ASYNC_UNSAFE="true")
     editor_url = seed_editor(args.chars, args.steps)
     from django.db import connections
     from playwright.sync_api import sync_playwright

@@ -412,6 +412,32 @@ def report(
     return summary
 
 
+def prepare_django(**extra_env: str) -> dict:
+    """Migrate the bench's PostgreSQL database, collect static files, set Django up; the env."""
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECURE_COOKIES": "0",
+        "DJANGO_SETTINGS_MODULE": "webapp.settings",
+        **extra_env,
+    }
+    if not env.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("Set DATABASE_URL to a PostgreSQL database (it is migrated and seeded).")
+    os.environ.update(env)
+    ensure_database(env["DATABASE_URL"])
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=REPO,
+        env=env,
+        check=True,
+    )
+    collect_static(env)
+    import django
+
+    django.setup()
+    return env
+
+
 def collect_static(env: dict) -> None:
     """With DEBUG=0, pages name their static files through whitenoise's manifest: build it."""
     env["STATIC_ROOT"] = os.environ["STATIC_ROOT"] = tempfile.mkdtemp(prefix="stepwise-static-")
@@ -455,26 +481,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "annotate_load.json")
     args = parser.parse_args()
 
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECURE_COOKIES": "0",
-        "DJANGO_SETTINGS_MODULE": "webapp.settings",
-    }
-    if not env.get("DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("Set DATABASE_URL to a PostgreSQL database (it is migrated and seeded).")
-    os.environ.update(env)
-    ensure_database(env["DATABASE_URL"])
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=REPO,
-        env=env,
-        check=True,
-    )
-    collect_static(env)
-    import django
-
-    django.setup()
+    env = prepare_django()
     clients = seed(args.annotators, args.chars, args.steps)
     from django.db import connections
 

@@ -111,34 +111,33 @@ def edit(request: HttpRequest, slug: str, assignment_id: int, operation: str) ->
 @login_required
 @require_POST
 def submit(request: HttpRequest, slug: str, assignment_id: int) -> HttpResponse:
-    assignment = _my_assignment(request, slug, assignment_id)
-    form = forms.RevisionForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, assignment, forms.first_error(form), status=400)
-    try:
-        annotation.submit(
-            segmentation=assignment.segmentation, user=request.user, **form.cleaned_data
-        )
-    except Conflict as conflict:
-        return _refused(request, assignment, str(conflict), status=409)
-    messages.success(request, f"Trace #{assignment.trace_id} submitted.")
-    return _go_to_next(request, assignment.project)
+    return _close_assignment(
+        request, slug, assignment_id, forms.RevisionForm, annotation.submit, "submitted",
+        messages.SUCCESS,
+    )
 
 
 @login_required
 @require_POST
 def skip(request: HttpRequest, slug: str, assignment_id: int) -> HttpResponse:
+    return _close_assignment(
+        request, slug, assignment_id, forms.SkipForm, annotation.skip, "skipped", messages.INFO
+    )
+
+
+def _close_assignment(
+    request, slug, assignment_id, form_class, close, done: str, level: int
+) -> HttpResponse:
+    """Submit or skip: validate, close the segmentation on its revision, go to the next trace."""
     assignment = _my_assignment(request, slug, assignment_id)
-    form = forms.SkipForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
         return _refused(request, assignment, forms.first_error(form), status=400)
     try:
-        annotation.skip(
-            segmentation=assignment.segmentation, user=request.user, **form.cleaned_data
-        )
+        close(segmentation=assignment.segmentation, user=request.user, **form.cleaned_data)
     except Conflict as conflict:
         return _refused(request, assignment, str(conflict), status=409)
-    messages.info(request, f"Trace #{assignment.trace_id} skipped.")
+    messages.add_message(request, level, f"Trace #{assignment.trace_id} {done}.")
     return _go_to_next(request, assignment.project)
 
 

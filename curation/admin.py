@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from curation.models import (
-    FieldMapping, ImportJob, Membership, Project, Segmentation, Step, Trace,
+    FieldMapping, ImportJob, Invitation, Membership, Project, Segmentation, Step, Trace,
 )
 from curation.models import Dataset, DatasetVersion
 
@@ -25,6 +25,25 @@ class MembershipAdmin(admin.ModelAdmin):
     list_display = ["project", "user", "role"]
     list_filter = ["role", "project"]
     list_select_related = ["project", "user"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "project", "role", "email", "created_by", "expires_at", "revoked_at", "accepted_by",
+    ]
+    list_filter = ["role", "project"]
+    list_select_related = ["project", "created_by", "accepted_by"]
+    search_fields = ["email"]
+    readonly_fields = [
+        "project", "role", "email", "token_hash", "created_by", "created_at", "accepted_at",
+        "accepted_by",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        # Its link is shown once, to whoever creates it on the members page; an invitation
+        # typed in here would have no link anyone could use.
+        return False
 
 
 @admin.register(FieldMapping)

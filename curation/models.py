@@ -68,6 +68,35 @@ class Membership(models.Model):
         return f"{self.user} ({self.role}) in {self.project}"
 
 
+class Invitation(models.Model):
+    """A link that lets one person join a project with a role; only the token's SHA-256 is kept.
+
+    Usable until it expires, is revoked or is accepted once (see curation/services/invitations.py).
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=16, choices=Membership.Role.choices)
+    email = models.EmailField(blank=True, help_text="Only an account with this address may accept.")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        addressee = f" for {self.email}" if self.email else ""
+        return f"{self.role} invitation to {self.project}{addressee}"
+
+
 class FieldMapping(models.Model):
     """A user's field mapping (dotted paths), saved on a project to be reused on later imports."""
 

@@ -27,6 +27,10 @@ urlpatterns = [
     path("p/<slug:slug>/members/", members.member_list, name="member-list"),
     path("p/<slug:slug>/members/<int:membership_id>/role/", members.member_role, name="member-role"),
     path("p/<slug:slug>/members/<int:membership_id>/remove/", members.member_remove, name="member-remove"),
+    path("p/<slug:slug>/members/invitations/", members.invitation_create, name="invitation-create"),
+    path("p/<slug:slug>/members/invitations/<int:invitation_id>/revoke/", members.invitation_revoke,
+         name="invitation-revoke"),
+    path("invite/<str:token>/", members.invitation_accept, name="invitation-accept"),
     # Trainers: API tokens and training jobs (issue 6).
     path("settings/tokens/", tokens.token_list, name="token-list"),
     path("settings/tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token-revoke"),

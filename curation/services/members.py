@@ -1,5 +1,7 @@
 """Who belongs to a project, as which role: leads add, re-role and remove members.
 
+People without an account yet join through invitation links (curation/services/invitations.py).
+
 A project always keeps at least one lead, so nobody can lock everyone out of its settings.
 Removing someone frees the traces they were holding in the annotation queue.
 """
@@ -25,7 +27,7 @@ def members_of(project: Project):
 
 def add_member(*, project: Project, identifier: str, role: str) -> Membership:
     """Add the account with this username or e-mail address to the project."""
-    _check_role(role)
+    check_role(role)
     user = _find_user(identifier.strip())
     if user is None:
         raise MembershipError(
@@ -41,7 +43,7 @@ def add_member(*, project: Project, identifier: str, role: str) -> Membership:
 
 @transaction.atomic
 def change_role(*, membership: Membership, role: str) -> Membership:
-    _check_role(role)
+    check_role(role)
     if membership.role == Membership.Role.LEAD and role != Membership.Role.LEAD:
         _keep_a_lead(membership)
     membership.role = role
@@ -60,7 +62,8 @@ def remove_member(*, membership: Membership) -> None:
     membership.delete()
 
 
-def _check_role(role: str) -> None:
+def check_role(role: str) -> None:
+    """Raise MembershipError unless ``role`` is one of Membership.Role (invitations use it too)."""
     if role not in ROLES:
         raise MembershipError(f"{role!r} is not a role (one of {', '.join(sorted(ROLES))}).")
 

@@ -9,6 +9,8 @@ draft the way a person does (rate, relabel, note, flag, split, merge, move a bou
 waiting an exponentially distributed think time between edits (``--think-ms 0``: back to back,
 to find where the server saturates). Every annotator stops after ``--duration`` seconds or
 ``--max-edits`` edits, then gunicorn is stopped: the run is bounded and talks to loopback only.
+Sessions are read from the shared cache, as in a deployment that sets ``CACHE_URL`` (Redis at
+127.0.0.1:6379 by default; ``--cache-url ''`` keeps them in the database).
 
 Each client mirrors its draft with the same pure edit functions the server uses, so it always
 knows where a valid split or merge is. Reported: p50/p95/p99 of the latency seen by the clients
@@ -278,7 +280,7 @@ def start_gunicorn(port: int, workers: int, access_log: Path, env: dict) -> subp
         "--access-logfile",
         str(access_log),
         "--access-logformat",
-        "%(M)s %(s)s %(m)s %(U)s",
+        "%(D)s %(s)s %(m)s %(U)s",
         "--log-level",
         "warning",
     ]
@@ -355,12 +357,12 @@ def postgres_pids(database: str) -> list[int]:
 
 
 def server_times(access_log: Path) -> list[float]:
-    """Milliseconds gunicorn spent on each edit POST, from its access log."""
+    """Milliseconds gunicorn spent on each edit POST, from its access log (in microseconds)."""
     times = []
     for line in access_log.read_text().splitlines():
         parts = line.split()
         if len(parts) == 4 and parts[2] == "POST":
-            times.append(float(parts[0]))
+            times.append(float(parts[0]) / 1000)
     return times
 
 
@@ -385,6 +387,7 @@ def report(
         "annotators": args.annotators,
         "think_ms": args.think_ms,
         "workers": args.workers,
+        "cache_url": args.cache_url,
         "trace_chars": args.chars,
         "steps": args.steps,
         "seconds": round(elapsed, 1),
@@ -401,7 +404,8 @@ def report(
     fmt = lambda p: " / ".join(f"{p.get(k, float('nan')):.1f}" for k in ("p50", "p95", "p99"))
     print(
         f"\n{args.annotators} annotators, think {args.think_ms} ms, {args.workers} gunicorn workers, "
-        f"{args.chars} chars / {args.steps} steps per trace, {elapsed:.0f} s"
+        f"{args.chars} chars / {args.steps} steps per trace, {elapsed:.0f} s, "
+        f"sessions {'in the cache ' + args.cache_url if args.cache_url else 'in the database'}"
     )
     print(f"requests: {len(every)} ({summary['requests_per_s']}/s), statuses {results.statuses}")
     print(f"client latency p50/p95/p99 ms: {fmt(summary['client_ms'])}")
@@ -478,10 +482,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--chars", type=int, default=60_000)
     parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument(
+        "--cache-url",
+        default=os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/14"),
+        help="the shared cache, as deployed (sessions are read from it); '' for none",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "annotate_load.json")
     args = parser.parse_args()
 
-    env = prepare_django()
+    env = prepare_django(CACHE_URL=args.cache_url) if args.cache_url else prepare_django()
     clients = seed(args.annotators, args.chars, args.steps)
     from django.db import connections
 

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from curation.models import Assignment, Project, Segmentation, SegmentationEdit
@@ -178,7 +177,7 @@ def redo(*, segmentation: Segmentation, user, revision: int) -> EditorState:
 def submit(*, segmentation: Segmentation, user, revision: int) -> Segmentation:
     """Hand the draft in: it stops being editable and the assignment's slot counts as done."""
     with transaction.atomic():
-        new_revision = _bump_revision(segmentation, user, revision)
+        new_revision, _ = _take_revision(segmentation, user, revision)
         Segmentation.objects.filter(pk=segmentation.pk).update(status=Segmentation.Status.SUBMITTED)
         SegmentationEdit.objects.create(
             segmentation=segmentation, author=user, operation=Op.SUBMIT, revision=new_revision
@@ -222,8 +221,7 @@ def _edit(
     make_splice: Callable[[str, list[EditableStep]], Splice],
 ) -> EditorState:
     with transaction.atomic():
-        new_revision = _bump_revision(segmentation, user, revision)
-        text = drafts.field_text(segmentation)
+        new_revision, text = _take_revision(segmentation, user, revision)
         steps = drafts.load_steps(segmentation)
         splice = make_splice(text, steps)
         new_steps = drafts.write_splice(segmentation, steps, splice)
@@ -236,7 +234,7 @@ def _edit(
 
 def _replay(segmentation: Segmentation, user, revision: int, operation: str) -> EditorState:
     with transaction.atomic():
-        new_revision = _bump_revision(segmentation, user, revision)
+        new_revision, text = _take_revision(segmentation, user, revision)
         undo_stack, redo_stack = drafts.undo_redo_stacks(segmentation)
         stack = undo_stack if operation == Op.UNDO else redo_stack
         if not stack:
@@ -244,7 +242,6 @@ def _replay(segmentation: Segmentation, user, revision: int, operation: str) -> 
         target = SegmentationEdit.objects.get(pk=stack[-1])
         recorded = drafts.splice_of(target)
         splice = recorded.inverted() if operation == Op.UNDO else recorded
-        text = drafts.field_text(segmentation)
         new_steps = drafts.write_splice(segmentation, drafts.load_steps(segmentation), splice)
         drafts.record(
             segmentation, user, operation, {"edit": target.pk}, splice, new_revision, target
@@ -272,26 +269,18 @@ _ENDED = {
 }
 
 
-def _bump_revision(
+def _take_revision(
     segmentation: Segmentation, user, revision: int, *, retried: bool = False
-) -> int:
-    """Take the next revision, or raise Conflict: one statement on the path every edit takes.
+) -> tuple[int, str]:
+    """Take the next revision and read the field's text, or raise Conflict saying why not.
 
-    It also checks that the user's assignment is active, and its ``updated_at`` is the draft's
-    last activity, from which the queue counts expiry: an edit writes no other row to stay held.
+    One statement on the path every edit takes (``drafts.take_revision``); only when it
+    matches nothing do the queries below find out why. An assignment that expired while the
+    trace is still free is taken back once.
     """
-    active = Assignment.objects.filter(
-        segmentation=OuterRef("pk"), annotator=user, status=Assignment.Status.ACTIVE
-    )
-    bumped = (
-        Segmentation.objects.filter(
-            pk=segmentation.pk, revision=revision, author=user, status=Segmentation.Status.DRAFT
-        )
-        .filter(Exists(active))
-        .update(revision=F("revision") + 1, updated_at=timezone.now())
-    )
-    if bumped:
-        return revision + 1
+    text = drafts.take_revision(segmentation, user, revision)
+    if text is not None:
+        return revision + 1, text
     assignment = Assignment.objects.filter(segmentation=segmentation, annotator=user).first()
     if assignment is None:
         raise Conflict("This segmentation is not assigned to you.")
@@ -300,7 +289,7 @@ def _bump_revision(
         and not retried
         and queue.reactivate(assignment)
     ):
-        return _bump_revision(segmentation, user, revision, retried=True)
+        return _take_revision(segmentation, user, revision, retried=True)
     if assignment.status != Assignment.Status.ACTIVE:
         raise Conflict(_ENDED[assignment.status])
     current = Segmentation.objects.get(pk=segmentation.pk)

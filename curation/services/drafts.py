@@ -2,15 +2,20 @@
 
 The edit operations (``annotation.py``) decide what changes and check the revision; this module
 only knows how a splice becomes rows: labels are updated in place, a split or merge replaces its
-range and shifts the steps after it, and every change is appended to ``SegmentationEdit``.
+range and shifts the steps after it, and every change is appended to ``SegmentationEdit``. The
+statements every edit makes are written out with ``rawsql`` (the ORM's query building cost more
+CPU than the database spent running them); the rarer structural ones use the ORM.
 """
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import F
+from django.utils import timezone
 
-from curation.models import Segmentation, SegmentationEdit, Step, Trace
+from curation.models import Assignment, Segmentation, SegmentationEdit, Step, Trace
 from curation.segment.edits import EditableStep, Splice
+from curation.services import rawsql
 
 Op = SegmentationEdit.Operation
 STEP_OPERATIONS = {Op.SPLIT, Op.MERGE, Op.MOVE, Op.TYPE, Op.RATE, Op.NOTE, Op.FLAG}
@@ -24,13 +29,41 @@ def field_text(segmentation: Segmentation) -> str:
     return Trace.objects.values_list(segmentation.field, flat=True).get(pk=segmentation.trace_id)
 
 
-def load_steps(segmentation: Segmentation) -> list[EditableStep]:
-    rows = (
-        Step.objects.filter(segmentation=segmentation)
-        .order_by("index")
-        .values_list("start", "end", "type", "rating", "note", "flagged")
+def take_revision(segmentation: Segmentation, user, seen: int) -> str | None:
+    """Bump the revision from ``seen`` and return the field's text, in one statement; or None.
+
+    It matches only while ``seen`` is current, the draft is ``user``'s, and their assignment on
+    it is active; the row lock it takes makes concurrent edits of one draft queue up until
+    commit. The assignment's activity is the draft's ``updated_at``, set here too.
+    """
+    draft, assignment, trace = (rawsql.table(model) for model in (Segmentation, Assignment, Trace))
+    row = rawsql.fetch_one(
+        f"UPDATE {draft} SET revision = revision + 1, updated_at = %s"
+        f" WHERE {draft}.id = %s AND revision = %s AND author_id = %s AND status = %s"
+        f" AND EXISTS (SELECT 1 FROM {assignment} WHERE {assignment}.segmentation_id = {draft}.id"
+        f" AND {assignment}.annotator_id = %s AND {assignment}.status = %s)"
+        f" RETURNING (SELECT {rawsql.column(Trace, segmentation.field)} FROM {trace}"
+        f" WHERE {trace}.id = {draft}.trace_id)",
+        [
+            connection.ops.adapt_datetimefield_value(timezone.now()),
+            segmentation.pk, seen, user.pk, Segmentation.Status.DRAFT,
+            user.pk, Assignment.Status.ACTIVE,
+        ],
     )
-    return [EditableStep(*row) for row in rows]
+    return None if row is None else row[0]
+
+
+def load_steps(segmentation: Segmentation) -> list[EditableStep]:
+    columns = ", ".join(rawsql.column(Step, name) for name in EditableStep.__slots__)
+    rows = rawsql.fetch_all(
+        f"SELECT {columns} FROM {rawsql.table(Step)} WHERE segmentation_id = %s"
+        f" ORDER BY {rawsql.column(Step, 'index')}",
+        [segmentation.pk],
+    )
+    return [
+        EditableStep(start, end, type, rating, note, bool(flagged))
+        for start, end, type, rating, note, flagged in rows
+    ]
 
 
 def write_splice(
@@ -43,7 +76,7 @@ def write_splice(
     if removed == added:
         for offset, (old, new) in enumerate(zip(splice.before, splice.after)):
             if old != new:
-                rows.filter(index=first + offset).update(**_changed_fields(old, new))
+                _update_step(segmentation, first + offset, _changed_fields(old, new))
         return new_steps
     rows.filter(index__gte=first, index__lt=first + removed).delete()
     tail = rows.filter(index__gte=first + removed)
@@ -53,6 +86,15 @@ def write_splice(
         [_step_row(segmentation, first + offset, step) for offset, step in enumerate(splice.after)]
     )
     return new_steps
+
+
+def _update_step(segmentation: Segmentation, index: int, changed: dict) -> None:
+    assignments = ", ".join(f"{rawsql.column(Step, name)} = %s" for name in changed)
+    rawsql.execute(
+        f"UPDATE {rawsql.table(Step)} SET {assignments}"
+        f" WHERE segmentation_id = %s AND {rawsql.column(Step, 'index')} = %s",
+        [*rawsql.db_values(Step, changed), segmentation.pk, index],
+    )
 
 
 def _changed_fields(old: EditableStep, new: EditableStep) -> dict:
@@ -80,16 +122,17 @@ def record(
     target: SegmentationEdit | None = None,
 ) -> None:
     """Append one entry to the history: who, what (operation and its parameters), before/after."""
-    SegmentationEdit.objects.create(
-        segmentation=segmentation,
-        author=user,
+    rawsql.insert(
+        SegmentationEdit,
+        segmentation=segmentation.pk,
+        author=user.pk,
         operation=operation,
         params=params,
         position=splice.index,
         before=[step.as_dict() for step in splice.before],
         after=[step.as_dict() for step in splice.after],
         revision=revision,
-        target=target,
+        target=target.pk if target else None,
     )
 
 

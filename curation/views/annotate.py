@@ -20,7 +20,7 @@ from curation.segment.edits import EditError
 from curation.services import annotation, queue
 from curation.services.annotation import Conflict, EditorState
 from curation.views import annotate_forms as forms
-from curation.views.access import project_for
+from curation.views.access import own_assignment, project_for
 from curation.views.annotate_render import (
     field_html,
     guidelines_html,
@@ -164,18 +164,8 @@ def segmentation_history(request: HttpRequest, slug: str, segmentation_id: int) 
 
 
 def _my_assignment(request: HttpRequest, slug: str, assignment_id: int) -> Assignment:
-    """The request user's own assignment in a project they annotate; 404 for anyone else's.
-
-    The trace (up to megabytes of text) is not joined in: an edit reads only the field it cuts.
-    """
-    project = project_for(request, slug, roles=ANNOTATING_ROLES)
-    return get_object_or_404(
-        Assignment.objects.select_related("project", "segmentation"),
-        pk=assignment_id,
-        project=project,
-        annotator=request.user,
-        segmentation__isnull=False,
-    )
+    """The request user's own assignment in a project they annotate; 404 for anyone else's."""
+    return own_assignment(request, slug, assignment_id, roles=ANNOTATING_ROLES)
 
 
 def _assignments(project: Project):

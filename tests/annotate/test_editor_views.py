@@ -76,6 +76,26 @@ def test_another_annotator_of_the_project_gets_404_on_my_assignment(
     assert client.get(editor_url(assignment)).status_code == 404
 
 
+def test_my_assignment_is_404_once_i_no_longer_annotate_the_project(
+    client, annotator, assignment, project
+):
+    client.force_login(annotator)
+    project.memberships.filter(user=annotator).update(role="reviewer")
+
+    assert client.get(editor_url(assignment)).status_code == 404
+    rate = {"revision": 1, "index": 0, "rating": 1}
+    assert client.post(edit_url(assignment, "rate"), rate).status_code == 404
+
+
+def test_my_assignment_under_another_projects_slug_is_404(
+    client, annotator, assignment, other_project
+):
+    client.force_login(annotator)
+    url = reverse("annotate-editor", args=[other_project.slug, assignment.pk])
+
+    assert client.get(url).status_code == 404
+
+
 def test_an_unknown_operation_is_404(client, annotator, assignment):
     client.force_login(annotator)
 

@@ -1,0 +1,95 @@
+"""Hand-written SQL for the annotator's edit, the request made on every keypress that edits.
+
+Building a query with the ORM costs 0.3 to 1.5 ms of CPU, more than the database spends running
+it, and an edit made six of them (docs/ANNOTATE_BENCHMARKS.md). The statements on that path are
+written out instead, but not by hand-copying names: tables and columns come from the models'
+metadata, values are prepared by their fields, and rows read back go through the same
+converters the ORM applies, so they follow the models and work on PostgreSQL and SQLite alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from django.db import connection
+from django.db.models import Model
+from django.utils import timezone
+
+M = TypeVar("M", bound=Model)
+
+
+def table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def column(model: type[Model], name: str, alias: str = "") -> str:
+    """A column of ``model`` by field name, quoted, qualified by ``alias`` when given."""
+    quoted = connection.ops.quote_name(model._meta.get_field(name).column)
+    return f"{alias}.{quoted}" if alias else quoted
+
+
+def placeholders(count: int) -> str:
+    return ", ".join(["%s"] * count)
+
+
+def execute(sql: str, params: Sequence[Any]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def fetch_one(sql: str, params: Sequence[Any]) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def fetch_all(sql: str, params: Sequence[Any]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def db_values(model: type[Model], values: dict[str, Any]) -> list[Any]:
+    """Values as their fields store them (JSON encoded, datetimes adapted to the database)."""
+    return [
+        model._meta.get_field(name).get_db_prep_save(value, connection)
+        for name, value in values.items()
+    ]
+
+
+def insert(model: type[Model], **values: Any) -> None:
+    """One row; ``values`` by field name (a foreign key by its id). Time stamps the model sets
+    itself (``auto_now``, ``auto_now_add``) are set to now, as ``save()`` would."""
+    now = timezone.now()
+    for field in model._meta.concrete_fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            values.setdefault(field.name, now)
+    columns = ", ".join(column(model, name) for name in values)
+    execute(
+        f"INSERT INTO {table(model)} ({columns}) VALUES ({placeholders(len(values))})",
+        db_values(model, values),
+    )
+
+
+def all_columns(model: type[Model], alias: str) -> str:
+    """Every concrete column of ``model``, in field order, for ``load``."""
+    return ", ".join(
+        f"{alias}.{connection.ops.quote_name(field.column)}"
+        for field in model._meta.concrete_fields
+    )
+
+
+def load(model: type[M], values: Iterable[Any]) -> M:
+    """An instance from the values of ``all_columns``, converted as the ORM would convert them."""
+    fields = model._meta.concrete_fields
+    converted = [_from_db(field, value) for field, value in zip(fields, values)]
+    return model.from_db(connection.alias, [field.attname for field in fields], converted)
+
+
+def _from_db(field, value: Any) -> Any:
+    expression = field.get_col(field.model._meta.db_table)
+    converters = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
+    for convert in converters:
+        value = convert(value, expression, connection)
+    return value

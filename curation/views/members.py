@@ -77,6 +77,9 @@ class InviteSignupForm(UserCreationForm):
         return email
 
 
+_NEW_INVITATION = "new_invitation"  # session key: the link of the invitation just created
+
+
 @login_required
 def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     project = project_for(request, slug, roles=LEADS)
@@ -92,7 +95,16 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
                 f"{membership.user.get_username()} joined as {membership.get_role_display().lower()}.",
             )
             return redirect("member-list", project.slug)
-    return _members_page(request, project, add_form=form)
+    created = request.session.pop(_NEW_INVITATION, None)
+    if created is None:
+        return _members_page(request, project, add_form=form)
+    invitation = project.invitations.filter(pk=created["id"]).first()
+    response = _members_page(
+        request, project, add_form=form, new_invitation=invitation, new_link=created["link"]
+    )
+    # The link is in this one response and nowhere else: no cache may keep it either.
+    add_never_cache_headers(response)
+    return response
 
 
 @login_required
@@ -108,11 +120,13 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
         except invitations.InvitationError as error:
             form.add_error("email", str(error))
         else:
-            link = request.build_absolute_uri(reverse("invitation-accept", args=[raw]))
-            response = _members_page(request, project, new_invitation=invitation, new_link=link)
-            # The link is in this one response and nowhere else: no cache may keep it either.
-            add_never_cache_headers(response)
-            return response
+            # Shown once, by the page the lead is redirected to (so reloading it creates
+            # nothing): the link waits in the lead's own session until then.
+            request.session[_NEW_INVITATION] = {
+                "id": invitation.pk,
+                "link": request.build_absolute_uri(reverse("invitation-accept", args=[raw])),
+            }
+            return redirect(f"{reverse('member-list', args=[project.slug])}#new-invitation")
     return _members_page(request, project, invite_form=form)
 
 

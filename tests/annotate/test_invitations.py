@@ -59,8 +59,11 @@ def test_a_lead_creates_an_invitation_and_sees_its_link_once(client, project, le
     response = client.post(
         reverse("invitation-create", args=[project.slug]),
         {"role": "reviewer", "email": "nina@example.org"},
+        follow=True,
     )
 
+    # Redirected (a reload creates nothing), then shown on the members page, uncached.
+    assert response.redirect_chain[0][1] == 302
     assert response.status_code == 200
     assert "no-cache" in response["Cache-Control"]
     raw = LINK.search(response.content.decode()).group(1)
@@ -160,7 +163,9 @@ def test_a_superuser_may_invite_to_any_project(client, django_user_model, projec
     admin = django_user_model.objects.create_superuser(username="root", password="pw-root")
     client.force_login(admin)
 
-    response = client.post(reverse("invitation-create", args=[project.slug]), {"role": "lead"})
+    response = client.post(
+        reverse("invitation-create", args=[project.slug]), {"role": "lead"}, follow=True
+    )
 
     assert response.status_code == 200
     assert Invitation.objects.get().created_by == admin
@@ -356,7 +361,9 @@ def test_names_and_addresses_are_escaped(client, project, lead):
     address = '"<script>x</script>"@example.org'
 
     created = client.post(
-        reverse("invitation-create", args=[project.slug]), {"role": "annotator", "email": address}
+        reverse("invitation-create", args=[project.slug]),
+        {"role": "annotator", "email": address},
+        follow=True,
     )
     raw = LINK.search(created.content.decode()).group(1)
     listing = client.get(reverse("member-list", args=[project.slug])).content.decode()

@@ -8,7 +8,7 @@ Plain Python over plain data (no Django, no Celery). The stages, one module each
   and the move a sentence opens (spaCy); ``markers``: Step N, numbered items, headings;
 * the strategies ``solution``, ``paragraphs``, ``discourse``, ``actions``; ``grouping``: token
   bounds shared by the strategies that have them;
-* ``tokens`` (with ``pretokenize``): exact token counts, fast;
+* ``tokens`` (with ``counter``, ``pretokenize``, ``text_tokens``): exact token counts, fast;
 * ``typing_rules``: the step types; ``evaluate``: boundary scores against gold steps.
 
 See docs/SEGMENTATION.md for the rules, the measured quality and speed.
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import actions, discourse, paragraphs, solution
-from .context import Context, Draft
+from .context import UNCOUNTED, Context, Draft
 from .schema import DEFAULT_LABEL_SCHEMA
 from .steps import SegmentedStep
 from .tokens import count_tokens, count_tokens_batch, counter_for, load_tokenizer
@@ -75,7 +75,7 @@ def segment_text(
     context = Context(text, counter_for(tokenizer))
     drafts = chosen.cut(context, validate_params(chosen, params))
     _count_missing(context, drafts)
-    return [SegmentedStep(d.start, d.end, "", d.tokens, d.title) for d in drafts]
+    return drafts
 
 
 def validate_params(strategy: Strategy, params: dict | None) -> dict[str, Any]:
@@ -108,6 +108,6 @@ def _strategy(name: str) -> Strategy:
 
 def _count_missing(context: Context, drafts: list[Draft]) -> None:
     """Count, together, the drafts whose tokens the strategy left to count."""
-    missing = [draft for draft in drafts if draft.tokens is None]
+    missing = [draft for draft in drafts if draft.token_count == UNCOUNTED]
     for draft, count in zip(missing, context.count([(d.start, d.end) for d in missing])):
-        draft.tokens = count
+        draft.token_count = count

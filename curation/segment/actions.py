@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from curation.ingest.transcript import step_starts
 
-from .context import Context, Draft
+from .context import Context, Draft, draft
 from .regions import NO_REGIONS
 from .spans import spans_from_cuts
 
@@ -23,4 +23,4 @@ DEFAULTS: dict = {}
 
 def segment(ctx: Context, params: dict) -> list[Draft]:
     spans = spans_from_cuts(ctx.text, step_starts(ctx.text), NO_REGIONS)
-    return [Draft(start, end) for start, end in spans]
+    return [draft(start, end) for start, end in spans]

@@ -8,26 +8,30 @@ pre-tokens: cutting a text at those spaces never changes its tokens. The pieces 
 " equation", " $x$.") repeat so often that a dictionary of their counts answers almost every
 lookup. Unseen pieces are cut into pre-tokens by ``pretokenize`` (DeepSeek's pre-tokenizer as one
 Python regex), whose counts are cached too, and only unseen pre-tokens reach the real tokenizer,
-in one call. A tokenizer whose pre-tokenizer is not known to have the space property is counted
-by its own ``encode_batch``. Either way the count is ``len(tokenizer.encode(text,
-add_special_tokens=False))``; the tests check it on real traces and on arbitrary unicode.
+in one call, each as a word of its own. A tokenizer whose pre-tokenizer is not known to have the
+space property is counted by its own ``encode_batch``. Either way the count is
+``len(tokenizer.encode(text, add_special_tokens=False))``; the tests check it on real traces and
+on arbitrary unicode. ``text_tokens.TextTokens`` counts many spans of one text.
 """
 from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, chain, repeat
+from operator import add, floordiv, mod, sub
 from typing import Any
 
 from . import pretokenize
 
 # A space that does not start a pre-token is one preceded by whitespace and not followed by
-# an ASCII letter or punctuation mark (the second space of "x  1", the one in "\n \n").
-_SPACE_AFTER_SPACE = re.compile(r"\s(?= )")
-# (The marks below count as such a character: they are where ``count_many`` joins texts.)
-_STARTS_PIECE = re.compile(r"[A-Za-z!-/:-@\[-`{-~\uf8fc-\uf8fe]")
+# an ASCII letter or punctuation mark (the second space of "x  1", the one in "\n \n"); the
+# marks below count as such a character (they are where ``count_many`` joins texts). The
+# pattern opens with the space itself so that the regex engine scans for a literal character
+# (twice as fast as a whitespace class, which is looked up for every character).
+_GLUED_SPACE = re.compile(r" (?<=\s )(?![A-Za-z!-/:-@\[-`{-~\uf8fc-\uf8fe])")
 # Private-use characters that mark cache keys: a glued space (so ``str.split(" ")`` leaves it
 # alone), the first piece of a text and the first piece after an added token (neither has a
 # space before it), and an added token. Texts that contain one of them themselves are counted
@@ -38,7 +42,9 @@ _GLUE, _BARE, _RUN, _ADDED = "\uf8ff", "\uf8fe", "\uf8fc", "\uf8fd"
 _MARKS = re.compile("[\uf8fc-\uf8ff\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _TEXT_START = " " + _BARE  # joins the texts of a batch
-_ADDED_PIECE = f" {_ADDED} {_RUN}"  # replaces an added token: its key, then a new run
+# An added token is replaced in place by a piece of its own length (``_added_piece``), which
+# needs four characters; a text with a shorter one is counted by the real tokenizer.
+_SHORTEST_ADDED = 4
 # Counts are cached per piece; the caches are cleared when they grow past this, so memory
 # stays flat however large the corpus.
 _CACHE_LIMIT = 250_000
@@ -71,13 +77,17 @@ _CALIBRATION = (
 )
 
 
+# What an unseen key counts in a sum: far above any real count of a batch, so a total says
+# how many of its pieces were unseen (``total // UNSEEN``) and what the others count.
+UNSEEN = 1 << 40
+
+
 class _Counts(dict):
     """Key -> token count. An unknown key counts ``UNSEEN`` and is recorded, so a whole batch
-    is summed in one C-level pass: a total then says how many of its pieces were unseen
-    (``total // UNSEEN``), and they are the next ones in ``missed``, which keeps text order."""
+    is summed in one C-level pass; the unseen keys are the next ones in ``missed``, which
+    keeps text order."""
 
     __slots__ = ("missed",)
-    UNSEEN = 1 << 40  # far above any real count of a batch
 
     def __init__(self) -> None:
         super().__init__()
@@ -85,7 +95,7 @@ class _Counts(dict):
 
     def __missing__(self, key: str) -> int:
         self.missed.append(key)
-        return self.UNSEEN
+        return UNSEEN
 
 
 class TokenCounter:
@@ -94,8 +104,10 @@ class TokenCounter:
     A batch is joined into one string, each text after a space and the ``_BARE`` mark, and cut
     at the spaces that start a pre-token: each piece is a cache key (a piece that follows a
     space stands for " " + piece, one marked ``_BARE`` opens a text and has no space before it)
-    and each text's count is the sum over its pieces. Added tokens (``<think>``) become the key
-    ``_ADDED`` and open a new run, as the real tokenizer cuts them out before pre-tokenizing.
+    and each text's count is the sum over its pieces. Added tokens (``<think>``) become a key
+    of ``_ADDED`` marks and open a new run, as the real tokenizer cuts them out before
+    pre-tokenizing (``_added_piece``). ``text_tokens.TextTokens`` prepares a text once and
+    counts many spans of it.
     """
 
     def __init__(self, tokenizer: Any) -> None:
@@ -104,14 +116,12 @@ class TokenCounter:
         self._added = _added_token_pattern(tokenizer)
         pre_tokenizer = _pre_tokenizer_kind(self._backend)
         self._fast = pre_tokenizer is not None
-        self._emulated = pre_tokenizer == "deepseek"  # unseen pieces cut by pretokenize.split
+        # Unseen pieces are cut by ``pretokenize`` and their pre-tokens counted (DeepSeek's
+        # tokenizer); else unseen pieces go to the tokenizer whole.
+        self._emulated = pre_tokenizer == "deepseek"
         self._words = _Counts()  # piece between cut spaces -> tokens
         self._atoms: dict[str, int] = {}  # pre-token -> tokens (with the emulated pre-tokenizer)
         self._clear_caches()
-        if self._emulated:
-            separator = self._encode_ids(pretokenize.SEPARATOR)
-            self._emulated = len(separator) == 1
-            self._separator_id = separator[0]
         if self._fast and self.count_many([_CALIBRATION]) != self._encode_counts([_CALIBRATION]):
             self._fast = False
 
@@ -127,118 +137,130 @@ class TokenCounter:
         """Token counts of ``texts``; what no cache knows is encoded in one batch."""
         if not self._fast or not texts:
             return self._encode_counts(texts)
-        raw = "".join(texts) if len(texts) > 1 else texts[0]
-        if _MARKS.search(raw):
+        if any(map(_has_marks, texts)):
             return [self._count_alone(text) for text in texts]
-        added = self._added is not None and self._added.first.search(raw) is not None
         joined = _TEXT_START.join(texts)
-        prepared = _glue_spaces(self._replace_added(joined) if added else joined)
-        words = prepared.split(" ")
+        prepared = self.prepare(joined)
+        if prepared is None:
+            return self._encode_counts(texts)
+        # The prepared texts (gluing and added tokens change them).
+        parts = texts if prepared is joined else prepared.split(_TEXT_START)
+        return self.count_prepared(parts, prepared)
+
+    def count_prepared(self, parts: Sequence[str], joined: str | None = None) -> list[int]:
+        """Token counts of texts already ``prepare``d (``joined``: them joined by
+        ``_TEXT_START``, when the caller has it). Gluing a text's spaces depends only on the
+        characters next to them, so a slice of a prepared text is that slice prepared, as long
+        as it does not end in whitespace or cut an added token's piece (``text_tokens``)."""
+        if joined is None:
+            joined = _TEXT_START.join(parts)
+        words = joined.split(" ")
         words[0] = _BARE + words[0]
-        if len(texts) == 1:
-            totals = [sum(map(self._words.__getitem__, words))]
-        else:
-            # Pieces per text, from the prepared texts (gluing and added tokens change them).
-            parts = texts if prepared is joined else prepared.split(_TEXT_START)
-            sizes = [part.count(" ") + 1 for part in parts]
-            running = [0, *accumulate(map(self._words.__getitem__, words))]
-            ends = accumulate(sizes)
-            totals = [running[end] - running[end - size] for end, size in zip(ends, sizes)]
+        count = self._words.__getitem__
+        if len(parts) == 1:
+            return self._settle_unseen([sum(map(count, words))])
+        # Each text's pieces are the next ``size`` words. (Sums of slices of the counts, which
+        # are small ints, cost less than running totals, each of which is a new int object.)
+        sizes = list(map((1).__add__, map(str.count, parts, repeat(" "))))
+        ends = list(accumulate(sizes))
+        counts = list(map(count, words))
+        totals = list(map(sum, map(counts.__getitem__, map(slice, map(sub, ends, sizes), ends))))
         return self._settle_unseen(totals)
 
     def _count_alone(self, text: str) -> int:
         """A text that holds a mark character itself goes to the real tokenizer."""
-        return self._encode_counts([text])[0] if _MARKS.search(text) else self.count_many([text])[0]
+        return self._encode_counts([text])[0] if _has_marks(text) else self.count_many([text])[0]
 
-    def _replace_added(self, text: str) -> str:
-        """``text`` with each added token replaced by ``_ADDED_PIECE``; candidates come from
-        the cheap prefix scan, as a regex of 1,300 tokens is slow to run over a whole text."""
-        parts = []
-        pos = 0
-        for candidate in self._added.first.finditer(text):
-            match = self._added.whole.match(text, candidate.start())
-            if match is None or match.start() < pos:
+    def prepare(self, text: str, added: list[tuple[int, int]] | None = None) -> str | None:
+        """``text`` as it is cut into keys: each added token (at ``added``, found here when
+        None) replaced by its piece (see ``_added_piece``), spaces glued. Both keep every
+        position where it was; None for a text with an added token too short to be replaced
+        in place (not with DeepSeek's)."""
+        if added is None:
+            added = self.added_spans(text)
+        if added:
+            if any(end - start < _SHORTEST_ADDED for start, end in added):
+                return None
+            text = _replace_spans(text, added)
+        return _glue_spaces(text)
+
+    def added_spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the added tokens of ``text`` are: the cheap prefix scans propose positions,
+        and the longest token that starts at each is looked up (a regex of 1,300 tokens would
+        try them one by one at every candidate)."""
+        if self._added is None:
+            return []
+        candidates = sorted(m.start() for first in self._added.first for m in first.finditer(text))
+        spans: list[tuple[int, int]] = []
+        for start in candidates:
+            if spans and start < spans[-1][1]:
                 continue
-            parts.extend([text[pos : match.start()], _ADDED_PIECE])
-            pos = match.end()
-        if not parts:
-            return text  # the same object: callers check whether anything was replaced
-        parts.append(text[pos:])
-        return "".join(parts)
+            lengths = self._added.lengths
+            for length in lengths.get(text[start : start + 2], ()) + lengths.get(text[start], ()):
+                if text[start : start + length] in self._added.tokens:
+                    spans.append((start, start + length))
+                    break
+        return spans
 
     def _settle_unseen(self, totals: list[int]) -> list[int]:
-        """Count the pieces the sums met unseen (in one batch), cache them, fix the totals."""
-        words = self._words
-        if not words.missed:
+        """Count the pieces the sums met unseen (in one batch), cache them, fix the totals:
+        total ``i`` met ``totals[i] // UNSEEN`` of them, the next ones in ``missed``."""
+        if not self._words.missed:
             return totals
-        missed, words.missed = words.missed, []
-        unseen = list(dict.fromkeys(missed))
-        words.update(zip(unseen, self._count_unseen(unseen)))
-        pending = iter(missed)
-        for i, total in enumerate(totals):
-            misses, known = divmod(total, _Counts.UNSEEN)
-            if misses:
-                totals[i] = known + sum(words[next(pending)] for _ in range(misses))
-        if len(words) + len(self._atoms) > _CACHE_LIMIT:
+        missed = self._take_missed()
+        found = self._count_keys(missed)
+        unseen = list(map(floordiv, totals, repeat(UNSEEN)))
+        through = list(accumulate(unseen))  # unseen pieces up to each total's last
+        before = map(sub, through, unseen)
+        running = list(accumulate(map(found.__getitem__, missed), initial=0)).__getitem__
+        fixes = map(sub, map(running, through), map(running, before))
+        return list(map(add, map(mod, totals, repeat(UNSEEN)), fixes))
+
+    def _take_missed(self) -> list[str]:
+        """The keys that lookups met unseen since the last call, in order."""
+        missed, self._words.missed = self._words.missed, []
+        return missed
+
+    def _count_keys(self, keys: list[str]) -> dict[str, int]:
+        """Exact counts of ``keys`` (unseen ones encoded in one batch), which are cached."""
+        unseen = list(dict.fromkeys(keys))
+        found = dict(zip(unseen, self._count_unseen(unseen)))
+        self._words.update(found)
+        if len(self._words) + len(self._atoms) > _CACHE_LIMIT:
             self._clear_caches()
-        return totals
+        return found
 
     def _clear_caches(self) -> None:
         self._words.clear()
         self._atoms.clear()
-        self._words[_ADDED] = 1
+        # The keys that added tokens become (one per token length), one token each.
+        self._words.update(dict.fromkeys(self._added.keys if self._added else (), 1))
 
     def _count_unseen(self, keys: list[str]) -> list[int]:
-        """Token counts of the pieces behind ``keys``."""
+        """Token counts of the pieces behind ``keys``: the sum over their pre-tokens (cut by
+        ``pretokenize``), whose counts are cached and the unseen ones encoded in one call.
+        A piece the emulation cannot cut goes to the real tokenizer."""
         texts = [(k[1:] if k[:1] in (_BARE, _RUN) else " " + k).replace(_GLUE, " ") for k in keys]
         if not self._emulated:
             return self._encode_counts(texts)
-        counts = [0] * len(texts)
-        splittable = [pretokenize.can_split(text) for text in texts]
-        plain = [i for i, ok in enumerate(splittable) if ok]
-        hard = [i for i, ok in enumerate(splittable) if not ok]
-        for i, n in zip(hard, self._encode_counts([texts[i] for i in hard])):
-            counts[i] = n
-        for i, n in zip(plain, self._count_by_pre_tokens([texts[i] for i in plain])):
-            counts[i] = n
-        return counts
-
-    def _count_by_pre_tokens(self, texts: list[str]) -> list[int]:
-        """Token counts of texts that ``pretokenize`` can cut: the sum over their pre-tokens,
-        whose counts are cached. One findall over the joined texts, not one per text."""
-        filled = [text for text in texts if text]  # two separators in a row would be one piece
-        pieces = pretokenize.split(pretokenize.SEPARATOR.join(filled))
+        pieces = pretokenize.split_all(texts)
         atoms = self._atoms
-        unseen = [p for p in set(pieces) if p not in atoms and p != pretokenize.SEPARATOR]
+        unseen = list(set(chain.from_iterable(filter(None, pieces))).difference(atoms))
         if unseen:
             atoms.update(zip(unseen, self._count_pre_tokens(unseen)))
-        totals = [0]
-        for piece in pieces:
-            if piece == pretokenize.SEPARATOR:
-                totals.append(0)
-            else:
-                totals[-1] += atoms[piece]
-        sums = iter(totals)
-        return [next(sums) if text else 0 for text in texts]
-
-    def _count_pre_tokens(self, pieces: list[str]) -> list[int]:
-        """Token counts of pre-tokens, from one encode call: BPE never merges across a
-        pre-token, so encoding them joined by a separator that is always a pre-token (and a
-        token) of its own gives each one's tokens between two separator tokens. The tokenizer
-        costs far more per call than per character, so this beats a batch of short texts."""
-        ids = self._encode_ids(pretokenize.SEPARATOR.join(pieces))
-        counts = [0]
-        for token in ids:
-            if token == self._separator_id:
-                counts.append(0)
-            else:
-                counts[-1] += 1
-        if len(counts) != len(pieces):  # a separator merged after all: count one by one
-            return self._encode_counts(pieces)
+        counts = [sum(map(atoms.__getitem__, p)) if p is not None else 0 for p in pieces]
+        hard = [i for i, p in enumerate(pieces) if p is None]
+        for i, n in zip(hard, self._encode_counts([texts[i] for i in hard])):
+            counts[i] = n
         return counts
 
-    def _encode_ids(self, text: str) -> list[int]:
-        return self._backend.encode(text, add_special_tokens=False).ids
+    def _count_pre_tokens(self, pieces: list[str]) -> list[int]:
+        """Token counts of pre-tokens, from one call that hands them over as separate words:
+        BPE never merges across a pre-token, and a pre-token pre-tokenized alone is itself,
+        so each word's tokens are its count (twice as fast as encoding them joined)."""
+        encoding = self._backend.encode(pieces, is_pretokenized=True, add_special_tokens=False)
+        per_piece = Counter(encoding.word_ids)
+        return [per_piece[i] for i in range(len(pieces))]
 
     def _encode_counts(self, texts: Sequence[str]) -> list[int]:
         if not texts:
@@ -251,22 +273,34 @@ class TokenCounter:
         return [len(e.ids) for e in encode(list(texts), add_special_tokens=False)]
 
 
-def _glue_spaces(text: str) -> str:
-    """``text`` with every space that does not start a pre-token replaced by ``_GLUE``."""
-    if not _SPACE_AFTER_SPACE.search(text):
-        return text
+def _replace_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the added tokens at ``spans`` (sorted, disjoint) replaced by their
+    pieces."""
     parts = []
     pos = 0
-    for match in _SPACE_AFTER_SPACE.finditer(text):
-        space = match.end()
-        if _STARTS_PIECE.match(text, space + 1):
-            continue
-        parts.extend([text[pos:space], _GLUE])
-        pos = space + 1
-    if not parts:
-        return text  # the same object: callers check whether anything was glued
+    for start, end in spans:
+        parts.extend([text[pos:start], _added_piece(end - start)])
+        pos = end
     parts.append(text[pos:])
     return "".join(parts)
+
+
+def _added_piece(length: int) -> str:
+    """What an added token of ``length`` characters becomes: a cut space, its key (``_ADDED``
+    repeated to keep the length), a cut space, and ``_RUN`` (the next piece has no space
+    before it, as the real tokenizer cuts the token out before pre-tokenizing)."""
+    return f" {_ADDED * (length - 3)} {_RUN}"
+
+
+def _glue_spaces(text: str) -> str:
+    """``text`` with every space that does not start a pre-token replaced by ``_GLUE`` (the
+    same object when there is none: callers check whether anything was glued)."""
+    return _GLUED_SPACE.sub(_GLUE, text)
+
+
+def _has_marks(text: str) -> bool:
+    """Whether ``text`` holds a mark character or a lone surrogate (never in ASCII text)."""
+    return not text.isascii() and _MARKS.search(text) is not None
 
 
 def _pre_tokenizer_kind(backend: Any) -> str | None:
@@ -287,19 +321,34 @@ def _pre_tokenizer_kind(backend: Any) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class _AddedTokens:
-    """Finds added tokens in raw text: ``first`` (their two-character prefixes, a cheap scan)
-    proposes positions, ``whole`` (every added token, longest first) confirms them."""
+    """Finds added tokens in raw text: ``first`` (their two-character prefixes, one pattern
+    per first character, so that the regex engine scans for a literal) proposes positions,
+    where the longest of ``tokens`` that starts there is looked up, by length."""
 
-    first: re.Pattern
-    whole: re.Pattern
+    first: tuple[re.Pattern, ...]
+    tokens: frozenset[str]
+    lengths: dict[str, tuple[int, ...]]  # two-character prefix -> token lengths, longest first
+    keys: tuple[str, ...]  # the keys the tokens become (``_added_piece``)
 
 
 def _added_token_pattern(tokenizer: Any) -> _AddedTokens | None:
     added = sorted(getattr(tokenizer, "get_added_vocab", lambda: {})(), key=len, reverse=True)
     if not added:
         return None
-    prefixes = sorted({token[:2] for token in added}, key=len, reverse=True)
+    seconds: dict[str, set[str]] = {}  # first character -> the characters after it
+    for token in added:
+        seconds.setdefault(token[0], set()).add(token[1:2])
+    first = tuple(
+        re.compile(re.escape(char) + ("" if "" in after else f"[{re.escape(''.join(after))}]"))
+        for char, after in seconds.items()
+    )
+    lengths: dict[str, set[int]] = {}
+    for token in added:
+        lengths.setdefault(token[:2], set()).add(len(token))
+    in_place = {len(token) for token in added if len(token) >= _SHORTEST_ADDED}
     return _AddedTokens(
-        first=re.compile("|".join(map(re.escape, prefixes))),
-        whole=re.compile("|".join(map(re.escape, added))),
+        first=first,
+        tokens=frozenset(added),
+        lengths={prefix: tuple(sorted(n, reverse=True)) for prefix, n in lengths.items()},
+        keys=tuple(_ADDED * (length - 3) for length in sorted(in_place)),
     )

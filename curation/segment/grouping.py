@@ -8,8 +8,11 @@ it, and a long run of units is cut at the unit boundary where it reaches ``max_t
 """
 from __future__ import annotations
 
-from .context import Draft
+from itertools import repeat
+
+from .context import UNCOUNTED, Draft
 from .spans import Span
+from .steps import SegmentedStep
 
 
 def group(
@@ -34,8 +37,9 @@ def group(
 def _drafts(units: list[Span], tokens: list[int], starts: list[int]) -> list[Draft]:
     """One draft per run of units; a single unit keeps its count, a run is counted later
     (its text includes the whitespace between units, which has tokens of its own)."""
-    drafts = []
-    for first, stop in zip(starts, [*starts[1:], len(units)]):
-        count = tokens[first] if stop - first == 1 else None
-        drafts.append(Draft(units[first][0], units[stop - 1][1], count))
-    return drafts
+    stops = [*starts[1:], len(units)]
+    begins = [units[first][0] for first in starts]
+    ends = [units[stop - 1][1] for stop in stops]
+    runs = zip(starts, stops)
+    counts = [tokens[first] if stop - first == 1 else UNCOUNTED for first, stop in runs]
+    return list(map(SegmentedStep, begins, ends, repeat(""), counts))

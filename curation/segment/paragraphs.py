@@ -21,6 +21,9 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 def segment(ctx: Context, params: dict) -> list[Draft]:
     blocks = blocks_of(ctx)
     block_tokens = ctx.count(blocks)
+    if not blocks or max(block_tokens) <= params["max_tokens"]:  # no block to split
+        strong = [True] * len(blocks)
+        return group(blocks, block_tokens, strong, params["min_tokens"], params["max_tokens"])
     units: list[Span] = []
     tokens: list[int] = []
     strong: list[bool] = []

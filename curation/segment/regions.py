@@ -71,7 +71,8 @@ def find_regions(text: str) -> Regions:
     """The math and code regions of ``text``."""
     spans: list[tuple[int, int]] = []
     gaps = [(0, len(text))]
-    if "```" in text or "~~~" in text:
+    # (A one-character test first: it scans far faster than a three-character one.)
+    if ("`" in text and "```" in text) or ("~" in text and "~~~" in text):
         fences = [(m.start(), m.end()) for m in _FENCE.finditer(text)]
         # Without the indent and line ends around them: a step may end just before a space.
         spans.extend(_trimmed(text, start, end) for start, end in fences)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .context import Context, Draft
+from .context import Context, Draft, draft
 from .lines import continues
 from .markers import marker_cuts
 from .paragraphs import blocks_of
@@ -36,9 +36,9 @@ def segment(ctx: Context, params: dict) -> list[Draft]:
     if marked:
         cuts, titles = marked
         spans = spans_from_cuts(text, cuts, ctx.regions)
-        return [Draft(s, e, title=titles.get(s, "")) for s, e in spans]
+        return [draft(s, e, title=titles.get(s, "")) for s, e in spans]
     spans = _layout_spans(ctx)
-    return [Draft(s, e) for s, e in _merge_answer_only(text, spans)]
+    return [draft(s, e) for s, e in _merge_answer_only(text, spans)]
 
 
 def _layout_spans(ctx: Context) -> list[Span]:

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from curation.segment import count_tokens, count_tokens_batch, load_tokenizer
 from curation.segment import pretokenize
+from curation.segment.spans import trim
+from curation.segment.text_tokens import TextTokens
 from curation.segment.tokens import TokenCounter, counter_for, default_tokenizer_file
 
 from .conftest import shared_file
@@ -101,3 +103,41 @@ def test_counts_on_real_traces_equal_the_real_tokenizer(tokenizer):
     assert count_tokens_batch(texts, tokenizer) == [real_count(tokenizer, t) for t in texts]
     expected = [real_count(tokenizer, p) for p in paragraphs]
     assert count_tokens_batch(paragraphs, tokenizer) == expected
+
+
+def spans_of(text: str, data) -> list[tuple[int, int]]:
+    """Spans as strategies make them (cut, trimmed, in order) or any at all."""
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=10)))
+    pieces = zip([0, *cuts], [*cuts, len(text)])
+    if data.draw(st.booleans()):
+        return [span for span in (trim(text, a, b) for a, b in pieces) if span is not None]
+    bounds = st.tuples(st.integers(0, len(text)), st.integers(0, len(text)))
+    return [tuple(sorted(pair)) for pair in data.draw(st.lists(bounds, max_size=8))]
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=TEXTS, data=st.data())
+def test_span_counts_of_one_text_equal_the_real_tokenizer(tokenizer, text, data):
+    spans = spans_of(text, data)
+    counts = TextTokens(counter_for(tokenizer), text).count(spans)
+    assert counts == [real_count(tokenizer, text[start:end]) for start, end in spans]
+
+
+def test_span_counts_on_real_traces_equal_the_real_tokenizer(tokenizer):
+    path = shared_file("thought_anchors_r1_distill_cots.jsonl")
+    with path.open(encoding="utf-8") as lines:
+        texts = [json.loads(line)["solution"] for line, _ in zip(lines, range(20))]
+    for text in texts:
+        blocks = [trim(text, m.start(), m.end()) for m in re.finditer(r"(?s).+?(?:\n\n|$)", text)]
+        blocks = [block for block in blocks if block is not None]
+        tokens = TextTokens(TokenCounter(tokenizer), text)  # a fresh counter: all unseen
+        assert tokens.count(blocks) == [real_count(tokenizer, text[s:e]) for s, e in blocks]
+        runs = [(blocks[i][0], blocks[i + 1][1]) for i in range(0, len(blocks) - 1, 2)]
+        assert tokens.count(runs) == [real_count(tokenizer, text[s:e]) for s, e in runs]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(max_codepoint=0x7F)))
+def test_the_ascii_emulation_cuts_like_the_real_pre_tokenizer(tokenizer, text):
+    pre_tokenize = tokenizer.backend_tokenizer.pre_tokenizer.pre_tokenize_str
+    assert pretokenize.split(text) == [text[start:end] for _, (start, end) in pre_tokenize(text)]

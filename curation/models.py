@@ -278,7 +278,13 @@ class Step(models.Model):
     class Meta:
         ordering = ["segmentation_id", "index"]
         constraints = [
-            models.UniqueConstraint(fields=["segmentation", "index"], name="unique_step_index"),
+            # Deferred (to commit) where the database can: an edit renumbers the steps after a
+            # split or merge in one statement (drafts._shift_steps). SQLite checks it at once.
+            models.UniqueConstraint(
+                fields=["segmentation", "index"],
+                name="unique_step_index",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
             models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="step_not_empty"),
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__in=[-1, 0, 1]),

@@ -10,7 +10,6 @@ CPU than the database spent running them); the rarer structural ones use the ORM
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import F
 from django.utils import timezone
 
 from curation.models import Assignment, Segmentation, SegmentationEdit, Step, Trace
@@ -19,8 +18,8 @@ from curation.services import rawsql
 
 Op = SegmentationEdit.Operation
 STEP_OPERATIONS = {Op.SPLIT, Op.MERGE, Op.MOVE, Op.TYPE, Op.RATE, Op.NOTE, Op.FLAG}
-# Added to every index of a block of steps before moving it by a few places: the unique
-# (segmentation, index) constraint is checked row by row, so shifting in place could collide.
+# Added to every index of a block of steps before moving it by a few places, where the unique
+# (segmentation, index) constraint is checked row by row (``_shift_steps``).
 _SHIFT_CLEAR = 1_000_000
 
 
@@ -72,20 +71,47 @@ def write_splice(
     """Store the splice: rows changed in place when the count holds, else replaced and shifted."""
     new_steps = splice.apply(steps)
     first, removed, added = splice.index, len(splice.before), len(splice.after)
-    rows = Step.objects.filter(segmentation=segmentation)
     if removed == added:
         for offset, (old, new) in enumerate(zip(splice.before, splice.after)):
             if old != new:
                 _update_step(segmentation, first + offset, _changed_fields(old, new))
         return new_steps
-    rows.filter(index__gte=first, index__lt=first + removed).delete()
-    tail = rows.filter(index__gte=first + removed)
-    tail.update(index=F("index") + _SHIFT_CLEAR)
-    rows.filter(index__gte=_SHIFT_CLEAR).update(index=F("index") - _SHIFT_CLEAR + (added - removed))
-    Step.objects.bulk_create(
-        [_step_row(segmentation, first + offset, step) for offset, step in enumerate(splice.after)]
+    step, index = rawsql.table(Step), rawsql.column(Step, "index")
+    in_draft = f"WHERE segmentation_id = %s AND {index}"
+    rawsql.execute(
+        f"DELETE FROM {step} {in_draft} >= %s AND {index} < %s",
+        [segmentation.pk, first, first + removed],
+    )
+    _shift_steps(segmentation, first + removed, added - removed)
+    rawsql.insert_many(
+        Step,
+        [
+            {"segmentation": segmentation.pk, "index": first + offset, **step.as_dict()}
+            for offset, step in enumerate(splice.after)
+        ],
     )
     return new_steps
+
+
+def _shift_steps(segmentation: Segmentation, start: int, by: int) -> None:
+    """Renumber the steps from ``start`` on by ``by`` places.
+
+    Where the unique (segmentation, index) constraint is checked at commit (PostgreSQL: it is
+    deferred), one statement does it. Elsewhere it is checked row by row, and shifting in place
+    could collide, so the block is first moved out of the way.
+    """
+    step, index = rawsql.table(Step), rawsql.column(Step, "index")
+    tail = f"WHERE segmentation_id = %s AND {index} >= %s"
+    if connection.features.supports_deferrable_unique_constraints:
+        rawsql.execute(f"UPDATE {step} SET {index} = {index} + %s {tail}", [by, segmentation.pk, start])
+        return
+    rawsql.execute(
+        f"UPDATE {step} SET {index} = {index} + %s {tail}", [_SHIFT_CLEAR, segmentation.pk, start]
+    )
+    rawsql.execute(
+        f"UPDATE {step} SET {index} = {index} - %s {tail}",
+        [_SHIFT_CLEAR - by, segmentation.pk, _SHIFT_CLEAR],
+    )
 
 
 def _update_step(segmentation: Segmentation, index: int, changed: dict) -> None:
@@ -106,10 +132,6 @@ def _changed_fields(old: EditableStep, new: EditableStep) -> dict:
     if "start" in changed or "end" in changed:
         changed["token_count"] = None  # counted by the segmenter for the old span: now wrong
     return changed
-
-
-def _step_row(segmentation: Segmentation, index: int, step: EditableStep) -> Step:
-    return Step(segmentation=segmentation, index=index, **step.as_dict())
 
 
 def record(

@@ -59,16 +59,27 @@ def db_values(model: type[Model], values: dict[str, Any]) -> list[Any]:
 
 
 def insert(model: type[Model], **values: Any) -> None:
-    """One row; ``values`` by field name (a foreign key by its id). Time stamps the model sets
-    itself (``auto_now``, ``auto_now_add``) are set to now, as ``save()`` would."""
+    """One row; ``values`` by field name (a foreign key by its id)."""
+    insert_many(model, [values])
+
+
+def insert_many(model: type[Model], rows: list[dict[str, Any]]) -> None:
+    """Rows with the same fields, in one statement. Time stamps the model sets itself
+    (``auto_now``, ``auto_now_add``) are set to now, as ``save()`` would."""
+    if not rows:
+        return
+    stamped = [
+        field.name
+        for field in model._meta.concrete_fields
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    ]
     now = timezone.now()
-    for field in model._meta.concrete_fields:
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            values.setdefault(field.name, now)
-    columns = ", ".join(column(model, name) for name in values)
+    rows = [{**dict.fromkeys(stamped, now), **row} for row in rows]
+    columns = ", ".join(column(model, name) for name in rows[0])
+    values = ", ".join(f"({placeholders(len(rows[0]))})" for _ in rows)
     execute(
-        f"INSERT INTO {table(model)} ({columns}) VALUES ({placeholders(len(values))})",
-        db_values(model, values),
+        f"INSERT INTO {table(model)} ({columns}) VALUES {values}",
+        [value for row in rows for value in db_values(model, row)],
     )
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable, Sequence
 
 import pytest
+from django.db import connection
 
 from curation.models import Segmentation, Step, Trace
 
@@ -57,3 +60,26 @@ def second_annotator(django_user_model, project):
     user = django_user_model.objects.create_user(username="bert", password="pw-bert")
     Membership.objects.create(project=project, user=user, role="annotator")
     return user
+
+
+def run_at_once(work: Callable, inputs: Sequence, timeout: float = 30) -> list:
+    """``work(input)`` for every input, each in its own thread, all released at the same moment
+    (a race on purpose); their results in input order, an exception standing for its result."""
+    barrier = threading.Barrier(len(inputs))
+    results: list = [None] * len(inputs)
+
+    def run(n: int, value) -> None:
+        try:
+            barrier.wait(timeout=timeout)
+            results[n] = work(value)
+        except Exception as error:  # noqa: BLE001 (returned: a thread would swallow it)
+            results[n] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(inputs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 import time
 from datetime import timedelta
 
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from curation.models import Invitation, Membership
 from curation.services import invitations
+from tests.annotate.conftest import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -394,24 +394,11 @@ def test_one_token_makes_one_membership_under_concurrent_accepts(
         return join(invitation, user)
 
     monkeypatch.setattr(invitations, "_join", slow_join)
-    barrier = threading.Barrier(len(users))
-    outcomes: list[str] = []
+    results = run_at_once(lambda user: invitations.accept_invitation(raw_token=raw, user=user), users)
 
-    def accept(user) -> None:
-        barrier.wait()
-        try:
-            invitations.accept_invitation(raw_token=raw, user=user)
-            outcomes.append("joined")
-        except invitations.InvitationUnusable as unusable:
-            outcomes.append(unusable.reason)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=accept, args=(user,)) for user in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert sorted(outcomes) == ["joined", "used"]
+    outcomes = [
+        result.reason if isinstance(result, invitations.InvitationUnusable) else type(result).__name__
+        for result in results
+    ]
+    assert sorted(outcomes) == ["Acceptance", "used"]
     assert Membership.objects.filter(project=project, user__in=users).count() == 1

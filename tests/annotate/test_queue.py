@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from curation.models import Assignment, Segmentation
 from curation.services import annotation, queue
-from tests.annotate.conftest import add_trace
+from tests.annotate.conftest import add_trace, run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -172,23 +170,9 @@ def test_concurrent_claims_never_exceed_the_overlap(project, django_user_model):
     for n in range(4):
         add_trace(project, n)
     users = [django_user_model.objects.create_user(username=f"u{n}") for n in range(8)]
-    barrier = threading.Barrier(len(users))
-    claimed, errors = [], []
+    results = run_at_once(lambda user: queue.claim_next(project=project, annotator=user), users)
 
-    def claim(user):
-        try:
-            barrier.wait(timeout=10)
-            claimed.append(queue.claim_next(project=project, annotator=user).trace_id)
-        except Exception as error:  # noqa: BLE001 (collected: a thread would swallow it)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=claim, args=(user,)) for user in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
+    errors = [result for result in results if isinstance(result, Exception)]
+    claimed = [result.trace_id for result in results if not isinstance(result, Exception)]
     assert errors == []
     assert sorted(claimed.count(trace_id) for trace_id in set(claimed)) == [2, 2, 2, 2]

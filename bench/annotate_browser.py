@@ -69,7 +69,7 @@ def seed_editor(chars: int, steps: int) -> str:
     from django.contrib.auth import get_user_model
 
     from curation.models import Membership, Project, Segmentation, Step, Trace
-    from curation.services import queue
+    from curation.services.annotation import queue
 
     Project.objects.filter(slug="bench-browser").delete()
     project = Project.objects.create(

@@ -102,7 +102,7 @@ def seed(annotators: int, chars: int, steps: int) -> list[dict]:
     from django.contrib.sessions.backends.db import SessionStore
 
     from curation.models import Membership, Project, Segmentation, Step, Trace
-    from curation.services import queue
+    from curation.services.annotation import queue
 
     Project.objects.filter(slug="bench").delete()
     get_user_model().objects.filter(username__startswith="bench-").delete()

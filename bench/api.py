@@ -148,7 +148,7 @@ def _seed(size_mb: int) -> tuple[str, Path]:
     from django.utils import timezone
 
     from curation.models import Dataset, DatasetVersion, Membership, Project
-    from curation.services.tokens import create_token
+    from curation.services.people.tokens import create_token
 
     call_command("migrate", verbosity=0)
     user = get_user_model().objects.create_user("bench", password="bench-password")

@@ -14,6 +14,6 @@ class CurationConfig(AppConfig):
 def feed_training_jobs(sender, version, **kwargs) -> None:
     """A published version goes to every job following its dataset, by a worker: the publishing
     request or task only enqueues one message, however many jobs there are."""
-    from curation.tasks import feed_followers  # tasks import models, which apps must not at load
+    from curation.services.delivery import feed_followers  # services import models: not at load
 
-    feed_followers.delay(version.pk)
+    feed_followers(version)

@@ -6,7 +6,7 @@ from django import forms
 from curation.ingest.presets import PRESETS
 from curation.ingest.presets.mapping import MappingError, compile_mapping
 from curation.models import FieldMapping, Project
-from curation.services.imports import saved_mappings
+from curation.services.imports.jobs import saved_mappings
 
 LIST_VALUED = {"source"}
 

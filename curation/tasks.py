@@ -1,4 +1,8 @@
-"""Celery tasks: thin shells that load rows, call a service, and never let a file kill a worker."""
+"""Celery tasks: thin shells that load a row and call one service; a file never kills a worker.
+
+Only the services' entry points import this module (to enqueue on commit): see
+docs/ARCHITECTURE.md, "How a request becomes a task".
+"""
 from __future__ import annotations
 
 import logging
@@ -6,9 +10,8 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from curation.models import DatasetVersion, Delivery, ImportJob, SegmentationRun, TrainingJob, Trace
-from curation.services import segmentation
-from curation.services.imports import run_import
+from curation.models import DatasetVersion, Delivery, ImportJob, SegmentationRun, TrainingJob
+from curation.services import imports, segmentation
 
 log = logging.getLogger(__name__)
 
@@ -22,23 +25,9 @@ def import_traces(job_id: int) -> str:
         return "missing"
     if job.is_finished:
         return job.status
-    run_import(job)
-    if job.status == ImportJob.Status.DONE and job.traces_created:
-        segment_imported(job)
+    imports.run_import(job)
+    imports.segment_new_traces(job)
     return job.status
-
-
-def segment_imported(job: ImportJob) -> SegmentationRun:
-    """Queue the auto-segmentation of the traces an import added."""
-    trace_ids = list(Trace.objects.filter(import_job=job).order_by("id").values_list("id", flat=True))
-    run, chunks = segmentation.start_run(job.project, trace_ids, import_job=job)
-    dispatch_chunks(run, chunks)
-    return run
-
-
-def dispatch_chunks(run: SegmentationRun, chunks: list[list[int]]) -> None:
-    for chunk in chunks:
-        segment_chunk.delay(run.pk, chunk)
 
 
 @shared_task(name="curation.segment_chunk", acks_late=True)
@@ -54,27 +43,22 @@ def segment_chunk(run_id: int, trace_ids: list[int]) -> int:
         return 0
 
 
-# --- Training-job deliveries (issue 6) ---------------------------------------------------------
-
 @shared_task(name="curation.feed_followers", acks_late=True)
 def feed_followers(version_id: int) -> int:
     """Queue one delivery per job that follows the version's dataset; sent on publish."""
-    from curation.services import deliveries  # pyarrow loads only where versions are handled
+    from curation.services import delivery  # pyarrow loads only where versions are handled
 
     published = DatasetVersion.objects.filter(status=DatasetVersion.Status.PUBLISHED)
     version = published.filter(pk=version_id).first()
     if version is None:
         return 0
-    job_ids = list(deliveries.followers_of(version).values_list("pk", flat=True))
-    for job_id in job_ids:
-        deliver_version.delay(job_id, version.pk)
-    return len(job_ids)
+    return delivery.deliver_to_followers(version)
 
 
 @shared_task(bind=True, name="curation.deliver_version", acks_late=True, max_retries=None)
 def deliver_version(self, job_id: int, version_id: int) -> str:
     """One delivery attempt; one that may pass later is retried with backoff and jitter."""
-    from curation.services import deliveries  # pyarrow loads only where versions are handled
+    from curation.services.delivery import deliveries  # pyarrow loads only where versions are handled
 
     job = TrainingJob.objects.select_related("dataset__project").filter(pk=job_id).first()
     version = DatasetVersion.objects.select_related("dataset__project").filter(

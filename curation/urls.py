@@ -12,7 +12,7 @@ urlpatterns = [
     path("p/<slug:slug>/imports/<int:job_id>/preview/", imports.import_preview, name="import-preview"),
     path("p/<slug:slug>/imports/<int:job_id>/start/", imports.import_start, name="import-start"),
     path("p/<slug:slug>/imports/<int:job_id>/progress/", imports.import_progress, name="import-progress"),
-    path("p/<slug:slug>/segment/", segmentation.start_segmentation, name="segment-start"),
+    path("p/<slug:slug>/segment/", segmentation.start_segmentation_run, name="segment-start"),
     path("p/<slug:slug>/runs/<int:run_id>/", segmentation.run_progress, name="segment-progress"),
     path("p/<slug:slug>/traces/<int:trace_id>/", traces.trace_detail, name="trace-detail"),
     # Annotation: the queue, the editor and its edits, the edit history; members (issue 4).

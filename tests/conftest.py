@@ -21,6 +21,27 @@ def eager_celery(settings):
     app.conf.task_always_eager = False
 
 
+@pytest.fixture(autouse=True)
+def commit_callbacks_run_at_once(monkeypatch):
+    """The test's own transaction stands for autocommit, as a request or command has it: a task
+    an entry point enqueues "on commit" is sent at once, unless a transaction the code opened
+    itself is still open (then it waits for that one, as in production)."""
+    from django.db import transaction
+
+    deferred = transaction.on_commit
+
+    def on_commit(func, using=None, robust=False):
+        connection = transaction.get_connection(using)
+        if connection.in_atomic_block and all(
+            getattr(block, "_from_testcase", False) for block in connection.atomic_blocks
+        ):
+            func()
+        else:
+            deferred(func, using=using, robust=robust)
+
+    monkeypatch.setattr(transaction, "on_commit", on_commit)
+
+
 @pytest.fixture
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from curation.models import ImportJob, Segmentation, Trace
-from curation.services.imports import create_import_job, run_import
+from curation.services.imports.jobs import create_import_job, run_import
 from tests.conftest import generation_record, processbench_record, write_jsonl
 
 pytestmark = pytest.mark.django_db

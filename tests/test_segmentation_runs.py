@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from curation.models import Segmentation, SegmentationRun, Step, Trace
-from curation.services import segmentation
+from curation.services.segmentation import runs as segmentation
 from tests.conftest import generation_record, write_jsonl
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def make_trace(project, n: int = 0, **fields) -> Trace:
 
 
 def run_all(project, **kwargs) -> SegmentationRun:
-    run, chunks = segmentation.start_run(project, **kwargs)
+    run, chunks = segmentation.create_run(project, **kwargs)
     for chunk in chunks:
         segmentation.segment_chunk(run, chunk)
     run.refresh_from_db()

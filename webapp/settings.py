@@ -194,7 +194,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "curation.api.permissions.TokenScope",
+        "curation.access.ProjectAccess",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "curation.api.throttling.ClientThrottle",

@@ -7,7 +7,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
-from curation.services import tokens
+from curation.services.people import tokens
 
 KEYWORDS = {b"bearer", b"token"}  # "Token" too, as DRF's own token scheme spells it
 

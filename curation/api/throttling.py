@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from curation.api.access import token_of
+from curation.access import token_of
 
 
 class _SettingsRateThrottle(SimpleRateThrottle):

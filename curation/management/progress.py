@@ -1,9 +1,13 @@
-"""A one-line progress bar for the management commands."""
+"""Following a job from a management command: a one-line progress bar and a poller."""
 from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from collections.abc import Callable
+from typing import TextIO, TypeVar
+
+Row = TypeVar("Row")
+POLL_SECONDS = 0.5
 
 
 class ProgressBar:
@@ -24,3 +28,20 @@ class ProgressBar:
         if finished:
             self.stream.write("\n")
         self.stream.flush()
+
+
+def follow(
+    row: Row, *, finished: Callable[[Row], bool], draw: Callable[[Row], None],
+    every: float = POLL_SECONDS,
+) -> Row:
+    """Poll a job's row (an import, a run, a version) until ``finished``, drawing each look.
+
+    The one way ``import_traces``, ``segment`` and ``build_dataset`` follow a job that runs on
+    the workers; the caller draws the final state.
+    """
+    row.refresh_from_db()
+    while not finished(row):
+        draw(row)
+        time.sleep(every)
+        row.refresh_from_db()
+    return row

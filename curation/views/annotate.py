@@ -8,19 +8,19 @@ it was made on a stale revision, 422 when it cannot be made, 400 when the reques
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from curation.models import Assignment, Membership, Project, Segmentation
+from curation.access import ANNOTATORS, is_lead, project_view
+from curation.models import Assignment, Project, Segmentation
 from curation.segment.edits import EditError
-from curation.services import annotation, queue
-from curation.services.annotation import Conflict, EditorState
+from curation.services.annotation import edits as annotation
+from curation.services.annotation import queue
+from curation.services.annotation.edits import Conflict, EditorState
 from curation.views import annotate_forms as forms
-from curation.views.access import own_assignment, project_for
 from curation.views.annotate_render import (
     field_html,
     guidelines_html,
@@ -28,8 +28,6 @@ from curation.views.annotate_render import (
     patch_html,
     step_list_html,
 )
-
-ANNOTATING_ROLES = {Membership.Role.ANNOTATOR, Membership.Role.LEAD}
 
 # Operation name in the URL -> (its form, the service function taking the form's fields).
 OPERATIONS = {
@@ -45,30 +43,27 @@ OPERATIONS = {
 }
 
 
-@login_required
-def queue_page(request: HttpRequest, slug: str) -> HttpResponse:
-    project = project_for(request, slug, roles=ANNOTATING_ROLES)
+@project_view(roles=ANNOTATORS)
+def queue_page(request: HttpRequest, project: Project) -> HttpResponse:
     context = {
         "project": project,
         "summary": queue.queue_summary(project=project, annotator=request.user),
         "current": queue.current_assignment(project=project, annotator=request.user),
         "mine": _assignments(project).filter(annotator=request.user)[:20],
-        "is_lead": _is_lead(request, project),
-        "everyone": _assignments(project)[:100] if _is_lead(request, project) else [],
+        "is_lead": is_lead(request.user, project),
+        "everyone": _assignments(project)[:100] if is_lead(request.user, project) else [],
     }
     return render(request, "curation/annotate/queue.html", context)
 
 
-@login_required
+@project_view(roles=ANNOTATORS)
 @require_POST
-def take_next(request: HttpRequest, slug: str) -> HttpResponse:
-    project = project_for(request, slug, roles=ANNOTATING_ROLES)
+def take_next(request: HttpRequest, project: Project) -> HttpResponse:
     return _go_to_next(request, project)
 
 
-@login_required
-def editor(request: HttpRequest, slug: str, assignment_id: int) -> HttpResponse:
-    assignment = _my_assignment(request, slug, assignment_id)
+@project_view(roles=ANNOTATORS, assignment=True)
+def editor(request: HttpRequest, assignment: Assignment) -> HttpResponse:
     state = annotation.load_state(assignment.segmentation)
     trace, project = assignment.trace, assignment.project
     other = "reasoning" if state.segmentation.field == "response" else "response"
@@ -87,10 +82,9 @@ def editor(request: HttpRequest, slug: str, assignment_id: int) -> HttpResponse:
     return render(request, "curation/annotate/editor.html", context)
 
 
-@login_required
+@project_view(roles=ANNOTATORS, assignment=True)
 @require_POST
-def edit(request: HttpRequest, slug: str, assignment_id: int, operation: str) -> HttpResponse:
-    assignment = _my_assignment(request, slug, assignment_id)
+def edit(request: HttpRequest, assignment: Assignment, operation: str) -> HttpResponse:
     if operation not in OPERATIONS:
         raise Http404("No such operation.")
     form_class, service = OPERATIONS[operation]
@@ -108,28 +102,27 @@ def edit(request: HttpRequest, slug: str, assignment_id: int, operation: str) ->
     return _workspace(request, assignment, state)
 
 
-@login_required
+@project_view(roles=ANNOTATORS, assignment=True)
 @require_POST
-def submit(request: HttpRequest, slug: str, assignment_id: int) -> HttpResponse:
+def submit(request: HttpRequest, assignment: Assignment) -> HttpResponse:
     return _close_assignment(
-        request, slug, assignment_id, forms.RevisionForm, annotation.submit, "submitted",
+        request, assignment, forms.RevisionForm, annotation.submit, "submitted",
         messages.SUCCESS,
     )
 
 
-@login_required
+@project_view(roles=ANNOTATORS, assignment=True)
 @require_POST
-def skip(request: HttpRequest, slug: str, assignment_id: int) -> HttpResponse:
+def skip(request: HttpRequest, assignment: Assignment) -> HttpResponse:
     return _close_assignment(
-        request, slug, assignment_id, forms.SkipForm, annotation.skip, "skipped", messages.INFO
+        request, assignment, forms.SkipForm, annotation.skip, "skipped", messages.INFO
     )
 
 
 def _close_assignment(
-    request, slug, assignment_id, form_class, close, done: str, level: int
+    request, assignment: Assignment, form_class, close, done: str, level: int
 ) -> HttpResponse:
     """Submit or skip: validate, close the segmentation on its revision, go to the next trace."""
-    assignment = _my_assignment(request, slug, assignment_id)
     form = form_class(request.POST)
     if not form.is_valid():
         return _refused(request, assignment, forms.first_error(form), status=400)
@@ -141,16 +134,15 @@ def _close_assignment(
     return _go_to_next(request, assignment.project)
 
 
-@login_required
-def segmentation_history(request: HttpRequest, slug: str, segmentation_id: int) -> HttpResponse:
+@project_view()
+def segmentation_history(request: HttpRequest, project: Project, segmentation_id: int) -> HttpResponse:
     """Every edit of one segmentation; for the project's leads and the segmentation's author."""
-    project = project_for(request, slug)
     segmentation = get_object_or_404(
         Segmentation.objects.select_related("trace", "author"),
         pk=segmentation_id,
         trace__project=project,
     )
-    if segmentation.author_id != request.user.pk and not _is_lead(request, project):
+    if segmentation.author_id != request.user.pk and not is_lead(request.user, project):
         raise Http404("No such segmentation.")
     context = {
         "project": project,
@@ -163,11 +155,6 @@ def segmentation_history(request: HttpRequest, slug: str, segmentation_id: int) 
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _my_assignment(request: HttpRequest, slug: str, assignment_id: int) -> Assignment:
-    """The request user's own assignment in a project they annotate; 404 for anyone else's."""
-    return own_assignment(request, slug, assignment_id, roles=ANNOTATING_ROLES)
-
-
 def _assignments(project: Project):
     return project.assignments.select_related("annotator", "trace").order_by("-last_active_at")
 
@@ -176,13 +163,6 @@ def _labels(project: Project) -> list[dict]:
     """The label schema with colours safe to put in a style attribute."""
     colours = label_colours(project.label_schema)
     return [{**label, "colour": colours[label["key"]]} for label in project.label_schema]
-
-
-def _is_lead(request: HttpRequest, project: Project) -> bool:
-    return (
-        request.user.is_superuser
-        or project.memberships.filter(user=request.user, role=Membership.Role.LEAD).exists()
-    )
 
 
 def _go_to_next(request: HttpRequest, project: Project) -> HttpResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from curation.segment.edits import UNITS
-from curation.services.annotation import MAX_NOTE_LENGTH
+from curation.services.annotation.edits import MAX_NOTE_LENGTH
 
 
 class RevisionForm(forms.Form):

@@ -7,7 +7,7 @@ from django import forms
 from curation.export.formats import FORMATS
 from curation.export.writers import CONTAINERS
 from curation.models import Dataset, Project
-from curation.services.dataset_spec import (
+from curation.services.datasets.spec import (
     DEFAULT_CONTAINERS, LABEL_RULES, RATING_RULES, SOURCES, STATUSES, BuildSpec, InvalidSpec,
 )
 

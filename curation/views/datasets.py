@@ -9,7 +9,6 @@ import json
 from pathlib import PurePosixPath
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,32 +16,25 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from curation.export.splits import SPLITS
-from curation.models import Dataset, DatasetVersion, Membership, Project
-from curation.services import dataset_storage, datasets
-from curation.services.dataset_diff import diff_versions
-from curation.services.dataset_preview import preview_rows
-from curation.services.dataset_selection import count_selection
-from curation.tasks import build_dataset_version
-from curation.views.access import project_for
+from curation.access import LEADS, is_lead, project_view
+from curation.models import Dataset, DatasetVersion, Project
+from curation.services.datasets import storage as dataset_storage
+from curation.services.datasets import build as datasets
+from curation.services.datasets.diff import diff_versions
+from curation.services.datasets.preview import preview_rows
+from curation.services.datasets.selection import count_selection
 from curation.views.dataset_forms import BuildSpecForm, DatasetForm, DiffForm
 
-LEADS = {Membership.Role.LEAD}
 PREVIEW_CHARS = 300  # per string in the preview: rows carry whole solutions and prompts
 CARD_BYTES = 256 * 1024
 
 
-def _is_lead(request: HttpRequest, project: Project) -> bool:
-    return request.user.is_superuser or project.memberships.filter(
-        user=request.user, role=Membership.Role.LEAD).exists()
-
-
-def _dataset_for(request: HttpRequest, slug: str, name: str, *, roles=None) -> Dataset:
-    project = project_for(request, slug, roles=roles)
+def _dataset_for(project: Project, name: str) -> Dataset:
     return get_object_or_404(Dataset.objects.select_related("project"), project=project, name=name)
 
 
-def _version_for(request: HttpRequest, slug: str, name: str, number: int) -> DatasetVersion:
-    dataset = _dataset_for(request, slug, name)
+def _version_for(project: Project, name: str, number: int) -> DatasetVersion:
+    dataset = _dataset_for(project, name)
     return get_object_or_404(
         DatasetVersion.objects.select_related("dataset__project", "created_by"),
         dataset=dataset, number=number,
@@ -54,10 +46,9 @@ def version_url(version: DatasetVersion) -> str:
     return reverse("dataset-version", args=[dataset.project.slug, dataset.name, version.number])
 
 
-@login_required
-def dataset_list(request: HttpRequest, slug: str) -> HttpResponse:
+@project_view(post_roles=LEADS)
+def dataset_list(request: HttpRequest, project: Project) -> HttpResponse:
     """The project's datasets; leads create new ones here."""
-    project = project_for(request, slug, roles=LEADS if request.method == "POST" else None)
     form = DatasetForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         dataset = form.save()
@@ -67,39 +58,38 @@ def dataset_list(request: HttpRequest, slug: str) -> HttpResponse:
         "project": project,
         "datasets": project.datasets.annotate(published=published, latest=Max("versions__number")),
         "form": form,
-        "is_lead": _is_lead(request, project),
+        "is_lead": is_lead(request.user, project),
     }
     return render(request, "curation/datasets/list.html", context)
 
 
-@login_required
-def dataset_detail(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+@project_view(post_roles=LEADS)
+def dataset_detail(request: HttpRequest, project: Project, name: str) -> HttpResponse:
     """Versions, the comparison form, and (for leads) the dataset's settings."""
-    dataset = _dataset_for(request, slug, name, roles=LEADS if request.method == "POST" else None)
+    dataset = _dataset_for(project, name)
     form = DatasetForm(request.POST or None, instance=dataset, project=dataset.project)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Settings saved; they apply to the next version.")
-        return redirect("dataset-detail", slug, name)
+        return redirect("dataset-detail", project.slug, name)
     context = {
         "project": dataset.project,
         "dataset": dataset,
         "versions": dataset.versions.select_related("created_by"),
         "form": form,
         "diff_form": DiffForm(),
-        "is_lead": _is_lead(request, dataset.project),
+        "is_lead": is_lead(request.user, dataset.project),
     }
     return render(request, "curation/datasets/detail.html", context)
 
 
-@login_required
-def builder(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+@project_view(roles=LEADS)
+def builder(request: HttpRequest, project: Project, name: str) -> HttpResponse:
     """The builder: choose, watch the counts and the preview, then Build."""
-    dataset = _dataset_for(request, slug, name, roles=LEADS)
+    dataset = _dataset_for(project, name)
     form = BuildSpecForm(request.POST or None, project=dataset.project)
     if request.method == "POST" and form.is_valid():
-        version = datasets.start_build(dataset=dataset, spec=form.spec, user=request.user)
-        build_dataset_version.delay(version.pk)
+        version = datasets.start_dataset_build(dataset=dataset, spec=form.spec, user=request.user)
         messages.info(request, f"Building version {version.number}.")
         return redirect(version_url(version))
     context = {"project": dataset.project, "dataset": dataset, "form": form,
@@ -107,21 +97,21 @@ def builder(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     return render(request, "curation/datasets/builder.html", context)
 
 
-@login_required
+@project_view(roles=LEADS)
 @require_POST
-def builder_counts(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+def builder_counts(request: HttpRequest, project: Project, name: str) -> HttpResponse:
     """Traces and rows the current choices would build (an htmx partial)."""
-    dataset = _dataset_for(request, slug, name, roles=LEADS)
+    dataset = _dataset_for(project, name)
     form = BuildSpecForm(request.POST, project=dataset.project)
     counts = count_selection(dataset.project, form.spec) if form.is_valid() else None
     return render(request, "curation/datasets/_counts.html", {"form": form, "counts": counts})
 
 
-@login_required
+@project_view(roles=LEADS)
 @require_POST
-def builder_preview(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+def builder_preview(request: HttpRequest, project: Project, name: str) -> HttpResponse:
     """The first rows of each chosen format (an htmx partial)."""
-    dataset = _dataset_for(request, slug, name, roles=LEADS)
+    dataset = _dataset_for(project, name)
     form = BuildSpecForm(request.POST, project=dataset.project)
     preview = None
     if form.is_valid():
@@ -144,9 +134,9 @@ def _shortened(value):
     return value
 
 
-@login_required
-def version_detail(request: HttpRequest, slug: str, name: str, number: int) -> HttpResponse:
-    version = _version_for(request, slug, name, number)
+@project_view()
+def version_detail(request: HttpRequest, project: Project, name: str, number: int) -> HttpResponse:
+    version = _version_for(project, name, number)
     published = version.status == DatasetVersion.Status.PUBLISHED
     context = {
         "project": version.dataset.project,
@@ -176,22 +166,21 @@ def _card_text(version: DatasetVersion) -> str:
         return card.read(CARD_BYTES).decode("utf-8", errors="replace")
 
 
-@login_required
-def version_progress(request: HttpRequest, slug: str, name: str, number: int) -> HttpResponse:
+@project_view()
+def version_progress(request: HttpRequest, project: Project, name: str, number: int) -> HttpResponse:
     """The progress partial; it polls itself while building, then reloads the page once."""
-    version = _version_for(request, slug, name, number)
+    version = _version_for(project, name, number)
     response = render(request, "curation/datasets/_progress.html", {"version": version})
     if request.htmx and version.status != DatasetVersion.Status.BUILDING:
         response["HX-Refresh"] = "true"  # the page now has files, counts and a card to show
     return response
 
 
-@login_required
-def version_file(
-    request: HttpRequest, slug: str, name: str, number: int, file: str
+@project_view()
+def version_file(request: HttpRequest, project: Project, name: str, number: int, file: str
 ) -> FileResponse:
     """One file of a published version, only if its manifest lists it (or it is the manifest)."""
-    version = _version_for(request, slug, name, number)
+    version = _version_for(project, name, number)
     if not datasets.is_published_file(version, file):
         raise Http404("No such file in this version.")
     inline = file.endswith((".json", ".md"))
@@ -200,10 +189,10 @@ def version_file(
                         as_attachment=not inline, filename=filename)
 
 
-@login_required
-def version_diff(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+@project_view()
+def version_diff(request: HttpRequest, project: Project, name: str) -> HttpResponse:
     """Traces added, removed and cut again between two published versions."""
-    dataset = _dataset_for(request, slug, name)
+    dataset = _dataset_for(project, name)
     form = DiffForm(request.GET)
     if not form.is_valid():
         raise Http404("Name two versions.")

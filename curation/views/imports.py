@@ -2,29 +2,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from curation.forms import ImportSettingsForm, ImportUploadForm, mapping_lines
-from curation.models import ImportJob, Membership
-from curation.services.imports import create_import_job, preview_import
-from curation.tasks import import_traces
-from curation.views.access import project_for
+from curation.access import LEADS, project_view
+from curation.models import ImportJob, Project
+from curation.services.imports import create_import_job, preview_import, start_import
 
-LEADS = {Membership.Role.LEAD}
-
-
-def _job_for(request: HttpRequest, slug: str, job_id: int) -> ImportJob:
-    project = project_for(request, slug, roles=LEADS)
+def _job_for(project: Project, job_id: int) -> ImportJob:
     return get_object_or_404(ImportJob.objects.select_related("project"), pk=job_id, project=project)
 
 
-@login_required
-def import_list(request: HttpRequest, slug: str) -> HttpResponse:
+@project_view(roles=LEADS)
+def import_list(request: HttpRequest, project: Project) -> HttpResponse:
     """The upload form and the project's past imports."""
-    project = project_for(request, slug, roles=LEADS)
     form = ImportUploadForm(request.POST or None, request.FILES or None, project=project)
     if request.method == "POST" and form.is_valid():
         form.save_mapping()
@@ -38,9 +31,9 @@ def import_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "curation/import_list.html", {"project": project, "form": form, "jobs": jobs})
 
 
-@login_required
-def import_detail(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
-    job = _job_for(request, slug, job_id)
+@project_view(roles=LEADS)
+def import_detail(request: HttpRequest, project: Project, job_id: int) -> HttpResponse:
+    job = _job_for(project, job_id)
     form = ImportSettingsForm(initial=_initial_settings(job), project=job.project)
     return render(request, "curation/import_detail.html", {"project": job.project, "job": job, "form": form})
 
@@ -54,10 +47,10 @@ def _initial_settings(job: ImportJob) -> dict:
     }
 
 
-@login_required
-def import_preview(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+@project_view(roles=LEADS)
+def import_preview(request: HttpRequest, project: Project, job_id: int) -> HttpResponse:
     """The first records as they will be mapped; POST changes the settings first."""
-    job = _job_for(request, slug, job_id)
+    job = _job_for(project, job_id)
     form = None
     if request.method == "POST" and job.status == ImportJob.Status.STAGED:
         form = ImportSettingsForm(request.POST, project=job.project)
@@ -75,20 +68,18 @@ def import_preview(request: HttpRequest, slug: str, job_id: int) -> HttpResponse
     return render(request, "curation/partials/import_preview.html", context)
 
 
-@login_required
+@project_view(roles=LEADS)
 @require_POST
-def import_start(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
-    job = _job_for(request, slug, job_id)
+def import_start(request: HttpRequest, project: Project, job_id: int) -> HttpResponse:
+    job = _job_for(project, job_id)
     if job.status == ImportJob.Status.STAGED:
-        job.status = ImportJob.Status.QUEUED
-        job.save(update_fields=["status"])
-        import_traces.delay(job.pk)
+        start_import(job)
         messages.info(request, "Import queued.")
     return redirect(job)
 
 
-@login_required
-def import_progress(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+@project_view(roles=LEADS)
+def import_progress(request: HttpRequest, project: Project, job_id: int) -> HttpResponse:
     """The progress partial; it polls itself until the job has finished."""
-    job = _job_for(request, slug, job_id)
+    job = _job_for(project, job_id)
     return render(request, "curation/partials/import_progress.html", {"job": job, "project": job.project})

@@ -10,7 +10,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,11 +18,11 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from curation.access import LEADS, project_view
 from curation.models import Invitation, Membership, Project
-from curation.services import invitations, members
-from curation.views.access import project_for
+from curation.services.people import invitations
+from curation.services.people import members
 
-LEADS = {Membership.Role.LEAD}
 GONE_STATUS = {"unknown": 404, "expired": 410, "revoked": 410, "used": 410}
 
 
@@ -80,9 +79,8 @@ class InviteSignupForm(UserCreationForm):
 _NEW_INVITATION = "new_invitation"  # session key: the link of the invitation just created
 
 
-@login_required
-def member_list(request: HttpRequest, slug: str) -> HttpResponse:
-    project = project_for(request, slug, roles=LEADS)
+@project_view(roles=LEADS)
+def member_list(request: HttpRequest, project: Project) -> HttpResponse:
     form = AddMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -107,10 +105,9 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@login_required
+@project_view(roles=LEADS)
 @require_POST
-def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
-    project = project_for(request, slug, roles=LEADS)
+def invitation_create(request: HttpRequest, project: Project) -> HttpResponse:
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
@@ -130,10 +127,9 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
     return _members_page(request, project, invite_form=form)
 
 
-@login_required
+@project_view(roles=LEADS)
 @require_POST
-def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
-    project = project_for(request, slug, roles=LEADS)
+def invitation_revoke(request: HttpRequest, project: Project, invitation_id: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation, pk=invitation_id, project=project)
     invitations.revoke_invitation(invitation=invitation)
     messages.success(request, "Invitation revoked: its link no longer works.")
@@ -166,10 +162,9 @@ def _members_page(
     return render(request, "curation/members/list.html", context, status=status)
 
 
-@login_required
+@project_view(roles=LEADS)
 @require_POST
-def member_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    project = project_for(request, slug, roles=LEADS)
+def member_role(request: HttpRequest, project: Project, membership_id: int) -> HttpResponse:
     membership = get_object_or_404(Membership, pk=membership_id, project=project)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -183,10 +178,9 @@ def member_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
     return redirect("member-list", project.slug)
 
 
-@login_required
+@project_view(roles=LEADS)
 @require_POST
-def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    project = project_for(request, slug, roles=LEADS)
+def member_remove(request: HttpRequest, project: Project, membership_id: int) -> HttpResponse:
     membership = get_object_or_404(Membership, pk=membership_id, project=project)
     name = membership.user.get_username()
     _report(
@@ -214,6 +208,7 @@ def _report(request: HttpRequest, change, success: str) -> None:
 # --- Opening an invitation link (no login needed: the token is the credential) ---------------
 
 
+@project_view(public=True)  # the invitation's token is the credential
 @never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:

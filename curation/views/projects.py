@@ -1,26 +1,24 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from curation.models import Membership
-from curation.views.access import member_projects, project_for
+from curation.access import project_view, projects_visible_to, role_of
+from curation.models import Membership, Project
 from curation.views.segmentation import SegmentationSettingsForm
 
 
-@login_required
+@project_view()
 def project_list(request: HttpRequest) -> HttpResponse:
-    projects = member_projects(request.user).annotate(trace_count=Count("traces", distinct=True))
+    projects = projects_visible_to(request.user).annotate(trace_count=Count("traces", distinct=True))
     return render(request, "curation/project_list.html", {"projects": projects})
 
 
-@login_required
-def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    project = project_for(request, slug)
-    role = project.memberships.filter(user=request.user).values_list("role", flat=True).first()
-    is_lead = request.user.is_superuser or role == Membership.Role.LEAD
+@project_view()
+def project_detail(request: HttpRequest, project: Project) -> HttpResponse:
+    role = role_of(request.user, project)
+    is_lead = role == Membership.Role.LEAD
     context = {
         "project": project,
         "is_lead": is_lead,

@@ -3,15 +3,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from curation.models import Membership, SegmentationRun
+from curation.access import LEADS, project_view
+from curation.models import Project, SegmentationRun
 from curation.services import segmentation
-from curation.tasks import dispatch_chunks
-from curation.views.access import project_for
 
 STRATEGY_CHOICES = [
     ("auto", "auto (actions for agents, solution for final solutions, discourse for reasoning)"),
@@ -35,25 +33,22 @@ class SegmentationSettingsForm(forms.Form):
         return params
 
 
-@login_required
+@project_view(roles=LEADS)
 @require_POST
-def start_segmentation(request: HttpRequest, slug: str) -> HttpResponse:
+def start_segmentation_run(request: HttpRequest, project: Project) -> HttpResponse:
     """Save the project's strategy and cut every trace that no person has cut."""
-    project = project_for(request, slug, roles={Membership.Role.LEAD})
     form = SegmentationSettingsForm(request.POST)
     if not form.is_valid():
         messages.error(request, f"Segmentation not started: {form.errors.as_text()}")
         return redirect(project)
     project.segmentation = {"strategy": form.cleaned_data["strategy"], "params": form.cleaned_data["params"]}
     project.save(update_fields=["segmentation"])
-    run, chunks = segmentation.start_run(project)
-    dispatch_chunks(run, chunks)
+    run = segmentation.start_segmentation_run(project)
     messages.info(request, f"Segmenting {run.traces_total} traces.")
     return redirect(project)
 
 
-@login_required
-def run_progress(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
-    project = project_for(request, slug)
+@project_view()
+def run_progress(request: HttpRequest, project: Project, run_id: int) -> HttpResponse:
     run = get_object_or_404(SegmentationRun, pk=run_id, project=project)
     return render(request, "curation/partials/segmentation_run.html", {"project": project, "run": run})

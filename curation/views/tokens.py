@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
 from curation.models import ApiToken
-from curation.services import tokens
-from curation.views.access import member_projects
+from curation.services.people import tokens
+from curation.access import project_view, projects_visible_to
 
 
 class TokenForm(forms.Form):
@@ -29,10 +28,10 @@ class TokenForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = member_projects(user).order_by("name")
+        self.fields["project"].queryset = projects_visible_to(user).order_by("name")
 
 
-@login_required
+@project_view()
 def token_list(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None, user=request.user)
     new_token = None
@@ -49,7 +48,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
+@project_view()
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)

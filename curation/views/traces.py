@@ -1,17 +1,15 @@
 """Reading one trace and the segmentations that point into it."""
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from curation.models import Trace
-from curation.views.access import project_for
+from curation.access import project_view
+from curation.models import Project, Trace
 
 
-@login_required
-def trace_detail(request: HttpRequest, slug: str, trace_id: int) -> HttpResponse:
-    project = project_for(request, slug)
+@project_view()
+def trace_detail(request: HttpRequest, project: Project, trace_id: int) -> HttpResponse:
     trace = get_object_or_404(Trace, pk=trace_id, project=project)
     colours = {label["key"]: label["colour"] for label in project.label_schema}
     segmentations = []

@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from curation.models import Delivery, TrainingJob
-from curation.services import training_jobs
-from curation.tasks import deliver_version
-from curation.views.access import member_projects
+from curation.access import project_view, training_jobs_of
+from curation.models import Delivery
+from curation.services.delivery import start_delivery, training_jobs
 
 RECENT_DELIVERIES = 50
 
 
 def _own_jobs(request: HttpRequest):
-    return TrainingJob.objects.filter(
-        owner=request.user, dataset__project__in=member_projects(request.user)
-    ).select_related("dataset__project", "version")
+    return training_jobs_of(request.user)
 
 
-@login_required
+@project_view()
 def job_list(request: HttpRequest) -> HttpResponse:
     """Each job with its last delivery, then the latest deliveries of all of them."""
     last = Delivery.objects.filter(job=OuterRef("pk")).order_by("-id")
@@ -44,7 +39,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@project_view()
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(_own_jobs(request), pk=job_id)
     deliveries = job.deliveries.select_related("version").order_by("-id")[:200]
@@ -53,7 +48,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@project_view()
 @require_POST
 def job_deliver(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(_own_jobs(request), pk=job_id)
@@ -62,6 +57,6 @@ def job_deliver(request: HttpRequest, job_id: int) -> HttpResponse:
     except training_jobs.TrainingJobError as error:
         messages.error(request, str(error))
     else:
-        transaction.on_commit(lambda: deliver_version.delay(job.pk, version.pk))
+        start_delivery(job=job, version=version)
         messages.success(request, f"Delivery of version {version.number} queued.")
     return redirect("training-job-detail", job.pk)

@@ -6,8 +6,9 @@ import pytest
 
 from curation.models import Assignment
 from curation.segment.edits import EditError
-from curation.services import annotation, queue
-from curation.services.annotation import Conflict
+from curation.services.annotation import edits as annotation
+from curation.services.annotation import queue
+from curation.services.annotation.edits import Conflict
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from curation.models import Assignment
-from curation.services import annotation, queue
+from curation.services.annotation import edits as annotation
+from curation.services.annotation import queue
 from tests.annotate.conftest import add_trace
 
 pytestmark = pytest.mark.django_db

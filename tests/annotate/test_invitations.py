@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from curation.models import Invitation, Membership
-from curation.services import invitations
+from curation.services.people import invitations
 from tests.annotate.conftest import run_at_once
 
 pytestmark = pytest.mark.django_db

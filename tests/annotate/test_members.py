@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from curation.models import Assignment, Membership
-from curation.services import members, queue
+from curation.services.people import members
+from curation.services.annotation import queue
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from curation.models import Assignment, Segmentation
-from curation.services import annotation, queue
+from curation.services.annotation import edits as annotation
+from curation.services.annotation import queue
 from tests.annotate.conftest import add_trace, run_at_once
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from curation.models import Project, SegmentationEdit
-from curation.services import queue, rawsql
+from curation.services.annotation import queue
+from curation.services.annotation import rawsql
 
 pytestmark = pytest.mark.django_db
 

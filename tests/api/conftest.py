@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from curation.export import BuildOptions, build_artifacts
 from curation.models import ApiToken, Dataset, DatasetVersion
-from curation.services import tokens
+from curation.services.people import tokens
 from tests.api.webhook_receiver import WebhookReceiver
 from tests.export.factories import solution_trace, text_trace
 

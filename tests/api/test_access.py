@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework.test import APIClient
 
 from curation.models import ApiToken, Membership
-from curation.services import tokens
+from curation.services.people import tokens
 from tests.api.conftest import client_with, token_for, versions_url
 
 

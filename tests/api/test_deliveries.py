@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from curation.models import Delivery, TrainingJob
-from curation.services import deliveries
-from curation.services.training_jobs import register_job
+from curation.services.delivery import deliveries
+from curation.services.delivery.training_jobs import register_job
 from curation.signals import version_published
 from curation.tasks import deliver_version
 from tests.api.conftest import SECRET, publish_version

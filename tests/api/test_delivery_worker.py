@@ -8,7 +8,7 @@ import time
 import pytest
 
 from curation.models import Delivery
-from curation.services.training_jobs import register_job
+from curation.services.delivery.training_jobs import register_job
 from tests.api.conftest import SECRET
 from tests.integration.test_celery_worker import worker  # noqa: F401 (a fixture)
 

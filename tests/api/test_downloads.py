@@ -10,7 +10,7 @@ import pytest
 from django.core.files.storage import storages
 
 from curation.models import DatasetVersion
-from curation.services.downloads import RangeNotSatisfiable, parse_range
+from curation.http.downloads import RangeNotSatisfiable, parse_range
 from tests.api.conftest import file_url, streamed
 
 DATA = "srl/data/train-00000-of-00001.jsonl"

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
 
 from curation.models import ApiToken, ImportJob
-from curation.services.training_jobs import register_job
+from curation.services.delivery.training_jobs import register_job
 from tests.api.conftest import token_for
 from tests.api.test_traces_api import make_trace
 from webapp.wsgi import application

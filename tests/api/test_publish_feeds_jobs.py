@@ -8,9 +8,9 @@ import hashlib
 import pytest
 
 from curation.models import Delivery
-from curation.services.datasets import build_version, start_build
-from curation.services.dataset_spec import BuildSpec
-from curation.services.training_jobs import register_job
+from curation.services.datasets.build import build_version, start_build
+from curation.services.datasets.spec import BuildSpec
+from curation.services.delivery.training_jobs import register_job
 from tests.api.conftest import SECRET, streamed
 from tests.datasets.conftest import add_segmentation, add_trace
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from curation.models import ApiToken
-from curation.services import tokens
+from curation.services.people import tokens
 
 
 @pytest.fixture

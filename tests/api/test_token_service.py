@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from curation.models import ApiToken
-from curation.services import tokens
+from curation.services.people import tokens
 
 
 def test_only_the_hash_of_a_new_token_is_stored(lead):

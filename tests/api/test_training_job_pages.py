@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from curation.models import Delivery
-from curation.services.training_jobs import register_job
+from curation.services.delivery.training_jobs import register_job
 
 
 @pytest.fixture

@@ -69,7 +69,7 @@ def fast_passwords(settings):
 
 @pytest.fixture
 def dataset(project):
-    from curation.services.datasets import create_dataset
+    from curation.services.datasets.build import create_dataset
 
     return create_dataset(project=project, name="gsm-steps", license="mit")
 

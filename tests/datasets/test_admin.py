@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from curation.models import DatasetVersion
-from curation.services.dataset_spec import BuildSpec
-from curation.services.datasets import build_version, start_build
+from curation.services.datasets.spec import BuildSpec
+from curation.services.datasets.build import build_version, start_build
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 
 from curation.models import DatasetVersion
-from curation.services.dataset_spec import BuildSpec
-from curation.services.datasets import build_version, start_build
+from curation.services.datasets.spec import BuildSpec
+from curation.services.datasets.build import build_version, start_build
 
 
 def traces_total_seen_elsewhere(version_id: int) -> int:

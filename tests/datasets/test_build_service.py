@@ -7,8 +7,8 @@ import json
 import pytest
 
 from curation.models import DatasetVersion
-from curation.services.dataset_spec import BuildSpec
-from curation.services.datasets import build_version, start_build
+from curation.services.datasets.spec import BuildSpec
+from curation.services.datasets.build import build_version, start_build
 from curation.signals import version_published
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from curation.models import Dataset, DatasetVersion
-from curation.services.dataset_spec import BuildSpec
-from curation.services.datasets import build_version, start_build
+from curation.services.datasets.spec import BuildSpec
+from curation.services.datasets.build import build_version, start_build
 
 from .conftest import add_segmentation, add_trace
 

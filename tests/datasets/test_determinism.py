@@ -6,8 +6,8 @@ import json
 import pytest
 
 from curation.models import Segmentation
-from curation.services.dataset_spec import BuildSpec
-from curation.services.datasets import build_version, start_build, verify_version
+from curation.services.datasets.spec import BuildSpec
+from curation.services.datasets.build import build_version, start_build, verify_version
 
 from .conftest import add_segmentation, add_trace
 

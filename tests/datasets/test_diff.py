@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from curation.models import Segmentation, Trace
-from curation.services.dataset_diff import diff_versions
-from curation.services.dataset_spec import BuildSpec
-from curation.services.datasets import build_version, start_build
+from curation.services.datasets.diff import diff_versions
+from curation.services.datasets.spec import BuildSpec
+from curation.services.datasets.build import build_version, start_build
 
 from .conftest import add_segmentation, add_trace
 

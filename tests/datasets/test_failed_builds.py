@@ -10,9 +10,9 @@ from django.core.files.storage import InMemoryStorage
 from django.utils import timezone
 
 from curation.models import DatasetVersion, Step
-from curation.services import datasets as datasets_service
-from curation.services.dataset_spec import BuildSpec
-from curation.services.datasets import build_version, fail_abandoned_builds, start_build
+from curation.services.datasets import build as datasets_service
+from curation.services.datasets.spec import BuildSpec
+from curation.services.datasets.build import build_version, fail_abandoned_builds, start_build
 
 from .conftest import add_segmentation, add_trace
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from curation.services.dataset_selection import chosen_segmentations, count_selection
-from curation.services.dataset_spec import BuildSpec
-from curation.services.datasets import build_version, start_build
+from curation.services.datasets.selection import chosen_segmentations, count_selection
+from curation.services.datasets.spec import BuildSpec
+from curation.services.datasets.build import build_version, start_build
 
 from .conftest import add_segmentation, add_trace
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from curation.services.dataset_reader import export_traces
-from curation.services.dataset_selection import chosen_segmentations
-from curation.services.dataset_spec import BuildSpec
+from curation.services.datasets.reader import export_traces
+from curation.services.datasets.selection import chosen_segmentations
+from curation.services.datasets.spec import BuildSpec
 
 from .conftest import SOLUTION, add_segmentation, add_trace, step_spans
 

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from curation.models import Segmentation
-from curation.services.dataset_selection import chosen_segmentations
-from curation.services.dataset_spec import BuildSpec
+from curation.services.datasets.selection import chosen_segmentations
+from curation.services.datasets.spec import BuildSpec
 
 from .conftest import add_segmentation, add_trace
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from curation.services.dataset_spec import BuildSpec, InvalidSpec
+from curation.services.datasets.spec import BuildSpec, InvalidSpec
 
 
 def test_a_spec_survives_its_json():

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from curation.models import ImportJob, Segmentation, Step, Trace
-from curation.services.dataset_spec import BuildSpec
-from curation.services.datasets import build_version, start_build
-from curation.services.imports import create_import_job, run_import
+from curation.services.datasets.spec import BuildSpec
+from curation.services.datasets.build import build_version, start_build
+from curation.services.imports.jobs import create_import_job, run_import
 
 from .conftest import add_segmentation, add_trace
 

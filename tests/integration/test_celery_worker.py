@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 from curation.models import ImportJob, Segmentation, Trace
-from curation.services.imports import create_import_job
+from curation.services.imports.jobs import create_import_job
 from tests.conftest import REPO_ROOT, processbench_record, write_jsonl
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

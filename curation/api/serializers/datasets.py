@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from curation.models import Dataset, DatasetVersion
-from curation.services.downloads import version_artifacts
+from curation.services.datasets.artifacts import version_artifacts
 
 
 class DatasetSerializer(serializers.ModelSerializer):

@@ -10,10 +10,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from curation.api.access import (
-    dataset_or_404,
-    project_or_404,
-    visible_datasets,
+from curation.access import (
+    api_dataset,
+    api_project,
+    api_datasets,
     with_latest_published,
 )
 from curation.api.filters import DeclaredFilters, QueryFilter
@@ -46,9 +46,9 @@ class DatasetViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[-\w]+"
 
     def get_queryset(self):
-        project = project_or_404(self.request, self.kwargs["project_slug"])
+        project = api_project(self.request, self.kwargs["project_slug"])
         return with_latest_published(
-            visible_datasets(self.request).filter(project=project)
+            api_datasets(self.request).filter(project=project)
         ).order_by("name")
 
 
@@ -78,7 +78,7 @@ class VersionViewSet(viewsets.ReadOnlyModelViewSet):
     )
 
     def get_queryset(self):
-        dataset = dataset_or_404(
+        dataset = api_dataset(
             self.request, self.kwargs["project_slug"], self.kwargs["dataset_name"]
         )
         versions = (

@@ -9,9 +9,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from curation.api.access import version_or_404
+from curation.access import api_version
 from curation.api.views.datasets import DATASET, PROJECT
-from curation.services.downloads import ArtifactNotFound, artifact_of, artifact_response
+from curation.http.downloads import artifact_response
+from curation.services.datasets.artifacts import ArtifactNotFound, artifact_of
 
 FILE_HEADERS = [
     OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.HEADER, description=description)
@@ -56,7 +57,7 @@ class VersionFileView(APIView):
     def get(
         self, request: Request, project_slug: str, dataset_name: str, number: str, file_path: str
     ) -> HttpResponse:
-        version = version_or_404(request, project_slug, dataset_name, int(number))
+        version = api_version(request, project_slug, dataset_name, int(number))
         try:
             artifact = artifact_of(version, file_path)
         except ArtifactNotFound:

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from curation.api.access import project_or_404, require_lead
+from curation.access import LEADS, api_project
 from curation.api.filters import DeclaredFilters, QueryFilter
 from curation.api.serializers.imports import ImportCreateSerializer, ImportJobSerializer
 from curation.api.views.datasets import PROJECT
 from curation.models import ImportJob
-from curation.services.imports import create_import_job
-from curation.tasks import import_traces
+from curation.services.imports import create_import_job, start_import
 
 
 @extend_schema_view(
@@ -31,20 +29,19 @@ class ImportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]+"
     serializer_class = ImportJobSerializer
     parser_classes = [MultiPartParser]  # a file upload; there is nothing to send as JSON
+    project_roles = LEADS  # imports are the leads' business, in the API as in the browser
     filter_backends = [DeclaredFilters]
     filters = (
         QueryFilter("status", "status", "Only jobs in this state.", ImportJob.Status.values),
     )
 
     def get_queryset(self):
-        project = project_or_404(self.request, self.kwargs["project_slug"])
-        require_lead(self.request, project)
+        project = api_project(self.request, self.kwargs["project_slug"])
         return ImportJob.objects.filter(project=project).select_related("project")
 
     def create(self, request: Request, project_slug: str) -> Response:
         """Upload a file; the import runs in a worker. Poll the job for progress and errors."""
-        project = project_or_404(request, project_slug)
-        require_lead(request, project)
+        project = api_project(request, project_slug)
         form = ImportCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         upload = form.validated_data["file"]
@@ -56,6 +53,6 @@ class ImportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             status=ImportJob.Status.QUEUED,
             **form.job_settings(),
         )
-        transaction.on_commit(lambda: import_traces.delay(job.pk))
+        start_import(job)
         body = ImportJobSerializer(job, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_202_ACCEPTED)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import viewsets
 
-from curation.api.access import visible_projects
+from curation.access import api_projects
 from curation.api.serializers.projects import ProjectSerializer
 
 
@@ -14,4 +14,4 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[-\w]+"
 
     def get_queryset(self):
-        return visible_projects(self.request).order_by("slug")
+        return api_projects(self.request).order_by("slug")

@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from curation.api.access import project_or_404
+from curation.access import api_project
 from curation.api.filters import DeclaredFilters, QueryFilter
 from curation.api.pagination import TraceCursorPagination
 from curation.api.serializers.traces import TraceSerializer
@@ -38,5 +38,5 @@ class TraceViewSet(viewsets.ReadOnlyModelViewSet):
     )
 
     def get_queryset(self):
-        project = project_or_404(self.request, self.kwargs["project_slug"])
+        project = api_project(self.request, self.kwargs["project_slug"])
         return Trace.objects.filter(project=project).prefetch_related(SEGMENTATIONS)

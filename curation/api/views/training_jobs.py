@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -12,7 +11,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from curation.api.access import dataset_by_reference, own_training_jobs
+from curation.access import dataset_by_reference, training_jobs_of, token_of
 from curation.api.serializers.training_jobs import (
     DeliverRequestSerializer,
     DeliveryQueuedSerializer,
@@ -23,8 +22,8 @@ from curation.api.serializers.training_jobs import (
     TrainingJobSerializer,
 )
 from curation.models import Delivery, TrainingJob
-from curation.services import training_jobs
-from curation.tasks import deliver_version
+from curation.services.delivery import training_jobs
+from curation.services.delivery import start_delivery
 
 
 def _invalid(
@@ -61,7 +60,7 @@ class TrainingJobViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        return own_training_jobs(self.request)
+        return training_jobs_of(self.request.user, token_of(self.request))
 
     def create(self, request: Request) -> Response:
         form = TrainingJobCreateSerializer(data=request.data)
@@ -81,7 +80,7 @@ class TrainingJobViewSet(
         except training_jobs.TrainingJobError as error:
             raise _invalid(error) from error
         if version is not None:  # a fixed version that is already published goes out at once
-            transaction.on_commit(lambda: deliver_version.delay(job.pk, version.pk))
+            start_delivery(job=job, version=version)
         return Response(RegisteredTrainingJobSerializer(job).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:
@@ -101,7 +100,7 @@ class TrainingJobViewSet(
             version = training_jobs.version_to_deliver(job, form.validated_data.get("version"))
         except training_jobs.TrainingJobError as error:
             raise _invalid(error, "version") from error
-        transaction.on_commit(lambda: deliver_version.delay(job.pk, version.pk))
+        start_delivery(job=job, version=version)
         return Response({"job": job.pk, "version": version.number}, status=status.HTTP_202_ACCEPTED)
 
 
@@ -118,5 +117,6 @@ class DeliveryViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DeliverySerializer
 
     def get_queryset(self):
-        job = get_object_or_404(own_training_jobs(self.request), pk=self.kwargs["job_id"])
+        jobs = training_jobs_of(self.request.user, token_of(self.request))
+        job = get_object_or_404(jobs, pk=self.kwargs["job_id"])
         return Delivery.objects.filter(job=job).select_related("version").order_by("-id")

@@ -6,7 +6,6 @@ With ``--verify N`` it builds version N again from the database and compares the
 """
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -14,13 +13,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from curation.export.formats import FORMATS
 from curation.export.writers import CONTAINERS
-from curation.management.progress import ProgressBar
+from curation.management.progress import ProgressBar, follow
 from curation.models import Dataset, DatasetVersion, Project
-from curation.services import datasets
-from curation.services.dataset_spec import (
+from curation.services.datasets import build as datasets
+from curation.services.datasets.spec import (
     DEFAULT_CONTAINERS, LABEL_RULES, RATING_RULES, SOURCES, STATUSES, BuildSpec, InvalidSpec,
 )
-from curation.tasks import build_dataset_version
 
 
 def comma_list(value: str) -> tuple[str, ...]:
@@ -87,7 +85,8 @@ class Command(BaseCommand):
         if out is not None and out.exists() and any(out.iterdir()):
             raise CommandError(f"--out {out} is not empty")
         dataset = self._dataset(project, opts["dataset"])
-        version = datasets.start_build(dataset=dataset, spec=spec)
+        start = datasets.start_dataset_build if opts["enqueue"] else datasets.start_build
+        version = start(dataset=dataset, spec=spec)
         self.stdout.write(f"Building {version} from {version.traces_total} traces.")
         version = self._run(version, opts["enqueue"])
         if version.status != DatasetVersion.Status.PUBLISHED:
@@ -142,20 +141,14 @@ class Command(BaseCommand):
         def draw(done: int, total: int) -> None:
             bar.draw(min(100, 100 * done // total) if total else 0, f"{done}/{total} traces")
 
-        if enqueue:
-            build_dataset_version.delay(version.pk)
-            version = self._follow(version, draw)
+        if enqueue:  # start_dataset_build has enqueued it
+            version = follow(
+                version, finished=lambda v: v.status != DatasetVersion.Status.BUILDING,
+                draw=lambda v: draw(v.traces_done, v.traces_total),
+            )
         else:
             version = datasets.build_version(version, on_progress=draw)
         bar.draw(100, f"{version.traces_done}/{version.traces_total} traces", finished=True)
-        return version
-
-    def _follow(self, version: DatasetVersion, draw) -> DatasetVersion:
-        version.refresh_from_db()
-        while version.status == DatasetVersion.Status.BUILDING:
-            draw(version.traces_done, version.traces_total)
-            time.sleep(0.5)
-            version.refresh_from_db()
         return version
 
     def _manifest(self, version: DatasetVersion, out: Path | None) -> str:

@@ -1,18 +1,17 @@
 """manage.py import_traces FILE --project SLUG [--preset auto|NAME] [--map field=path ...] [--atomic]"""
 from __future__ import annotations
 
-import time
 from functools import partial
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from curation.ingest.presets import PRESETS
-from curation.management.progress import ProgressBar
+from curation.management.progress import ProgressBar, follow
 from curation.models import FieldMapping, ImportJob, Project
-from curation.services import segmentation
-from curation.services.imports import create_import_job, run_import, saved_mappings
-from curation.tasks import import_traces
+from curation.services.imports import (
+    create_import_job, run_import, saved_mappings, segment_new_traces, start_import,
+)
 
 
 def draw_job(bar: ProgressBar, job: ImportJob) -> None:
@@ -69,8 +68,9 @@ class Command(BaseCommand):
                     project=project, upload=upload, upload_name=path.name, preset=preset,
                     mapping=mapping, options=options, atomic=opts["atomic"],
                 )
-            import_traces.delay(job.pk)
-            job = self._follow(job, progress)
+            start_import(job)
+            job = follow(job, finished=lambda job: job.is_finished, draw=progress)
+            progress(job)
         else:
             job = create_import_job(
                 project=project, local_path=path, preset=preset, mapping=mapping,
@@ -78,7 +78,7 @@ class Command(BaseCommand):
             )
             job = run_import(job, on_progress=progress)
         self._report(job)
-        if not opts["enqueue"] and not opts["no_segment"] and job.traces_created:
+        if not opts["enqueue"] and not opts["no_segment"]:
             self._segment(job)
 
     def _preset_and_mapping(self, project: Project, opts: dict) -> tuple[str, dict]:
@@ -107,25 +107,19 @@ class Command(BaseCommand):
     def _segment(self, job: ImportJob) -> None:
         """Cut the new traces in this process, as a worker would after an upload."""
         bar = ProgressBar()
-        run = segmentation.segment_in_process(
-            job.project,
-            list(job.traces.order_by("id").values_list("id", flat=True)),
-            import_job=job,
+        run = segment_new_traces(
+            job,
+            in_process=True,
             on_progress=lambda run: bar.draw(
                 run.progress_percent, f"segmented {run.traces_done}/{run.traces_total}",
                 finished=run.is_finished,
             ),
         )
+        if run is None:
+            return
         self.stdout.write(
             f"Segmented {run.traces_done - run.skipped_human} new traces into {run.steps_created} steps."
         )
-
-    def _follow(self, job: ImportJob, progress) -> ImportJob:
-        while not job.is_finished:
-            time.sleep(0.5)
-            job.refresh_from_db()
-            progress(job)
-        return job
 
     def _report(self, job: ImportJob) -> None:
         self.stdout.write(f"Preset: {job.detected_preset or job.preset}")

@@ -9,8 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from curation.models import ImportJob, Membership, Project
-from curation.services.imports import create_import_job, run_import
-from curation.services.segmentation import segment_in_process
+from curation.services.imports import create_import_job, run_import, segment_new_traces
 
 DEMO_FILES = ["demo/traces.jsonl", "demo/labelled_steps.jsonl"]
 DEMO_GUIDELINES = """\
@@ -45,8 +44,8 @@ class Command(BaseCommand):
             )
             if job.status != ImportJob.Status.DONE:
                 self.stderr.write(f"{name}: {job.message}")
-            elif job.traces_created:
-                segment_in_process(project, list(job.traces.values_list("id", flat=True)), import_job=job)
+            else:
+                segment_new_traces(job, in_process=True)
         url = f"http://{opts['host']}:{opts['port']}/"
         self.stdout.write(
             f"\nStepwise demo: {project.traces.count()} traces in project '{project.slug}'.\n"

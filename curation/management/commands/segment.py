@@ -1,15 +1,12 @@
 """manage.py segment --project SLUG [--strategy NAME] [--param key=value ...] [--enqueue]"""
 from __future__ import annotations
 
-import time
-
 from django.core.management.base import BaseCommand, CommandError
 
 from curation.management.arguments import parse_param
-from curation.management.progress import ProgressBar
+from curation.management.progress import ProgressBar, follow
 from curation.models import Project, SegmentationRun
 from curation.services import segmentation
-from curation.tasks import dispatch_chunks
 
 
 class Command(BaseCommand):
@@ -38,9 +35,10 @@ class Command(BaseCommand):
         params = dict(parse_param(item) for item in opts["param"]) if opts["param"] else None
         self.bar = ProgressBar()
         if opts["enqueue"]:
-            run, chunks = segmentation.start_run(project, opts["trace"], strategy=strategy, params=params)
-            dispatch_chunks(run, chunks)
-            run = self._follow(run)
+            run = segmentation.start_segmentation_run(
+                project, opts["trace"], strategy=strategy, params=params
+            )
+            run = follow(run, finished=lambda run: run.is_finished, draw=self._draw)
         else:
             run = segmentation.segment_in_process(
                 project, opts["trace"], strategy=strategy, params=params, on_progress=self._draw
@@ -52,13 +50,6 @@ class Command(BaseCommand):
             f"Segmented {run.traces_done - run.skipped_human} traces into {run.steps_created} steps "
             f"({run.skipped_human} left alone: a person or the source had cut them)."
         ))
-
-    def _follow(self, run: SegmentationRun) -> SegmentationRun:
-        while not run.is_finished:
-            time.sleep(0.5)
-            run.refresh_from_db()
-            self._draw(run)
-        return run
 
     def _draw(self, run: SegmentationRun) -> None:
         label = f"{run.traces_done}/{run.traces_total} traces, {run.steps_created} steps"

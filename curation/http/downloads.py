@@ -1,4 +1,4 @@
-"""Serving a published version's files over HTTP, straight from the ``datasets`` storage.
+"""Serving a published version's files over HTTP (ETag, Range, streaming), straight from storage.
 
 Every file of a published version is immutable and its SHA-256 is in the manifest, so the
 checksum doubles as a strong ``ETag`` and the validators cost no disk read: conditional and
@@ -10,10 +10,7 @@ gunicorn hands the open file to ``sendfile(2)``.
 
 from __future__ import annotations
 
-import base64
 import re
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import PurePosixPath
 from typing import IO
 
@@ -21,7 +18,7 @@ from django.core.files.storage import storages
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
 
-from curation.models import DatasetVersion
+from curation.services.datasets.artifacts import Artifact
 
 STREAM_BLOCK_BYTES = 1 << 20  # when no sendfile: a few large reads, not thousands of 4 KiB ones
 # Published files never change: clients and proxies may keep them, but only for the caller.
@@ -29,58 +26,8 @@ CACHE_CONTROL = "private, max-age=31536000, immutable"
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
-class ArtifactNotFound(LookupError):
-    """No such file in this version, or the version is not published."""
-
-
 class RangeNotSatisfiable(ValueError):
     """The requested range starts past the end of the file."""
-
-
-@dataclass(frozen=True, slots=True)
-class Artifact:
-    """One file of a published version, as the manifest describes it."""
-
-    path: str  # inside the version, e.g. "srl/data/train-00000-of-00001.parquet"
-    storage_name: str  # inside the datasets storage
-    size: int
-    sha256: str
-    last_modified: datetime
-
-    @property
-    def etag(self) -> str:
-        return f'"{self.sha256}"'
-
-    @property
-    def digest(self) -> str:
-        """The SHA-256 in base64, as the Digest and Repr-Digest headers carry it."""
-        return base64.b64encode(bytes.fromhex(self.sha256)).decode()
-
-
-def version_artifacts(version: DatasetVersion) -> list[Artifact]:
-    """Every file the version's manifest lists, sorted by path; none unless published."""
-    if version.status != DatasetVersion.Status.PUBLISHED:
-        return []
-    files = version.manifest.get("files", {})
-    return [_artifact(version, path, files[path]) for path in sorted(files)]
-
-
-def artifact_of(version: DatasetVersion, path: str) -> Artifact:
-    """The file at ``path``; only paths the manifest lists exist, so no path escapes the version."""
-    entry = version.manifest.get("files", {}).get(path)
-    if version.status != DatasetVersion.Status.PUBLISHED or entry is None:
-        raise ArtifactNotFound(path)
-    return _artifact(version, path, entry)
-
-
-def _artifact(version: DatasetVersion, path: str, entry: dict) -> Artifact:
-    return Artifact(
-        path=path,
-        storage_name=f"{version.path.rstrip('/')}/{path}",
-        size=int(entry["size"]),
-        sha256=entry["sha256"],
-        last_modified=version.published_at or version.created_at,
-    )
 
 
 def artifact_response(request: HttpRequest, artifact: Artifact) -> HttpResponse:

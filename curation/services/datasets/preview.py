@@ -5,10 +5,10 @@ from __future__ import annotations
 from curation.export.filters import apply_filters
 from curation.export.formats import FORMATS
 from curation.models import Dataset
-from curation.services.dataset_reader import export_traces
-from curation.services.dataset_selection import chosen_segmentations
-from curation.services.dataset_spec import BuildSpec
-from curation.services.datasets import next_number
+from curation.services.datasets.reader import export_traces
+from curation.services.datasets.selection import chosen_segmentations
+from curation.services.datasets.spec import BuildSpec
+from curation.services.datasets.build import next_number
 
 PREVIEW_TRACES = 3
 ROWS_PER_FORMAT = 3

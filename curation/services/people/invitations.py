@@ -21,8 +21,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from curation.models import Invitation, Membership, Project
-from curation.services.members import MembershipError, check_role
-from curation.services.tokens import hash_token
+from curation.services.people.members import MembershipError, check_role
+from curation.services.people.tokens import hash_token
 
 
 class InvitationError(ValueError):

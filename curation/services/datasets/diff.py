@@ -13,7 +13,7 @@ import orjson
 
 from curation.export.build import TRACE_INDEX_NAME
 from curation.models import DatasetVersion
-from curation.services import dataset_storage
+from curation.services.datasets import storage as dataset_storage
 
 # Traces listed per kind of change; the counts are always complete.
 LISTED = 200

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from curation.models import Assignment, Project, Segmentation, SegmentationEdit, Step, Trace
 from curation.segment.spans import trim
-from curation.services.segmentation import plan_for
+from curation.services.segmentation.runs import plan_for
 
 FILLED = (Assignment.Status.ACTIVE, Assignment.Status.SUBMITTED)
 # Traces locked by other claimers are skipped; this bounds how many full ones we step over.
@@ -179,12 +179,12 @@ def _assign(trace: Trace, annotator) -> Assignment:
         },
     )
     if assignment.segmentation_id is None:
-        assignment.segmentation = start_segmentation(trace, annotator)
+        assignment.segmentation = open_draft(trace, annotator)
         assignment.save(update_fields=["segmentation"])
     return assignment
 
 
-def start_segmentation(trace: Trace, author) -> Segmentation:
+def open_draft(trace: Trace, author) -> Segmentation:
     """The annotator's own draft: a copy of the source's steps (else the automatic ones).
 
     A trace nobody cut yet starts as one step over its whole field. The copy is the first entry

@@ -28,11 +28,12 @@ from django.utils import timezone
 from curation.export import BuildResult, build_artifacts
 from curation.export.manifest import MANIFEST_NAME
 from curation.models import Dataset, DatasetVersion, Project
-from curation.services import dataset_storage
-from curation.services.dataset_progress import BuildProgress
-from curation.services.dataset_reader import export_traces
-from curation.services.dataset_selection import chosen_segmentations
-from curation.services.dataset_spec import BuildSpec
+from curation.services.datasets import storage as dataset_storage
+from curation.services.datasets.progress import BuildProgress
+from curation.services.datasets.reader import export_traces
+from curation.services.datasets.selection import chosen_segmentations
+from curation.services.datasets.spec import BuildSpec
+from curation.services.enqueue import enqueue_on_commit
 from curation.signals import version_published
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,18 @@ def start_build(*, dataset: Dataset, spec: BuildSpec, user=None) -> DatasetVersi
             traces_total=total,
             created_by=user,
         )
+
+
+def start_dataset_build(*, dataset: Dataset, spec: BuildSpec, user=None) -> DatasetVersion:
+    """Record a new version and enqueue its build on commit.
+
+    The one way the builder page, ``build_dataset --enqueue`` and the API start a build.
+    """
+    from curation import tasks  # tasks import the services; only entry points import tasks
+
+    version = start_build(dataset=dataset, spec=spec, user=user)
+    enqueue_on_commit(tasks.build_dataset_version, version.pk)
+    return version
 
 
 def next_number(dataset: Dataset) -> int:

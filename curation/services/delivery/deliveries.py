@@ -29,8 +29,9 @@ from django.utils import timezone
 from curation.export.manifest import MANIFEST_NAME
 from curation.export.publish import publish_atomically, staging_dir
 from curation.models import DatasetVersion, Delivery, TrainingJob
-from curation.services.downloads import Artifact, version_artifacts
-from curation.services.training_jobs import storage_folder
+from curation.services.enqueue import enqueue_on_commit
+from curation.services.datasets.artifacts import Artifact, version_artifacts
+from curation.services.delivery.training_jobs import storage_folder
 
 SIGNATURE_HEADER = "X-Stepwise-Signature"
 EVENT = "dataset.version.delivered"
@@ -52,6 +53,31 @@ class DeliveryFailed(Exception):
 def followers_of(version: DatasetVersion):
     """The jobs that want each new published version of this version's dataset."""
     return TrainingJob.objects.filter(dataset_id=version.dataset_id, version__isnull=True)
+
+
+def start_delivery(*, job: TrainingJob, version: DatasetVersion) -> None:
+    """Send a published version to a training job: the delivery task goes out on commit.
+
+    The one way the training-job page, the API and a newly published version start a delivery.
+    """
+    from curation import tasks  # tasks import the services; only entry points import tasks
+
+    enqueue_on_commit(tasks.deliver_version, job.pk, version.pk)
+
+
+def feed_followers(version: DatasetVersion) -> None:
+    """Hand a newly published version's deliveries to a worker: one message, however many jobs."""
+    from curation import tasks  # tasks import the services; only entry points import tasks
+
+    enqueue_on_commit(tasks.feed_followers, version.pk)
+
+
+def deliver_to_followers(version: DatasetVersion) -> int:
+    """One delivery per job that follows the version's dataset; returns how many."""
+    jobs = list(followers_of(version))
+    for job in jobs:
+        start_delivery(job=job, version=version)
+    return len(jobs)
 
 
 def sign(body: bytes, secret: str) -> str:

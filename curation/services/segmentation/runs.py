@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from curation.models import ImportJob, Project, Segmentation, SegmentationRun, Step, Trace
+from curation.services.enqueue import enqueue_on_commit
 
 CHUNK_SIZE = 200
 
@@ -46,7 +47,7 @@ def plan_for(trace: Trace, strategy: str = "auto", params: dict | None = None) -
     return Plan(field, strategy, params) if getattr(trace, field).strip() else None
 
 
-def start_run(
+def create_run(
     project: Project,
     trace_ids: Sequence[int] | None = None,
     *,
@@ -54,7 +55,10 @@ def start_run(
     params: dict | None = None,
     import_job: ImportJob | None = None,
 ) -> tuple[SegmentationRun, list[list[int]]]:
-    """Create a run over the given traces (default: all of the project's) and its chunks."""
+    """Create a run over the given traces (default: all of the project's) and its chunks.
+
+    Only creates the row: ``start_segmentation_run`` queues it, ``segment_in_process`` runs it.
+    """
     config = project.segmentation or {}
     if trace_ids is None:
         trace_ids = list(project.traces.order_by("id").values_list("id", flat=True))
@@ -71,6 +75,28 @@ def start_run(
     return run, chunks
 
 
+def start_segmentation_run(
+    project: Project,
+    trace_ids: Sequence[int] | None = None,
+    *,
+    strategy: str | None = None,
+    params: dict | None = None,
+    import_job: ImportJob | None = None,
+) -> SegmentationRun:
+    """Start the auto-segmenter over the traces: one task per chunk, enqueued on commit.
+
+    The one way a view, the API, a command or a task starts a run on the workers.
+    """
+    from curation import tasks  # tasks import the services; only entry points import tasks
+
+    run, chunks = create_run(
+        project, trace_ids, strategy=strategy, params=params, import_job=import_job
+    )
+    for chunk in chunks:
+        enqueue_on_commit(tasks.segment_chunk, run.pk, chunk)
+    return run
+
+
 def segment_in_process(
     project: Project,
     trace_ids: Sequence[int] | None = None,
@@ -80,7 +106,7 @@ def segment_in_process(
     **run_options,
 ) -> SegmentationRun:
     """Run a whole segmentation here and now (the CLI's way; workers take chunks instead)."""
-    run, chunks = start_run(project, trace_ids, import_job=import_job, **run_options)
+    run, chunks = create_run(project, trace_ids, import_job=import_job, **run_options)
     for chunk in chunks:
         segment_chunk(run, chunk)
         if on_progress:

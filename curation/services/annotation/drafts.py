@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from curation.models import Assignment, Segmentation, SegmentationEdit, Step, Trace
 from curation.segment.edits import EditableStep, Splice
-from curation.services import rawsql
+from curation.services.annotation import rawsql
 
 Op = SegmentationEdit.Operation
 STEP_OPERATIONS = {Op.SPLIT, Op.MERGE, Op.MOVE, Op.TYPE, Op.RATE, Op.NOTE, Op.FLAG}

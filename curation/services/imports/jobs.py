@@ -22,7 +22,9 @@ from django.utils import timezone
 from curation.ingest.known_mappings import KNOWN_MAPPINGS
 from curation.ingest.pipeline import parse_stream, preview
 from curation.ingest.records import RecordError, TraceRecord
-from curation.models import ImportJob, Project, Segmentation, Step, Trace
+from curation.models import ImportJob, Project, Segmentation, SegmentationRun, Step, Trace
+from curation.services import segmentation
+from curation.services.enqueue import enqueue_on_commit
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +75,41 @@ def create_import_job(
         job.bytes_total = path.stat().st_size
     job.save()
     return job
+
+
+def start_import(job: ImportJob) -> ImportJob:
+    """Queue an import on the workers: a staged job becomes queued, its task goes out on commit.
+
+    The one way the upload page, the API and ``import_traces --enqueue`` start an import.
+    """
+    from curation import tasks  # tasks import the services; only entry points import tasks
+
+    if job.status == ImportJob.Status.STAGED:
+        job.status = ImportJob.Status.QUEUED
+        job.save(update_fields=["status"])
+    enqueue_on_commit(tasks.import_traces, job.pk)
+    return job
+
+
+def segment_new_traces(
+    job: ImportJob,
+    *,
+    in_process: bool = False,
+    on_progress: Callable[[SegmentationRun], None] | None = None,
+) -> SegmentationRun | None:
+    """After an import, segment the traces it added (the one place this is decided).
+
+    On the workers (a run whose chunks are enqueued on commit) or, for commands, in this
+    process. Nothing to do when the import failed or added nothing new.
+    """
+    if job.status != ImportJob.Status.DONE or not job.traces_created:
+        return None
+    trace_ids = list(job.traces.order_by("id").values_list("id", flat=True))
+    if in_process:
+        return segmentation.segment_in_process(
+            job.project, trace_ids, import_job=job, on_progress=on_progress
+        )
+    return segmentation.start_segmentation_run(job.project, trace_ids, import_job=job)
 
 
 def saved_mappings(project: Project) -> dict[str, dict]:

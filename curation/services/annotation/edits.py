@@ -20,7 +20,8 @@ from django.utils import timezone
 from curation.models import Assignment, Project, Segmentation, SegmentationEdit
 from curation.segment import edits
 from curation.segment.edits import EditableStep, EditError, Splice
-from curation.services import drafts, queue
+from curation.services.annotation import drafts
+from curation.services.annotation import queue
 
 Op = SegmentationEdit.Operation
 MAX_NOTE_LENGTH = 2000

@@ -18,7 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from curation.models import Project, Segmentation, Step
-from curation.services.dataset_spec import BuildSpec
+from curation.services.datasets.spec import BuildSpec
 
 Origin = Segmentation.Origin
 Status = Segmentation.Status

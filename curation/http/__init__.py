@@ -1,0 +1,1 @@
+"""What answers HTTP beyond views and API views: responses shared by both (file downloads)."""

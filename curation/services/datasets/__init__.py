@@ -1,0 +1,22 @@
+"""Datasets: what a build takes (spec, selection), how it is read, built, stored and compared.
+
+Entry points: ``create_dataset``, ``start_dataset_build`` (the one way to start a build: creates
+the version and enqueues its task on commit), ``build_version`` (what the task runs),
+``verify_version``, ``diff_versions``, ``preview_rows``, ``count_selection``.
+"""
+from curation.services.datasets.artifacts import Artifact, ArtifactNotFound, artifact_of, version_artifacts
+from curation.services.datasets.build import (
+    build_version, create_dataset, fail_abandoned_builds, start_build, start_dataset_build,
+    verify_version,
+)
+from curation.services.datasets.diff import diff_versions
+from curation.services.datasets.preview import preview_rows
+from curation.services.datasets.selection import chosen_segmentations, count_selection
+from curation.services.datasets.spec import BuildSpec, InvalidSpec
+
+__all__ = [
+    "Artifact", "ArtifactNotFound", "BuildSpec", "InvalidSpec", "artifact_of", "build_version",
+    "chosen_segmentations", "count_selection", "create_dataset", "diff_versions",
+    "fail_abandoned_builds", "preview_rows", "start_build", "start_dataset_build",
+    "verify_version", "version_artifacts",
+]

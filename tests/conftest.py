@@ -42,6 +42,12 @@ def commit_callbacks_run_at_once(monkeypatch):
     monkeypatch.setattr(transaction, "on_commit", on_commit)
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Users are made by the dozen: a fast hasher (passwords here protect nothing)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -78,6 +84,11 @@ def lead(django_user_model, project):
 @pytest.fixture
 def annotator(django_user_model, project):
     return _member(django_user_model, project, "anna", "annotator")
+
+
+@pytest.fixture
+def reviewer(django_user_model, project):
+    return _member(django_user_model, project, "rita", "reviewer")
 
 
 @pytest.fixture

@@ -81,10 +81,3 @@ def auto_traces(project):
     for trace in traces:
         add_segmentation(trace)
     return traces
-
-
-@pytest.fixture
-def reviewer(django_user_model, project):
-    user = django_user_model.objects.create_user(username="rita", password="pw-rita")
-    Membership.objects.create(project=project, user=user, role="reviewer")
-    return user

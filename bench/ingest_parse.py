@@ -127,7 +127,7 @@ def measure_once(path: str, mapping_name: str) -> dict:
     sys.path.insert(0, str(REPO))
     from curation.ingest.known_mappings import KNOWN_MAPPINGS
     from curation.ingest.pipeline import parse_stream
-    from curation.ingest.records import RecordError
+    from curation.traces.records import RecordError
 
     baseline_kb = peak_rss_kb()
     text_bytes = traces = errors = 0

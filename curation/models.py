@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from curation.ingest.records import STEP_FIELDS
+from curation.traces.records import STEP_FIELDS
 from curation.segment.schema import DEFAULT_LABEL_SCHEMA, DEFAULT_RATING_SCALE
 
 

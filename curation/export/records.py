@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from curation.ingest.records import STEP_FIELDS
+from curation.traces.records import STEP_FIELDS
 
 # The SRL paper's solution format (arXiv 2510.25992, appendix B.3): "1. **Title** action".
 # The colon some teachers put inside or after the bold title belongs to the title prefix.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .records import InvalidRecord, StepSpan
+from curation.traces.records import InvalidRecord, StepSpan
 
 APPROXIMATE_NOTE = "step text not found verbatim; span is the gap between its neighbours"
 

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from .containers import DEFAULT_MAX_RECORD_BYTES, CountingReader, Item, read_records
+from curation.ingest.containers import DEFAULT_MAX_RECORD_BYTES, CountingReader, Item, read_records
 from .detect import NoPresetMatched, detect_preset
 from .presets import PRESETS
 from .presets.mapping import compile_mapping
-from .records import InvalidRecord, RecordError, TraceRecord
+from curation.traces.records import InvalidRecord, RecordError, TraceRecord
 from .validate import validate_trace
 
 Parsed = tuple[int, TraceRecord | RecordError]

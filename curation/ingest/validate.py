@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .records import STEP_FIELDS, InvalidRecord, StepSpan, TraceRecord
+from curation.traces.records import STEP_FIELDS, InvalidRecord, StepSpan, TraceRecord
 
 TEXT_ATTRIBUTES = ("problem", "reasoning", "response", "answer", "teacher_model")
 KINDS = ("text", "agent")

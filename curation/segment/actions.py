@@ -1,6 +1,6 @@
 """``actions``: one step per assistant action of a rendered agent transcript.
 
-Ingest renders every trajectory the same way (``curation.ingest.transcript``): each assistant
+Ingest renders every trajectory the same way (``curation.traces.transcript``): each assistant
 turn opens with the assistant marker on its own line, followed by its tool calls and then the
 observations they caused, so cutting at the marker lines gives one step per action with its
 observations attached. Text before the first marker (a task statement) is a step of its own,
@@ -12,7 +12,7 @@ tool output) must not swallow the turns after it.
 """
 from __future__ import annotations
 
-from curation.ingest.transcript import step_starts
+from curation.traces.transcript import step_starts
 
 from .context import Context, Draft, draft
 from .regions import NO_REGIONS

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from curation.ingest.records import TraceRecord, spans_from_steps
+from curation.traces.records import TraceRecord, spans_from_steps
 
 from .spans import Span, trim
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from curation.ingest.pipeline import parse_stream
-from curation.ingest.records import TraceRecord
+from curation.traces.records import TraceRecord
 
 from . import segment_text
 from .evaluate import BoundaryScore, gold_text, score_boundaries

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from curation.ingest.records import StepSpan
+from curation.traces.records import StepSpan
 
 
 @dataclass(slots=True)

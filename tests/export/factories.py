@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from curation.export.records import ExportStep, ExportTrace
-from curation.ingest.records import spans_from_steps
-from curation.ingest.transcript import ToolCall, Turn, render_transcript
+from curation.traces.records import spans_from_steps
+from curation.traces.transcript import ToolCall, Turn, render_transcript
 
 PREAMBLE = "SOLUTION:\n"
 

@@ -10,7 +10,7 @@ import pytest
 
 from curation.ingest.containers import read_records
 from curation.ingest.pipeline import parse_stream
-from curation.ingest.records import RecordError, TraceRecord
+from curation.traces.records import RecordError, TraceRecord
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 

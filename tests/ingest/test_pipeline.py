@@ -6,7 +6,7 @@ import json
 import pytest
 
 from curation.ingest.pipeline import parse_stream, preview
-from curation.ingest.records import RecordError, TraceRecord
+from curation.traces.records import RecordError, TraceRecord
 
 from .conftest import errors_of, fixture_bytes, parse, traces
 

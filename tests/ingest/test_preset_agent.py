@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from curation.ingest.presets import agent
-from curation.ingest.records import InvalidRecord
-from curation.ingest.transcript import (
+from curation.traces.records import InvalidRecord
+from curation.traces.transcript import (
     ACTION_MARKER,
     ASSISTANT_MARKER,
     OBSERVATION_MARKER,

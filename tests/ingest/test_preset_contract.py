@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curation.ingest.presets import PRESETS
-from curation.ingest.records import InvalidRecord, TraceRecord
+from curation.traces.records import InvalidRecord, TraceRecord
 
 KEYS = st.sampled_from(
     [

@@ -5,7 +5,7 @@ import pytest
 from curation.ingest.locate import APPROXIMATE_NOTE
 from curation.ingest.presets import mapping
 from curation.ingest.presets.mapping import compile_mapping
-from curation.ingest.records import InvalidRecord
+from curation.traces.records import InvalidRecord
 
 from .conftest import field_text, fixture_bytes, parse
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from curation.ingest.presets import processbench
-from curation.ingest.records import InvalidRecord
+from curation.traces.records import InvalidRecord
 
 from .conftest import field_text, fixture_bytes, parse, traces
 

@@ -9,7 +9,7 @@ import pytest
 
 from curation.export.formats.steps import SCHEMA
 from curation.ingest.presets import steps
-from curation.ingest.records import InvalidRecord
+from curation.traces.records import InvalidRecord
 
 from .conftest import field_text, parse, traces
 

@@ -13,7 +13,7 @@ import pytest
 
 from curation.ingest.known_mappings import KNOWN_MAPPINGS
 from curation.ingest.pipeline import parse_stream
-from curation.ingest.records import RecordError
+from curation.traces.records import RecordError
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 

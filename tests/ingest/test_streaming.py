@@ -9,7 +9,7 @@ import tracemalloc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curation.ingest import containers
+from curation.ingest.containers import base as containers
 from curation.ingest.containers import read_records
 
 TEXT = st.text(alphabet=st.sampled_from('ab "\\[]{},\n\tθ≥\u2028'), max_size=40)

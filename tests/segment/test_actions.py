@@ -1,7 +1,7 @@
 """The ``actions`` strategy: one step per assistant action of a rendered transcript."""
 from __future__ import annotations
 
-from curation.ingest.transcript import ToolCall, Turn, render_transcript
+from curation.traces.transcript import ToolCall, Turn, render_transcript
 from curation.segment import segment_text
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from curation.ingest.records import StepSpan, TraceRecord
+from curation.traces.records import StepSpan, TraceRecord
 from curation.segment.evaluate import aggregate, gold_text, rebuild_text, score_boundaries
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curation.ingest.transcript import ASSISTANT_MARKER, TOOL_RESULT_MARKER
+from curation.traces.transcript import ASSISTANT_MARKER, TOOL_RESULT_MARKER
 from curation.segment import STRATEGIES, segment_text
 from curation.segment.regions import find_regions
 

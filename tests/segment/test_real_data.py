@@ -11,7 +11,7 @@ from itertools import islice
 import pytest
 
 from curation.ingest.known_mappings import KNOWN_MAPPINGS
-from curation.ingest.records import TraceRecord
+from curation.traces.records import TraceRecord
 from curation.segment import STRATEGIES, segment_text
 from curation.segment.evaluate import gold_text
 from curation.segment.gold import gold_records, score_strategy

@@ -10,7 +10,7 @@ Figure 3 keeps the solution's opening sentences before "1." as context too). Wit
 the paper's note 1) and ``expert_step`` is the rest of the step: the target is always exactly
 what the model is asked to write.
 
-Agent traces (rendered by ``curation.ingest.transcript``): each step is one assistant turn
+Agent traces (rendered by ``curation.traces.transcript``): each step is one assistant turn
 followed by what the environment sent back. The context is the task and the last
 ``agent_context_pairs`` steps verbatim; the target is the paper's "action", the
 environment-consumable part of step k (sec. 5.3): its tool calls or raw command, or, for a
@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from curation.export.options import DEFAULT_OPTIONS, BuildOptions
 from curation.export.records import ExportTrace, step_title, title_prefix_end
-from curation.ingest.transcript import (
+from curation.traces.transcript import (
     ACTION_MARKER,
     ASSISTANT_MARKER,
     TOOL_CALL_MARKER,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from ..records import InvalidRecord
+from curation.traces.records import InvalidRecord
 from . import agent, chat, first_error, generation, mapping, prm800k, processbench, s1k, steps
 
 # Order matters only to break detection ties: the more specific formats first.

@@ -6,7 +6,7 @@ from typing import Any
 
 import orjson
 
-from ..records import InvalidRecord
+from curation.traces.records import InvalidRecord
 
 _SCALARS = (str, int, float, bool, type(None))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..records import InvalidRecord, StepSpan
+from curation.traces.records import InvalidRecord, StepSpan
 
 
 def first_error_ratings(

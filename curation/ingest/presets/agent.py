@@ -20,8 +20,8 @@ from typing import Any
 
 import orjson
 
-from ..records import InvalidRecord, TraceRecord
-from ..transcript import ToolCall, Turn, render_transcript
+from curation.traces.records import InvalidRecord, TraceRecord
+from curation.traces.transcript import ToolCall, Turn, render_transcript
 from ._fields import metadata_fields, teacher_from, type_name
 from .chat import ROLE_ALIASES
 

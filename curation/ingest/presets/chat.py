@@ -8,7 +8,7 @@ agent traces: see the ``agent`` preset.
 
 from __future__ import annotations
 
-from ..records import InvalidRecord, TraceRecord
+from curation.traces.records import InvalidRecord, TraceRecord
 from ..think import has_think_tag, split_think
 from ._fields import scalar_fields, teacher_from, type_name
 

@@ -19,7 +19,7 @@ after the first error otherwise (see ``first_error_ratings``).
 
 from __future__ import annotations
 
-from ..records import InvalidRecord, TraceRecord, spans_from_steps
+from curation.traces.records import InvalidRecord, TraceRecord, spans_from_steps
 from ._fields import (
     as_list,
     first_key,

@@ -14,7 +14,7 @@ treated the same way by default, because this preset is for reasoning models (op
 
 from __future__ import annotations
 
-from ..records import InvalidRecord, TraceRecord
+from curation.traces.records import InvalidRecord, TraceRecord
 from ..think import has_think_tag, split_think
 from ._fields import get_path, metadata_fields, teacher_from, type_name
 

@@ -31,7 +31,7 @@ from typing import Any
 import orjson
 
 from ..locate import locate_steps
-from ..records import InvalidRecord, StepSpan, TraceRecord, spans_from_steps
+from curation.traces.records import InvalidRecord, StepSpan, TraceRecord, spans_from_steps
 from ..think import split_think
 from ._fields import metadata_fields, teacher_from, type_name
 

@@ -19,7 +19,7 @@ back the text the model produced (the final step carries its own "\\n\\n# Answer
 
 from __future__ import annotations
 
-from ..records import InvalidRecord, StepSpan, TraceRecord, spans_from_steps
+from curation.traces.records import InvalidRecord, StepSpan, TraceRecord, spans_from_steps
 from ._fields import scalar_fields, teacher_from, type_name
 
 NAME = "prm800k"

@@ -8,7 +8,7 @@ Steps are joined with "\\n\\n": ProcessBench cut the generators' solutions at bl
 
 from __future__ import annotations
 
-from ..records import InvalidRecord, TraceRecord, spans_from_steps
+from curation.traces.records import InvalidRecord, TraceRecord, spans_from_steps
 from ._fields import optional_int, require_str, require_str_list, scalar_fields, teacher_from
 from ._labels import first_error_ratings, rate
 

@@ -8,7 +8,7 @@ The original s1K has ``thinking_trajectories`` (a one-item list) and ``attempt``
 
 from __future__ import annotations
 
-from ..records import InvalidRecord, TraceRecord
+from curation.traces.records import InvalidRecord, TraceRecord
 from ._fields import as_list, optional_str, require_str, scalar_fields, teacher_from, type_name
 
 NAME = "s1k"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import orjson
 
-from ..records import STEP_FIELDS, InvalidRecord, StepSpan, TraceRecord
+from curation.traces.records import STEP_FIELDS, InvalidRecord, StepSpan, TraceRecord
 from ._fields import optional_int, optional_str, require_list, require_str, type_name
 
 NAME = "steps"

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from curation.ingest.known_mappings import KNOWN_MAPPINGS
 from curation.ingest.pipeline import parse_stream, preview
-from curation.ingest.records import RecordError, TraceRecord
+from curation.traces.records import RecordError, TraceRecord
 from curation.models import ImportJob, Project, Segmentation, SegmentationRun, Step, Trace
 from curation.services import segmentation
 from curation.services.enqueue import enqueue_on_commit

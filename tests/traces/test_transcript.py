@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from curation.ingest.transcript import (
+from curation.traces.transcript import (
     ASSISTANT_MARKER,
     STEP_SEPARATOR,
     ToolCall,

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .records import StepSpan
+from curation.traces.records import StepSpan
 
 ASSISTANT_MARKER = "[assistant]"  # opens every step
 THINKING_MARKER = "[thinking]"  # the model's hidden reasoning, when the source has it

@@ -20,7 +20,7 @@ from curation.segment.edits import EditError
 from curation.services.annotation import edits as annotation
 from curation.services.annotation import queue
 from curation.services.annotation.edits import Conflict, EditorState
-from curation.views import annotate_forms as forms
+from curation.forms import annotate as forms
 from curation.views.annotate_render import (
     field_html,
     guidelines_html,

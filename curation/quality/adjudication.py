@@ -33,7 +33,7 @@ from curation.segment.spans import trim
 
 from .annotations import Annotation, Annotator, Prepared, StepLabel, TokenMap, prepare
 from .boundaries import match_positions
-from .units import END, START, Edges, cut_groups, step_edges, step_groups
+from .units import END, START, Edges, cut_groups, step_groups
 
 KEEP: Literal["keep"] = "keep"
 DROP: Literal["drop"] = "drop"

@@ -195,11 +195,14 @@ def _add_pair_units(result: TraceAgreement, a: Prepared, b: Prepared, steps: lis
 
 
 def _add_units(result: TraceAgreement, prepared: list[Prepared], found: list[dict[int, int]]) -> None:
+    """Each unit's types and ratings into the coincidence tables (``coefficients.add_unit``)."""
     result.units = len(found)
+    add, types, ratings = coefficients.add_unit, result.type_coincidence, result.rating_coincidence
+    step_lists = [p.steps for p in prepared]
     for unit in found:
-        steps = [prepared[k].steps[s] for k, s in unit.items()]
-        coefficients.add_unit(result.type_coincidence, [s.type for s in steps if s.type is not None])
-        coefficients.add_unit(result.rating_coincidence, [s.rating for s in steps if s.rating is not None])
+        steps = [step_lists[k][s] for k, s in unit.items()]
+        add(types, [s.type for s in steps if s.type is not None])
+        add(ratings, [s.rating for s in steps if s.rating is not None])
 
 
 def _metric(trace: TraceAgreement, name: str) -> float | None:
@@ -243,7 +246,7 @@ def _pair_from_dict(data: dict[str, Any]) -> PairAgreement:
 
 
 def _table_rows(table: Counter) -> list[list[Any]]:
-    return [[x, y, n] for (x, y), n in sorted(table.items(), key=repr)]
+    return [[x, y, n] for (x, y), n in table.items()]
 
 
 def _table(rows: list[list[Any]]) -> Counter:

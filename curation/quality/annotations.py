@@ -91,7 +91,12 @@ def _trimmed_starts(text: str, steps: list[StepLabel]) -> tuple[list[StepLabel],
     starts: list[int] = []
     search = _NON_SPACE.search
     for step in steps:
-        found = search(text, step.start, step.end)
+        start = step.start
+        if start < step.end and not text[start].isspace():  # already trimmed: the usual case
+            kept.append(step)
+            starts.append(start)
+            continue
+        found = search(text, start, step.end)
         if found is not None:
             kept.append(step)
             starts.append(found.start())

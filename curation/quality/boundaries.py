@@ -49,31 +49,38 @@ def match_positions(
 ) -> list[tuple[int, int]]:
     """Index pairs ``(i, j)`` of the optimal one-to-one matching of sorted ``a`` and ``b``."""
     pairs: list[tuple[int, int]] = []
+    count_a, count_b = len(a), len(b)
     i = j = 0
-    while i < len(a) and j < len(b):
+    # One walk over both lists in merged order (kept inline: it runs for every pair of every trace).
+    while i < count_a and j < count_b:
         i0, j0 = i, j
-        i, j = _group_end(a, b, i, j, tolerance)
+        last = min(a[i], b[j])
+        while True:  # extend the group while the next position is within the tolerance
+            next_a = a[i] if i < count_a else _FAR
+            next_b = b[j] if j < count_b else _FAR
+            if next_a <= next_b:
+                if next_a - last > tolerance:
+                    break
+                last, i = next_a, i + 1
+            else:
+                if next_b - last > tolerance:
+                    break
+                last, j = next_b, j + 1
         if i - i0 == 1 and j - j0 == 1:
             pairs.append((i0, j0))  # the two are at most one gap, so the tolerance, apart
+        elif i - i0 == 1 and j > j0:
+            pairs.append((i0, _nearest(b, j0, j, a[i0], tolerance)))
+        elif j - j0 == 1 and i > i0:
+            pairs.append((_nearest(a, i0, i, b[j0], tolerance), j0))
         elif i > i0 and j > j0:
             pairs.extend(_align(a, b, i0, i, j0, j, tolerance))
     return pairs
 
 
-def _group_end(a: Sequence[int], b: Sequence[int], i: int, j: int, tolerance: int) -> tuple[int, int]:
-    """Walk both lists in merged order from ``(i, j)`` until a gap wider than the tolerance."""
-    last = None
-    while True:
-        next_a = a[i] if i < len(a) else _FAR
-        next_b = b[j] if j < len(b) else _FAR
-        nearest = min(next_a, next_b)
-        if nearest == _FAR or (last is not None and nearest - last > tolerance):
-            return i, j
-        last = nearest
-        if next_a <= next_b:
-            i += 1
-        else:
-            j += 1
+def _nearest(positions: Sequence[int], start: int, stop: int, target: int, tolerance: int) -> int:
+    """A group with one position on one side: match it to the nearest on the other (the
+    earlier on a tie). One of them is within the tolerance: the group holds a neighbour."""
+    return min(range(start, stop), key=lambda k: abs(positions[k] - target))
 
 
 def _align(

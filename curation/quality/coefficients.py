@@ -80,15 +80,27 @@ def coincidences(units: Iterable[Iterable[Hashable]]) -> Counter:
 
 
 def add_unit(table: Counter, values: list[Hashable]) -> None:
-    """Add one unit's ordered value pairs, each weighing ``1/(m - 1)``; lone values add nothing."""
+    """Add one unit's ordered value pairs, each weighing ``1/(m - 1)``; lone values add nothing.
+
+    Summed by distinct value (a unit where all agree adds one cell), not by pair of coders."""
     m = len(values)
     if m < 2:
         return
-    weight = 1.0 / (m - 1)
-    for i, x in enumerate(values):
-        for j, y in enumerate(values):
-            if i != j:
-                table[x, y] += weight
+    if m == 2:
+        x, y = values
+        table[x, y] += 1.0
+        table[y, x] += 1.0
+        return
+    if m == 3:  # three annotators: the six ordered pairs of weight 1/2, without a Counter
+        x, y, z = values
+        for pair in ((x, y), (y, x), (x, z), (z, x), (y, z), (z, y)):
+            table[pair] += 0.5
+        return
+    counts = Counter(values)
+    scale = 1.0 / (m - 1)
+    for x, n_x in counts.items():
+        for y, n_y in counts.items():
+            table[x, y] += (n_x * (n_x - 1) if x == y else n_x * n_y) * scale
 
 
 def _margins(table: Table) -> tuple[Counter, Counter]:

@@ -56,7 +56,8 @@ def cut_groups(prepared: Sequence[Prepared], matches: Matches) -> list[list[int]
     for (k, l), cut_pairs in matches.items():
         for i, j in cut_pairs:
             _union(parent, offsets[k] + i, offsets[l] + j)
-    return [[_find(parent, node) for node in range(offsets[k], offsets[k + 1])] for k in range(len(prepared))]
+    roots = [_find(parent, node) for node in range(offsets[-1])]
+    return [roots[offsets[k] : offsets[k + 1]] for k in range(len(prepared))]
 
 
 def step_groups(prepared: Sequence[Prepared], groups: list[list[int]]) -> dict[Edges, dict[int, int]]:
@@ -64,9 +65,17 @@ def step_groups(prepared: Sequence[Prepared], groups: list[list[int]]) -> dict[E
     (``START`` and ``END`` for the extent's ends); the earlier step of an annotation wins."""
     grouped: dict[Edges, dict[int, int]] = {}
     for k, item in enumerate(prepared):
-        for s in range(len(item.steps)):
-            key = step_edges(groups[k], s, len(item.steps))
-            grouped.setdefault(key, {}).setdefault(k, s)
+        if not item.steps:
+            continue
+        # Edges inlined (``step_edges``): this loop runs for every step of every trace.
+        lefts = [START, *groups[k]]
+        rights = [*groups[k], END]
+        for s, key in enumerate(zip(lefts, rights)):
+            unit = grouped.get(key)
+            if unit is None:
+                grouped[key] = {k: s}
+            elif k not in unit:
+                unit[k] = s
     return grouped
 
 
@@ -76,13 +85,21 @@ def step_edges(groups: list[int], s: int, count: int) -> Edges:
 
 
 def _find(parent: list[int], x: int) -> int:
-    while parent[x] != x:
-        parent[x] = parent[parent[x]]
-        x = parent[x]
-    return x
+    root = x
+    while parent[root] != root:
+        root = parent[root]
+    while parent[x] != root:  # path compression
+        parent[x], x = root, parent[x]
+    return root
 
 
 def _union(parent: list[int], x: int, y: int) -> None:
-    root_x, root_y = _find(parent, x), _find(parent, y)
-    if root_x != root_y:
-        parent[max(root_x, root_y)] = min(root_x, root_y)
+    """Join two groups under the smaller root (groups hold a handful of cuts: no ranks)."""
+    while parent[x] != x:
+        x = parent[x]
+    while parent[y] != y:
+        y = parent[y]
+    if x < y:
+        parent[y] = x
+    elif y < x:
+        parent[x] = y

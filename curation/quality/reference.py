@@ -9,6 +9,7 @@ trace costs about a millisecond (see docs/BENCHMARKS.md).
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Hashable, Sequence
 
 import krippendorff
@@ -25,7 +26,9 @@ def library_kappa(
     """scikit-learn's Cohen's kappa of two aligned label lists; None where it is undefined."""
     if not a:
         return None
-    value = cohen_kappa_score(a, b, weights=weights, labels=labels, replace_undefined_by=np.nan)
+    with warnings.catch_warnings():  # one label only: undefined, which None says already
+        warnings.simplefilter("ignore")
+        value = cohen_kappa_score(a, b, weights=weights, labels=labels, replace_undefined_by=np.nan)
     return None if math.isnan(value) else float(value)
 
 
@@ -41,7 +44,8 @@ def library_alpha(
         return None
     rank = {v: float(i) for i, v in enumerate(domain)}
     data = [[np.nan if v is None else rank[v] for v in row] for row in reliability]
-    value = krippendorff.alpha(
-        reliability_data=data, value_domain=list(range(len(domain))), level_of_measurement=level
-    )
+    with np.errstate(invalid="ignore", divide="ignore"):  # no pairable unit: nan, then None
+        value = krippendorff.alpha(
+            reliability_data=data, value_domain=list(range(len(domain))), level_of_measurement=level
+        )
     return None if math.isnan(value) else float(value)

@@ -29,9 +29,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Literal
 
-from curation.segment.spans import trim
-
-from .annotations import Annotation, Annotator, Prepared, StepLabel, TokenMap, prepare
+from .annotations import Annotation, Annotator, Prepared, StepLabel, TokenMap, prepare, trim
 from .boundaries import match_positions
 from .units import END, START, Edges, cut_groups, step_groups
 

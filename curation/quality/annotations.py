@@ -81,6 +81,17 @@ def prepare(
     return Prepared(annotation.annotator, steps, cuts, _scaled(cuts, tokens))
 
 
+def trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``[start, end)`` without surrounding whitespace, or None when only whitespace is left
+    (as ``curation.segment.spans.trim``, kept here so this package does not load the segmenter)."""
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return None
+    lead = len(piece) - len(piece.lstrip())
+    return start + lead, start + lead + len(stripped)
+
+
 def _start(step: StepLabel) -> int:
     return step.start
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curation.quality import DROP, KEEP, Annotation, StepLabel, Take, differences, resolve
@@ -81,6 +81,7 @@ def annotation(draw, name):
                              for a, b in zip(bounds, bounds[1:])])
 
 
+@settings(deadline=None)  # a loaded machine must not fail a property
 @given(st.integers(2, 3).flatmap(lambda n: st.tuples(*[annotation(f"a{k}") for k in range(n)])),
        st.integers(0, 3), st.data())
 def test_resolve_gives_ordered_non_overlapping_spans_covering_the_inputs(annotations, tolerance, data):

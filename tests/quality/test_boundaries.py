@@ -1,7 +1,7 @@
 """One-to-one matching of cuts within a tolerance (``boundaries``) and what counts as a cut."""
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curation.quality.annotations import Annotation, StepLabel, prepare, token_index
@@ -65,11 +65,13 @@ def test_token_tolerance_counts_tokens_not_characters():
     assert count_boundaries(pa.cuts, pb.cuts, tolerance=1).matched == 0  # 5 characters apart
 
 
+@settings(deadline=None)  # a loaded machine must not fail a property
 @given(positions)
 def test_a_segmentation_agrees_fully_with_itself(cuts):
     assert count_boundaries(cuts, cuts, tolerance=0).f1 == 1.0
 
 
+@settings(deadline=None)  # a loaded machine must not fail a property
 @given(positions, positions, st.integers(0, 6))
 def test_f1_is_symmetric_and_precision_recall_swap(a, b, tolerance):
     ab, ba = count_boundaries(a, b, tolerance), count_boundaries(b, a, tolerance)
@@ -77,6 +79,7 @@ def test_f1_is_symmetric_and_precision_recall_swap(a, b, tolerance):
     assert (ab.precision, ab.recall) == (ba.recall, ba.precision)
 
 
+@settings(deadline=None)  # a loaded machine must not fail a property
 @given(positions, positions, st.integers(0, 6))
 def test_matching_is_one_to_one_within_tolerance_and_optimal(a, b, tolerance):
     pairs = match_positions(a, b, tolerance)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curation.quality.coefficients import (
@@ -83,12 +83,14 @@ types = st.sampled_from(["plan", "compute", "check", "conclude"])
 ratings = st.sampled_from([-1, 0, 1])
 
 
+@settings(deadline=None)  # a loaded machine must not fail a property
 @given(st.lists(st.tuples(types, types), min_size=1, max_size=40))
 def test_kappa_equals_scikit_learn_for_types(pairs):
     a, b = [x for x, _ in pairs], [y for _, y in pairs]
     _assert_same(cohen_kappa(confusion(a, b)), library_kappa(a, b))
 
 
+@settings(deadline=None)  # a loaded machine must not fail a property
 @given(st.lists(st.tuples(ratings, ratings), min_size=1, max_size=40))
 def test_weighted_kappa_equals_scikit_learn_for_ratings(pairs):
     a, b = [x for x, _ in pairs], [y for _, y in pairs]
@@ -96,6 +98,7 @@ def test_weighted_kappa_equals_scikit_learn_for_ratings(pairs):
     _assert_same(cohen_kappa(confusion(a, b), linear), expected)
 
 
+@settings(deadline=None)  # a loaded machine must not fail a property
 @given(st.lists(st.tuples(types, types), min_size=1, max_size=40))
 def test_kappa_is_symmetric(pairs):
     a, b = [x for x, _ in pairs], [y for _, y in pairs]
@@ -110,12 +113,14 @@ def reliability(values):
     )
 
 
+@settings(deadline=None)  # a loaded machine must not fail a property
 @given(reliability(types))
 def test_nominal_alpha_equals_the_krippendorff_package(units):
     rows = [list(r) for r in zip(*units)]
     _assert_same(krippendorff_alpha(coincidences(units_of(rows)), NOMINAL), _library_or_none(rows, NOMINAL))
 
 
+@settings(deadline=None)  # a loaded machine must not fail a property
 @given(reliability(ratings))
 def test_ordinal_alpha_equals_the_krippendorff_package(units):
     rows = [list(r) for r in zip(*units)]

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from curation import quality
 from curation.models import Project, Segmentation, SegmentationEdit, Step, Trace, TraceAgreement
-from curation.review import overlay
+from curation.review.overlay import Overlay, overlay
 from curation.review.states import NEW, Action, next_status
 from curation.services.review.permissions import require_reviewer
 from curation.services.review.transitions import ReviewError, record, require_no_other_approval
@@ -37,7 +37,7 @@ class AdjudicationCase:
     sides: list[Segmentation]
     annotations: list[quality.Annotation]
     differences: quality.Differences
-    overlay: overlay.Overlay
+    overlay: Overlay
     others: list[Segmentation]  # further submitted segmentations, beyond the three shown
 
 
@@ -76,7 +76,7 @@ def case(project: Project, trace_id: int, field: str, *, chosen: Sequence[int] =
     text = trace.field_text(field)
     annotations = [_annotation(k, s) for k, s in enumerate(picked)]
     found = quality.differences(annotations, text=text, tolerance=_tolerance(project))
-    laid = overlay.overlay(text, annotations, found)
+    laid = overlay(text, annotations, found)
     others = [s for s in submitted if s not in picked]
     return AdjudicationCase(trace, field, text, picked, annotations, found, laid, others)
 

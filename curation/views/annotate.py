@@ -50,6 +50,7 @@ def queue_page(request: HttpRequest, project: Project) -> HttpResponse:
         "project": project,
         "summary": queue.queue_summary(project=project, annotator=request.user),
         "current": queue.current_assignment(project=project, annotator=request.user),
+        "sent_back": queue.sent_back_assignments(project=project, annotator=request.user),
         "mine": _assignments(project).filter(annotator=request.user)[:20],
         "is_lead": is_lead(request.user, project),
         "everyone": _assignments(project)[:100] if is_lead(request.user, project) else [],

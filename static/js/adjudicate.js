@@ -17,6 +17,31 @@
   }
   let current = -1;
 
+  // The current difference's options (from its data-options: "side:label|..."), as buttons.
+  function showOptions(item) {
+    const buttons = item.dataset.options.split("|").map((option) => {
+      const side = option.slice(0, option.indexOf(":"));
+      const button = document.createElement("button");
+      Object.assign(button, { type: "button", className: `option side-${side}` });
+      button.dataset.choice = `take:${side}`;
+      button.append(Object.assign(document.createElement("kbd"), { textContent: String(+side + 1) }),
+        ` ${root.dataset["name" + side]}: ${option.slice(option.indexOf(":") + 1)}`);
+      return button;
+    });
+    if (item.dataset.kind === "boundary") {
+      for (const [value, label, key] of [["keep", "Keep", "K"], ["drop", "Drop", "D"]]) {
+        const button = Object.assign(document.createElement("button"), { type: "button", className: "secondary" });
+        button.dataset.choice = value;
+        button.append(`${label} `, Object.assign(document.createElement("kbd"), { textContent: key }));
+        buttons.push(button);
+      }
+    }
+    buttons.forEach((b) => b.setAttribute("aria-pressed", String(choices[item.dataset.diff] === b.dataset.choice)));
+    $("choice-options").replaceChildren(...buttons);
+    $("choice-what").textContent = `${current + 1} of ${items.length}: ` +
+      (item.dataset.kind === "boundary" ? "a boundary only some placed" : `another ${item.dataset.diff.split("-")[0]}`);
+  }
+
   function select(index) {
     if (!items.length) return;
     index = Math.max(0, Math.min(items.length - 1, index));
@@ -28,10 +53,11 @@
     current = index;
     const item = items[index];
     item.classList.add("current");
-    item.scrollIntoView({ block: "nearest" });
+    showOptions(item);
+    scrollWithin($("differences"), item);
     const marks = markers.get(item.dataset.diff) || [];
     marks.forEach((m) => m.classList.add("current"));
-    if (marks[0]) scrollWithin($("overlay"), marks[0]);
+    if (marks[0]) marks[0].scrollIntoView({ block: "center" });  // lays out its block if skipped
   }
 
   function scrollWithin(container, el) {
@@ -42,10 +68,11 @@
   }
 
   function choose(item, value) {
-    const button = item.querySelector(`[data-choice="${value}"]`);
+    if (item !== items[current]) select(items.indexOf(item));
+    const button = $("choice-options").querySelector(`[data-choice="${value}"]`);
     if (!button) return false;
     choices[item.dataset.diff] = value;
-    item.querySelectorAll("[data-choice]").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+    $("choice-options").querySelectorAll("[data-choice]").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
     item.classList.add("chosen");
     if (item.dataset.kind === "boundary") showBoundary(item.dataset.diff, value);
     $("choices").value = JSON.stringify(choices);
@@ -56,9 +83,9 @@
   // A dropped boundary (or a side without it taken) fades its cuts; a kept one shows the side's.
   function showBoundary(id, value) {
     const side = value.startsWith("take:") ? value.slice(5) : null;
-    const cuts = (markers.get(id) || []).filter((m) => m.classList.contains("cut"));
-    const keptSide = value === "keep" ? cuts[0]?.className.match(/side-(\d)/)?.[1] : side;
-    cuts.forEach((m) => m.classList.toggle("dropped", value === "drop" || !m.classList.contains(`side-${keptSide}`)));
+    const cuts = (markers.get(id) || []).filter((m) => !m.classList.contains("a"));
+    const keptSide = value === "keep" ? cuts[0]?.className.match(/c(\d)/)?.[1] : side;
+    cuts.forEach((m) => m.classList.toggle("dropped", value === "drop" || !m.classList.contains(`c${keptSide}`)));
   }
 
   function nextUnchosen() {
@@ -85,10 +112,10 @@
   });
 
   document.addEventListener("click", (event) => {
-    const button = event.target.closest("[data-choice]");
+    const button = event.target.closest("#choice-options [data-choice]");
+    if (button && items[current]) choose(items[current], button.dataset.choice);
     const item = event.target.closest(".diff");
     if (item) select(items.indexOf(item));
-    if (button && item) choose(item, button.dataset.choice);
     const marker = event.target.closest("#overlay [data-diff]");
     if (marker) select(items.findIndex((i) => i.dataset.diff === marker.dataset.diff));
   });

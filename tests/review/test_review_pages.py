@@ -149,7 +149,7 @@ def test_the_adjudication_page_lists_the_differences_and_resolve_approves(projec
     b = add_segmentation(trace, origin="human", author=bert, spans=[(0, 19), (20, 30), (32, 60), (62, 80)])
     client = signed_in(reviewer)
     page = client.get(url("adjudication", project, trace.pk, "response")).content.decode()
-    assert 'data-diff="boundary-0"' in page and 'class="cut differs side-1"' in page
+    assert 'data-diff="boundary-0"' in page and '<u class="c1 d" data-diff="boundary-0">' in page
     response = client.post(url("adjudication-resolve", project, trace.pk, "response"), {
         "sides": f"{a.pk}:{a.revision},{b.pk}:{b.revision}", "base": "0", "choices": json.dumps({"boundary-0": "take:1"})})
     assert response.status_code == 302

@@ -26,6 +26,12 @@ Role = Membership.Role
 LEADS = frozenset({Role.LEAD})
 ANNOTATORS = frozenset({Role.ANNOTATOR, Role.LEAD})  # leads annotate too
 REVIEWERS = frozenset({Role.REVIEWER, Role.LEAD})
+# The quality loop (issue 15). Reviewers (and leads) review: the review queue, the editor in
+# review mode (approve, send back, edit and approve), the approved list, adjudication, and they
+# read every trace and segmentation history of their project. Leads may also withdraw an
+# approval. Nobody reviews or adjudicates their own work (``may_review_work``).
+ADJUDICATORS = REVIEWERS
+WITHDRAWERS = LEADS
 
 
 class NoAccess(Http404):
@@ -62,6 +68,24 @@ def has_role(user, project: Project, roles: Collection[str]) -> bool:
 
 def is_lead(user, project: Project) -> bool:
     return has_role(user, project, LEADS)
+
+
+def may_review(user, project: Project) -> bool:
+    return has_role(user, project, REVIEWERS)
+
+
+def may_withdraw(user, project: Project) -> bool:
+    return has_role(user, project, WITHDRAWERS)
+
+
+def may_review_work(user, project: Project, author_ids: Collection[int | None]) -> bool:
+    """A reviewer of the project, judging work none of whose authors is themselves."""
+    return may_review(user, project) and user.pk not in set(author_ids)
+
+
+def may_read_segmentation(user, project: Project, author_id: int | None) -> bool:
+    """Its author, and the project's reviewers and leads."""
+    return author_id == user.pk or may_review(user, project)
 
 
 def require_role(user, project: Project, roles: Collection[str]) -> None:

@@ -1,7 +1,8 @@
 from django.urls import path
 
 from curation.views import (
-    annotate, datasets, imports, members, projects, segmentation, tokens, traces, training_jobs,
+    adjudicate, annotate, datasets, imports, members, projects, review, segmentation, tokens, traces,
+    training_jobs,
 )
 
 urlpatterns = [
@@ -24,6 +25,18 @@ urlpatterns = [
     path("p/<slug:slug>/annotate/<int:assignment_id>/<slug:operation>/", annotate.edit, name="annotate-edit"),
     path("p/<slug:slug>/segmentations/<int:segmentation_id>/history/", annotate.segmentation_history,
          name="segmentation-history"),
+    # Review and adjudication (issue 15).
+    path("p/<slug:slug>/review/", review.review_queue, name="review-queue"),
+    path("p/<slug:slug>/review/approved/", review.approved, name="review-approved"),
+    path("p/<slug:slug>/review/<int:segmentation_id>/", review.review_editor, name="review-editor"),
+    path("p/<slug:slug>/review/<int:segmentation_id>/approve/", review.approve, name="review-approve"),
+    path("p/<slug:slug>/review/<int:segmentation_id>/send-back/", review.send_back, name="review-send-back"),
+    path("p/<slug:slug>/review/<int:segmentation_id>/withdraw/", review.withdraw, name="review-withdraw"),
+    path("p/<slug:slug>/review/<int:segmentation_id>/<slug:operation>/", review.review_edit, name="review-edit"),
+    path("p/<slug:slug>/adjudicate/", adjudicate.adjudication_list, name="adjudication-list"),
+    path("p/<slug:slug>/adjudicate/<int:trace_id>/<slug:field>/", adjudicate.adjudication, name="adjudication"),
+    path("p/<slug:slug>/adjudicate/<int:trace_id>/<slug:field>/resolve/", adjudicate.adjudication_resolve,
+         name="adjudication-resolve"),
     path("p/<slug:slug>/members/", members.member_list, name="member-list"),
     path("p/<slug:slug>/members/<int:membership_id>/role/", members.member_role, name="member-role"),
     path("p/<slug:slug>/members/<int:membership_id>/remove/", members.member_remove, name="member-remove"),

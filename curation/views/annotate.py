@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from curation.access import ANNOTATORS, is_lead, project_view
+from curation.access import ANNOTATORS, is_lead, may_read_segmentation, project_view
 from curation.models import Assignment, Project, Segmentation
 from curation.segment.edits import EditError
 from curation.services.annotation import edits as annotation
 from curation.services.annotation import queue
+from curation.services import review
 from curation.services.annotation.edits import Conflict, EditorState
 from curation.forms import annotate as forms
 from curation.views.annotate_render import (
@@ -49,6 +50,7 @@ def queue_page(request: HttpRequest, project: Project) -> HttpResponse:
         "project": project,
         "summary": queue.queue_summary(project=project, annotator=request.user),
         "current": queue.current_assignment(project=project, annotator=request.user),
+        "sent_back": queue.sent_back_assignments(project=project, annotator=request.user),
         "mine": _assignments(project).filter(annotator=request.user)[:20],
         "is_lead": is_lead(request.user, project),
         "everyone": _assignments(project)[:100] if is_lead(request.user, project) else [],
@@ -78,6 +80,7 @@ def editor(request: HttpRequest, assignment: Assignment) -> HttpResponse:
         "guidelines": guidelines_html(project.guidelines),
         "rating_scale": project.rating_scale,
         "labels": _labels(project),
+        "review_comments": review.comments_for(state.segmentation),  # work sent back: what to fix
     }
     return render(request, "curation/annotate/editor.html", context)
 
@@ -136,18 +139,20 @@ def _close_assignment(
 
 @project_view()
 def segmentation_history(request: HttpRequest, project: Project, segmentation_id: int) -> HttpResponse:
-    """Every edit of one segmentation; for the project's leads and the segmentation's author."""
+    """Every edit and change of status of one segmentation; for its author and the project's
+    reviewers and leads."""
     segmentation = get_object_or_404(
         Segmentation.objects.select_related("trace", "author"),
         pk=segmentation_id,
         trace__project=project,
     )
-    if segmentation.author_id != request.user.pk and not is_lead(request.user, project):
+    if not may_read_segmentation(request.user, project, segmentation.author_id):
         raise Http404("No such segmentation.")
     context = {
         "project": project,
         "segmentation": segmentation,
         "edits": annotation.history(segmentation),
+        "transitions": review.history(segmentation),
     }
     return render(request, "curation/annotate/history.html", context)
 
@@ -204,7 +209,7 @@ def _head_context(assignment: Assignment, state: EditorState) -> dict:
         "assignment": assignment,
         "state": state,
         "segmentation": state.segmentation,
-        "editable": state.segmentation.status == Segmentation.Status.DRAFT
+        "editable": state.segmentation.status in annotation.EDITABLE
         and assignment.status in (Assignment.Status.ACTIVE, Assignment.Status.EXPIRED),
         "unrated": sum(step.rating is None for step in steps),
         "untyped": sum(not step.type for step in steps),

@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from curation.access import project_view, projects_visible_to, role_of
+from curation.access import may_review, project_view, projects_visible_to, role_of
 from curation.models import Membership, Project
 from curation.views.segmentation import SegmentationSettingsForm
 
@@ -23,6 +23,7 @@ def project_detail(request: HttpRequest, project: Project) -> HttpResponse:
         "project": project,
         "is_lead": is_lead,
         "can_annotate": is_lead or role == Membership.Role.ANNOTATOR,
+        "can_review": may_review(request.user, project),
         "trace_count": project.traces.count(),
         "import_jobs": project.import_jobs.all()[:10],
         "latest_run": project.segmentation_runs.first(),

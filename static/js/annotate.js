@@ -423,7 +423,7 @@
       if (event.target.closest?.("#field")) event.preventDefault();
     });
   }
-  $("skip-form").addEventListener("submit", (event) => {
+  $("skip-form")?.addEventListener("submit", (event) => {  // absent in review mode
     event.preventDefault();
     $("skip-dialog").close();
     send(editor.dataset.skipUrl, { reason: $("skip-reason").value });

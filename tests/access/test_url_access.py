@@ -34,6 +34,9 @@ ALL_MEMBERS = (302, 200, 200, 200, 404)
 ANNOTATORS = (302, 200, 200, 404, 404)  # annotators and leads
 LEADS_ONLY = (302, 200, 404, 404, 404)
 LEADS_ONLY_REDIRECTED = (302, 302, 404, 404, 404)  # a lead's POST answers with a redirect
+REVIEWERS = (302, 200, 404, 200, 404)  # reviewers and leads
+REVIEWERS_EMPTY_FORM = (302, 400, 404, 400, 404)
+REVIEWERS_REDIRECTED = (302, 302, 404, 302, 404)
 OWNER_ONLY, OWNER_ONLY_REDIRECTED = LEADS_ONLY, LEADS_ONLY_REDIRECTED  # the lead owns job, token
 OWN_ASSIGNMENT = (302, 404, 400, 404, 404)  # the annotator's own (400: an empty form)
 # API columns add: token restricted to another project, read-only token (both the lead's).
@@ -59,7 +62,17 @@ EXPECTED: dict[str, list[tuple[int, ...]]] = {
     'annotate-submit': [OWN_ASSIGNMENT],
     'annotate-skip': [OWN_ASSIGNMENT],
     'annotate-edit': [OWN_ASSIGNMENT],
-    'segmentation-history': [ANNOTATORS],
+    'segmentation-history': [ALL_MEMBERS],  # its author, reviewers and leads
+    'review-queue': [REVIEWERS],
+    'review-approved': [REVIEWERS],
+    'review-editor': [REVIEWERS],
+    'review-approve': [REVIEWERS_EMPTY_FORM],
+    'review-send-back': [REVIEWERS_EMPTY_FORM],
+    'review-withdraw': [LEADS_ONLY_REDIRECTED],
+    'review-edit': [REVIEWERS_EMPTY_FORM],
+    'adjudication-list': [REVIEWERS],
+    'adjudication': [REVIEWERS],
+    'adjudication-resolve': [REVIEWERS_REDIRECTED],
     'member-list': [LEADS_ONLY],
     'member-role': [LEADS_ONLY_REDIRECTED],
     'member-remove': [LEADS_ONLY_REDIRECTED],
@@ -139,6 +152,11 @@ def world(db, settings, tmp_path, project, other_project, lead, annotator, revie
     trace = add_trace(project, 1)
     add_segmentation(trace)
     assignment = queue.claim_next(project=project, annotator=annotator)
+    submitted = add_segmentation(add_trace(project, 2), origin="human", author=annotator)
+    approved = add_segmentation(add_trace(project, 3), origin="human", author=annotator, status="approved")
+    disputed = add_trace(project, 4)
+    for _ in range(2):
+        add_segmentation(disputed, origin="human", author=annotator)
     dataset = Dataset.objects.create(project=project, name="gsm", license="mit")
     (root / "alpha/gsm/v1").mkdir(parents=True)
     readme = b"# gsm v1\n"
@@ -156,6 +174,7 @@ def world(db, settings, tmp_path, project, other_project, lead, annotator, revie
         project=project, role="annotator", created_by=lead)
     return {
         "trace": trace, "assignment": assignment, "dataset": dataset, "job": job,
+        "submitted": submitted, "approved": approved, "disputed": disputed,
         "import": ImportJob.objects.create(project=project, status=ImportJob.Status.STAGED,
                                            original_name="x.jsonl"),
         "run": SegmentationRun.objects.create(project=project, traces_total=0),
@@ -208,6 +227,17 @@ CALLS = {
     "annotate-edit": [("post", _page("annotate-edit", SLUG, ASSIGNMENT, "undo"))],
     "segmentation-history": [
         ("get", _page("segmentation-history", SLUG, lambda w: w["assignment"].segmentation_id))],
+    "review-queue": [("get", _page("review-queue", SLUG))],
+    "review-approved": [("get", _page("review-approved", SLUG))],
+    "review-editor": [("get", _page("review-editor", SLUG, lambda w: w["submitted"].pk))],
+    "review-approve": [("post", _page("review-approve", SLUG, lambda w: w["submitted"].pk))],
+    "review-send-back": [("post", _page("review-send-back", SLUG, lambda w: w["submitted"].pk))],
+    "review-withdraw": [("post", _page("review-withdraw", SLUG, lambda w: w["approved"].pk))],
+    "review-edit": [("post", _page("review-edit", SLUG, lambda w: w["submitted"].pk, "undo"))],
+    "adjudication-list": [("get", _page("adjudication-list", SLUG))],
+    "adjudication": [("get", _page("adjudication", SLUG, lambda w: w["disputed"].pk, "response"))],
+    "adjudication-resolve": [
+        ("post", _page("adjudication-resolve", SLUG, lambda w: w["disputed"].pk, "response"))],
     "member-list": [("get", _page("member-list", SLUG))],
     "member-role": [("post", _page("member-role", SLUG, lambda w: w["membership"].pk))],
     "member-remove": [("post", _page("member-remove", SLUG, lambda w: w["membership"].pk))],

@@ -10,12 +10,12 @@ from curation.services.annotation.edits import (
     note, rate, redo, set_type, skip, split_step, submit, undo,
 )
 from curation.services.annotation.queue import (
-    claim_next, current_assignment, expire_stale, open_draft, queue_summary,
+    claim_next, current_assignment, expire_stale, open_draft, queue_summary, sent_back_assignments,
 )
 
 __all__ = [
     "MAX_NOTE_LENGTH", "Conflict", "EditorState", "claim_next", "current_assignment", "expire_stale",
     "flag", "history", "load_state", "merge_steps", "move_boundary", "note", "open_draft",
-    "own_assignment", "queue_summary", "rate", "redo", "set_type", "skip", "split_step", "submit",
-    "undo",
+    "own_assignment", "queue_summary", "rate", "redo", "sent_back_assignments", "set_type", "skip",
+    "split_step", "submit", "undo",
 ]

@@ -31,21 +31,21 @@ def field_text(segmentation: Segmentation) -> str:
 def take_revision(segmentation: Segmentation, user, seen: int) -> str | None:
     """Bump the revision from ``seen`` and return the field's text, in one statement; or None.
 
-    It matches only while ``seen`` is current, the draft is ``user``'s, and their assignment on
+    It matches only while ``seen`` is current, the draft (or work sent back) is ``user``'s, and their assignment on
     it is active; the row lock it takes makes concurrent edits of one draft queue up until
     commit. The assignment's activity is the draft's ``updated_at``, set here too.
     """
     draft, assignment, trace = (rawsql.table(model) for model in (Segmentation, Assignment, Trace))
     row = rawsql.fetch_one(
         f"UPDATE {draft} SET revision = revision + 1, updated_at = %s"
-        f" WHERE {draft}.id = %s AND revision = %s AND author_id = %s AND status = %s"
+        f" WHERE {draft}.id = %s AND revision = %s AND author_id = %s AND status IN (%s, %s)"
         f" AND EXISTS (SELECT 1 FROM {assignment} WHERE {assignment}.segmentation_id = {draft}.id"
         f" AND {assignment}.annotator_id = %s AND {assignment}.status = %s)"
         f" RETURNING (SELECT {rawsql.column(Trace, segmentation.field)} FROM {trace}"
         f" WHERE {trace}.id = {draft}.trace_id)",
         [
             connection.ops.adapt_datetimefield_value(timezone.now()),
-            segmentation.pk, seen, user.pk, Segmentation.Status.DRAFT,
+            segmentation.pk, seen, user.pk, Segmentation.Status.DRAFT, Segmentation.Status.SENT_BACK,
             user.pk, Assignment.Status.ACTIVE,
         ],
     )
@@ -177,4 +177,7 @@ def undo_redo_stacks(segmentation: Segmentation) -> tuple[list[int], list[int]]:
             redo_stack.append(undo_stack.pop())
         elif operation == Op.REDO:
             undo_stack.append(redo_stack.pop())
+        elif operation == Op.SUBMIT:  # a submit is a checkpoint: review or fixes start afresh
+            undo_stack.clear()
+            redo_stack.clear()
     return undo_stack, redo_stack

@@ -12,6 +12,7 @@ history; undo and redo replay recorded splices.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -25,6 +26,11 @@ from curation.services.annotation import queue
 
 Op = SegmentationEdit.Operation
 MAX_NOTE_LENGTH = 2000
+EDITABLE = (Segmentation.Status.DRAFT, Segmentation.Status.SENT_BACK)
+# Who may take the next revision: by default the annotator of their own draft. Review mode
+# (curation.services.review.edits) sets its own rule here for the edits made inside it, so a
+# reviewer's edits take every other step of this path and enter the same history.
+REVISION_TAKER: ContextVar[Callable[..., tuple[int, str]] | None] = ContextVar("revision_taker", default=None)
 
 
 class Conflict(Exception):
@@ -176,10 +182,15 @@ def redo(*, segmentation: Segmentation, user, revision: int) -> EditorState:
 
 
 def submit(*, segmentation: Segmentation, user, revision: int) -> Segmentation:
-    """Hand the draft in: it stops being editable and the assignment's slot counts as done."""
+    """Hand the draft (or sent-back work) in: it stops being editable and the assignment's slot
+    counts as done; the change of status is recorded for review."""
+    from curation.services.review import decisions  # review builds on these edits
+
     with transaction.atomic():
         new_revision, _ = _take_revision(segmentation, user, revision)
+        before = Segmentation.objects.values_list("status", flat=True).get(pk=segmentation.pk)
         Segmentation.objects.filter(pk=segmentation.pk).update(status=Segmentation.Status.SUBMITTED)
+        decisions.submitted(segmentation, before, user)
         SegmentationEdit.objects.create(
             segmentation=segmentation, author=user, operation=Op.SUBMIT, revision=new_revision
         )
@@ -200,8 +211,13 @@ def skip(*, segmentation: Segmentation, user, revision: int, reason: str) -> Ass
         current = Segmentation.objects.select_for_update().get(pk=segmentation.pk)
         if current.revision != revision:
             raise Conflict(_stale_message(revision, current.revision))
+        if current.status != Segmentation.Status.DRAFT:
+            raise Conflict("Work sent back to you is fixed and resubmitted, not skipped.")
         assignment.skip_reason = reason
         _finish(assignment, Assignment.Status.SKIPPED, "skip_reason")
+        from curation.services.review import decisions  # review builds on these edits
+
+        decisions.skipped(current, current.status, user, reason)
     return assignment
 
 
@@ -279,6 +295,9 @@ def _take_revision(
     matches nothing do the queries below find out why. An assignment that expired while the
     trace is still free is taken back once.
     """
+    taker = REVISION_TAKER.get()
+    if taker is not None:
+        return taker(segmentation, user, revision)
     text = drafts.take_revision(segmentation, user, revision)
     if text is not None:
         return revision + 1, text
@@ -294,7 +313,7 @@ def _take_revision(
     if assignment.status != Assignment.Status.ACTIVE:
         raise Conflict(_ENDED[assignment.status])
     current = Segmentation.objects.get(pk=segmentation.pk)
-    if current.status != Segmentation.Status.DRAFT:
+    if current.status not in EDITABLE:
         raise Conflict(f"This trace was already {current.get_status_display().lower()}.")
     raise Conflict(_stale_message(revision, current.revision))
 

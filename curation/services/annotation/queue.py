@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from curation.models import Assignment, Project, Segmentation, SegmentationEdit, Step, Trace
@@ -53,17 +53,33 @@ def expire_stale(*, project: Project, now=None) -> int:
             project=project, status=Assignment.Status.ACTIVE, last_active_at__lt=cutoff
         )
         .exclude(segmentation__updated_at__gte=cutoff)
+        .exclude(segmentation__status=Segmentation.Status.SENT_BACK)  # waits for its annotator
         .update(status=Assignment.Status.EXPIRED)
     )
 
 
 def current_assignment(*, project: Project, annotator) -> Assignment | None:
+    """The annotator's active assignment; work sent back to them by a reviewer comes first."""
+    sent_back = Q(segmentation__status=Segmentation.Status.SENT_BACK)
     return (
         Assignment.objects.filter(
             project=project, annotator=annotator, status=Assignment.Status.ACTIVE
         )
+        .alias(fix_first=Case(When(sent_back, then=Value(0)), default=Value(1)))
         .select_related("segmentation", "trace")
+        .order_by("fix_first", "-last_active_at")
         .first()
+    )
+
+
+def sent_back_assignments(*, project: Project, annotator):
+    """The annotator's assignments whose work a reviewer sent back, oldest first."""
+    return (
+        Assignment.objects.filter(
+            project=project, annotator=annotator, segmentation__status=Segmentation.Status.SENT_BACK
+        )
+        .select_related("segmentation", "trace")
+        .order_by("last_active_at")
     )
 
 

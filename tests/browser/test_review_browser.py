@@ -1,0 +1,98 @@
+"""The quality loop in a real browser: review with send-back and approval, and adjudication."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from curation.models import Assignment, Segmentation
+from tests.browser.conftest import log_in
+from tests.factories import add_cut_trace, add_member, add_segmentation
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def open_editor(page, path: str) -> None:
+    page.goto(path)
+    page.wait_for_selector("#editor[data-ready='1']")
+
+
+def test_send_back_fix_resubmit_and_approve(new_page, project, annotator, reviewer):
+    add_cut_trace(project, 0)
+    anna = new_page()
+    log_in(anna, "anna")
+    anna.goto("/p/alpha/annotate/")
+    anna.click("#start")
+    anna.wait_for_selector("#editor[data-ready='1']")
+    anna.keyboard.press("Control+Enter")
+    anna.wait_for_url(re.compile(r".*/annotate/$"))
+    segmentation = Segmentation.objects.get(author=annotator)
+    assert segmentation.status == "submitted"
+
+    rita = new_page()
+    log_in(rita, "rita")
+    rita.goto("/p/alpha/review/")
+    rita.click(f"tr[data-segmentation='{segmentation.pk}'] a")
+    rita.wait_for_selector("#editor[data-ready='1']")
+    rita.keyboard.press("j")  # the second step
+    rita.keyboard.press("c")
+    rita.fill("#step-comment-text", "This is two steps: cut after the check.")
+    rita.click("#step-comment-form button[type=submit]")
+    rita.wait_for_selector("#step-list li.commented")
+    rita.keyboard.press("b")
+    rita.fill("#send-back-comment", "Almost: see step 2.")
+    rita.click("#send-back-form button[type=submit]")
+    rita.wait_for_url(re.compile(r".*/review/$"))
+    segmentation.refresh_from_db()
+    assert segmentation.status == "sent_back"
+
+    anna.goto("/p/alpha/annotate/")
+    anna.click("#sent-back a")
+    anna.wait_for_selector("#editor[data-ready='1']")
+    assert "This is two steps" in anna.inner_text("#review-comments")
+    assert anna.locator("#step-list li").nth(1).get_attribute("class").count("commented") == 1
+    anna.click("#review-comments [data-step='1']")
+    anna.keyboard.press("+")  # rate the commented step +1: the fix
+    anna.wait_for_selector("#ws-state[data-revision='3']", state="attached")
+    anna.keyboard.press("Control+Enter")
+    anna.wait_for_url(re.compile(r".*/annotate/$"))
+    segmentation.refresh_from_db()
+    assert segmentation.status == "submitted"
+    assert segmentation.steps.get(index=1).rating == 1
+
+    rita.goto("/p/alpha/review/")
+    rita.click(f"tr[data-segmentation='{segmentation.pk}'] a")
+    rita.wait_for_selector("#editor[data-ready='1']")
+    assert "This is two steps" in rita.inner_text("#review-comments")
+    rita.keyboard.press("a")
+    rita.wait_for_url(re.compile(r".*/review/$"))
+    segmentation.refresh_from_db()
+    assert (segmentation.status, segmentation.reviewed_by) == ("approved", reviewer)
+    assert [(t.from_status, t.to_status) for t in segmentation.transitions.all()] == [
+        ("draft", "submitted"), ("submitted", "sent_back"), ("sent_back", "submitted"), ("submitted", "approved")]
+    assert Assignment.objects.get(segmentation=segmentation).status == "submitted"
+
+
+def test_two_annotators_disagree_and_an_adjudicator_resolves_with_keys(new_page, project, annotator, reviewer, django_user_model):
+    bert = add_member(django_user_model, project, "bert", "annotator")
+    trace = add_cut_trace(project, 0, spans=[])
+    a = add_segmentation(trace, origin="human", author=annotator, spans=[(0, 30), (32, 60), (62, 80)])
+    b = add_segmentation(trace, origin="human", author=bert, spans=[(0, 19), (20, 30), (32, 60), (62, 80)],
+                         types=["compute", "compute", "compute", "verify"])
+    page = new_page()
+    log_in(page, "rita")
+    page.goto("/p/alpha/adjudicate/")
+    page.click("#adjudication-list a")
+    page.wait_for_selector("#adjudicate[data-ready='1']")
+    assert page.locator("#differences li").count() == 2
+    page.keyboard.press("2")  # the boundary only bert placed: take bert's side (keep it)
+    page.wait_for_selector("#differences li.current[data-diff='type-0']")
+    page.keyboard.press("1")  # the last step's type: anna's "compute"
+    assert page.inner_text("#chosen-count") == "2"
+    page.keyboard.press("Control+Enter")
+    page.wait_for_url(re.compile(r".*/adjudicate/$"))
+    result = Segmentation.objects.get(trace=trace, status="approved")
+    assert set(result.parents.all()) == {a, b}
+    assert (result.author, result.reviewed_by) == (reviewer, reviewer)
+    assert list(result.steps.order_by("index").values_list("start", "end", "type")) == [
+        (0, 19, "compute"), (20, 30, "compute"), (32, 60, "compute"), (62, 80, "compute")]

@@ -106,7 +106,7 @@ def edit(request: HttpRequest, assignment: Assignment, operation: str) -> HttpRe
 @require_POST
 def submit(request: HttpRequest, assignment: Assignment) -> HttpResponse:
     return _close_assignment(
-        request, assignment, forms.RevisionForm, annotation.submit, "submitted",
+        request, assignment, forms.SubmitForm, annotation.submit, "submitted",
         messages.SUCCESS,
     )
 

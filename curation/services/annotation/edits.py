@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from curation.models import Assignment, Project, Segmentation, SegmentationEdit
@@ -22,6 +24,7 @@ from curation.segment import edits
 from curation.segment.edits import EditableStep, EditError, Splice
 from curation.services.annotation import drafts
 from curation.services.annotation import queue
+from curation.services.quality import submissions as quality_submissions
 
 Op = SegmentationEdit.Operation
 MAX_NOTE_LENGTH = 2000
@@ -175,15 +178,29 @@ def redo(*, segmentation: Segmentation, user, revision: int) -> EditorState:
     return _replay(segmentation, user, revision, Op.REDO)
 
 
-def submit(*, segmentation: Segmentation, user, revision: int) -> Segmentation:
-    """Hand the draft in: it stops being editable and the assignment's slot counts as done."""
+def submit(
+    *, segmentation: Segmentation, user, revision: int,
+    time_spent_seconds: int | None = None, stop_reason: str = "",
+) -> Segmentation:
+    """Hand the draft in: it stops being editable and the assignment's slot counts as done.
+
+    ``time_spent_seconds`` (active time the editor measured) adds to what earlier rounds spent;
+    ``stop_reason`` says why the annotator stopped (PRM800K's reasons). Then the quality loop
+    takes it: a gold answer is scored, other work has its agreement computed by a worker.
+    """
+    changes: dict = {"status": Segmentation.Status.SUBMITTED}
+    if time_spent_seconds is not None:
+        changes["time_spent_seconds"] = Coalesce(F("time_spent_seconds"), 0) + time_spent_seconds
+    if stop_reason:
+        changes["stop_reason"] = stop_reason
     with transaction.atomic():
         new_revision, _ = _take_revision(segmentation, user, revision)
-        Segmentation.objects.filter(pk=segmentation.pk).update(status=Segmentation.Status.SUBMITTED)
+        Segmentation.objects.filter(pk=segmentation.pk).update(**changes)
         SegmentationEdit.objects.create(
             segmentation=segmentation, author=user, operation=Op.SUBMIT, revision=new_revision
         )
         _finish(_assignment(segmentation, user), Assignment.Status.SUBMITTED)
+        quality_submissions.on_submitted(segmentation=segmentation)
     segmentation.refresh_from_db()
     return segmentation
 

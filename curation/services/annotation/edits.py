@@ -200,7 +200,7 @@ def submit(
             segmentation=segmentation, author=user, operation=Op.SUBMIT, revision=new_revision
         )
         _finish(_assignment(segmentation, user), Assignment.Status.SUBMITTED)
-        quality_submissions.on_submitted(segmentation=segmentation)
+    quality_submissions.on_submitted(segmentation=segmentation)
     segmentation.refresh_from_db()
     return segmentation
 

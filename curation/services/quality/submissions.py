@@ -8,7 +8,7 @@ from curation.services.quality.gold import gold_for, score_gold
 
 
 def on_submitted(*, segmentation: Segmentation) -> None:
-    """Called by ``annotation.submit`` inside its transaction."""
+    """Called by ``annotation.submit`` once the submission is saved."""
     gold = gold_for(segmentation)
     if gold is not None:
         score_gold(segmentation=segmentation, gold=gold)

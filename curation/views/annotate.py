@@ -78,6 +78,7 @@ def editor(request: HttpRequest, assignment: Assignment) -> HttpResponse:
         "guidelines": guidelines_html(project.guidelines),
         "rating_scale": project.rating_scale,
         "labels": _labels(project),
+        "stop_reasons": Segmentation._meta.get_field("stop_reason").choices,
     }
     return render(request, "curation/annotate/editor.html", context)
 

@@ -23,6 +23,7 @@ def project_detail(request: HttpRequest, project: Project) -> HttpResponse:
         "project": project,
         "is_lead": is_lead,
         "can_annotate": is_lead or role == Membership.Role.ANNOTATOR,
+        "can_see_quality": is_lead or role == Membership.Role.REVIEWER,
         "trace_count": project.traces.count(),
         "import_jobs": project.import_jobs.all()[:10],
         "latest_run": project.segmentation_runs.first(),

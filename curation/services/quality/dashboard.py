@@ -11,13 +11,16 @@ page stays fast on a project of 100,000 traces (bench/quality_dashboard.py):
   its weekly mean, routes, and per annotator the mean over the traces they are in;
 - ``gold``: per annotator, gold items and their mean boundary F1, type and rating accuracy;
 - ``types`` and ``ratings``: the labels on the steps of people's submitted and approved work.
+
+On SQLite, Django's date truncation is a Python function called per row; PostgreSQL runs it
+natively (the figures in docs/BENCHMARKS.md are PostgreSQL's and SQLite's).
 """
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Case, Count, F, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, F, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Least, TruncDate, TruncWeek
 
 from curation.models import (
@@ -39,8 +42,7 @@ def project_figures(project: Project) -> dict[str, Any]:
         "throughput": throughput(project),
         "agreement": agreement_figures(project),
         "gold": gold_accuracy(project),
-        "types": label_counts(project, "type"),
-        "ratings": label_counts(project, "rating"),
+        **dict(zip(("types", "ratings"), label_counts(project))),
     }
 
 
@@ -112,26 +114,38 @@ def throughput(project: Project) -> list[dict[str, Any]]:
 
 
 def agreement_figures(project: Project) -> dict[str, Any]:
+    """One scan of the stored agreement grouped by (F1 bin, week, route): the few groups it
+    returns are summed into the count, mean, histogram, weekly trend and routes."""
     rows = TraceAgreement.objects.filter(trace__project=project).order_by()
-    overall = rows.aggregate(traces=Count("pk"), mean_boundary_f1=Avg("boundary_f1"))
     bin_of = Least(Cast(F("boundary_f1") * BINS, IntegerField()), Value(BINS - 1))
-    bins = dict(rows.annotate(bin=bin_of).values("bin").annotate(n=Count("pk")).values_list("bin", "n"))
-    weekly = (
-        rows.annotate(week=TruncWeek("computed_at")).values("week")
-        .annotate(traces=Count("pk"), mean=Avg("boundary_f1")).order_by("week")
+    groups = (
+        rows.annotate(bin=bin_of, week=TruncWeek("computed_at"))
+        .values_list("bin", "week", "route")
+        .annotate(n=Count("pk"), f1_sum=Sum("boundary_f1"))
     )
+    bins, routes = [0] * BINS, {}
+    weeks: dict[str, list] = {}
+    total, f1_total = 0, 0.0
+    for bin_, week, route, n, f1_sum in groups:
+        bins[bin_] += n
+        routes[route] = routes.get(route, 0) + n
+        week_sums = weeks.setdefault(_day(week), [0, 0.0])
+        week_sums[0] += n
+        week_sums[1] += f1_sum
+        total, f1_total = total + n, f1_total + f1_sum
     return {
-        "traces": overall["traces"],
-        "mean_boundary_f1": _round(overall["mean_boundary_f1"]),
-        "histogram": [{"from": k / BINS, "to": (k + 1) / BINS, "traces": bins.get(k, 0)} for k in range(BINS)],
-        "weekly": [
-            {"week": row["week"].date().isoformat() if hasattr(row["week"], "date") else str(row["week"]),
-             "traces": row["traces"], "mean_boundary_f1": _round(row["mean"])}
-            for row in weekly
-        ],
-        "routes": dict(rows.values("route").annotate(n=Count("pk")).values_list("route", "n").order_by("route")),
+        "traces": total,
+        "mean_boundary_f1": _round(f1_total / total) if total else None,
+        "histogram": [{"from": k / BINS, "to": (k + 1) / BINS, "traces": bins[k]} for k in range(BINS)],
+        "weekly": [{"week": week, "traces": n, "mean_boundary_f1": _round(f1 / n)}
+                   for week, (n, f1) in sorted(weeks.items())],
+        "routes": dict(sorted(routes.items())),
         "per_annotator": _agreement_per_annotator(rows),
     }
+
+
+def _day(value) -> str:
+    return value.date().isoformat() if hasattr(value, "date") else str(value)
 
 
 def _agreement_per_annotator(rows: QuerySet) -> list[dict[str, Any]]:
@@ -167,15 +181,26 @@ def gold_accuracy(project: Project) -> list[dict[str, Any]]:
     ]
 
 
-def label_counts(project: Project, column: str) -> dict[str, int]:
-    """Steps per type (or rating) on people's submitted and approved segmentations."""
-    steps = Step.objects.filter(
-        segmentation__trace__project=project,
-        segmentation__origin=Segmentation.Origin.HUMAN,
-        segmentation__status__in=COUNTED,
-    ).order_by()
-    counts = steps.values(column).annotate(n=Count("pk")).values_list(column, "n")
-    return {_label(value): n for value, n in sorted(counts, key=lambda item: _sort_key(item[0]))}
+def label_counts(project: Project) -> tuple[dict[str, int], dict[str, int]]:
+    """Steps per type and per rating on people's submitted and approved segmentations: one
+    GROUP BY (type, rating) over their steps, the few groups summed both ways."""
+    counted = Segmentation.objects.filter(
+        trace__project=project, origin=Segmentation.Origin.HUMAN, status__in=COUNTED
+    ).values("pk")
+    groups = (
+        Step.objects.filter(segmentation_id__in=counted).order_by()
+        .values_list("type", "rating").annotate(n=Count("pk"))
+    )
+    types: dict = {}
+    ratings: dict = {}
+    for type_, rating, n in groups:
+        types[type_] = types.get(type_, 0) + n
+        ratings[rating] = ratings.get(rating, 0) + n
+    return _labelled(types), _labelled(ratings)
+
+
+def _labelled(counts: dict) -> dict[str, int]:
+    return {_label(value): counts[value] for value in sorted(counts, key=_sort_key)}
 
 
 def _label(value) -> str:

@@ -88,3 +88,12 @@ def build_dataset_version(version_id: int) -> str:
     if version.status != DatasetVersion.Status.BUILDING:
         return version.status
     return build_version(version).status
+
+
+@shared_task(name="curation.compute_agreement", acks_late=True)
+def compute_agreement(trace_id: int, field: str) -> str:
+    """One trace field's agreement after a submission (routed to the ``quality`` queue)."""
+    from curation.services.quality import compute_trace_agreement
+
+    row = compute_trace_agreement(trace_id=trace_id, field=field)
+    return row.route if row is not None else "fewer than two annotators"

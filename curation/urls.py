@@ -1,8 +1,8 @@
 from django.urls import path
 
 from curation.views import (
-    adjudicate, annotate, datasets, imports, members, projects, review, segmentation, tokens, traces,
-    training_jobs,
+    adjudicate, annotate, datasets, imports, members, projects, quality, review, segmentation, tokens,
+    traces, training_jobs,
 )
 
 urlpatterns = [
@@ -44,6 +44,13 @@ urlpatterns = [
     path("p/<slug:slug>/members/invitations/<int:invitation_id>/revoke/", members.invitation_revoke,
          name="invitation-revoke"),
     path("invite/<str:token>/", members.invitation_accept, name="invitation-accept"),
+    # Quality: the dashboard, gold, pausing and screening (issue 15).
+    path("p/<slug:slug>/quality/", quality.dashboard, name="quality-dashboard"),
+    path("p/<slug:slug>/segmentations/<int:segmentation_id>/gold/", quality.segmentation_gold,
+         name="segmentation-gold"),
+    path("p/<slug:slug>/members/<int:membership_id>/pause/", quality.member_pause, name="member-pause"),
+    path("p/<slug:slug>/members/<int:membership_id>/screening/reset/", quality.member_screening_reset,
+         name="member-screening-reset"),
     # Trainers: API tokens and training jobs (issue 6).
     path("settings/tokens/", tokens.token_list, name="token-list"),
     path("settings/tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token-revoke"),

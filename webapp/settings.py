@@ -169,6 +169,9 @@ CELERY_TASK_ACKS_LATE = True  # a killed worker's import is redelivered, not los
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # imports are long: don't hoard them on one worker
 CELERY_TASK_IGNORE_RESULT = True  # progress lives on ImportJob rows, not in a result backend
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Agreement after each submission is short, frequent work: its own queue, so a long import or
+# build never delays it (a worker consumes both: `celery worker -Q celery,quality`).
+CELERY_TASK_ROUTES = {"curation.compute_agreement": {"queue": "quality"}}
 
 # --- Stepwise -----------------------------------------------------------------------------
 # A single record (JSONL line, CSV row, JSON array element) larger than this is rejected.

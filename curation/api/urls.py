@@ -10,6 +10,7 @@ from curation.api.views.datasets import DatasetViewSet, VersionViewSet
 from curation.api.views.files import VersionFileView
 from curation.api.views.imports import ImportJobViewSet
 from curation.api.views.projects import ProjectViewSet
+from curation.api.views.quality import QualityView, SegmentationGoldView
 from curation.api.views.traces import TraceViewSet
 from curation.api.views.training_jobs import DeliveryViewSet, TrainingJobViewSet
 
@@ -33,6 +34,12 @@ urlpatterns = [
         r"^v1/" + DATASET + r"/versions/(?P<number>[0-9]+)/files/(?P<file_path>.+)$",
         VersionFileView.as_view(),
         name="api-version-file",
+    ),
+    re_path(r"^v1/" + PROJECT + r"/quality/$", QualityView.as_view(), name="api-quality"),
+    re_path(
+        r"^v1/" + PROJECT + r"/segmentations/(?P<segmentation_id>[0-9]+)/gold/$",
+        SegmentationGoldView.as_view(),
+        name="api-segmentation-gold",
     ),
     re_path(r"^v1/", include(router.urls)),
     re_path(r"^v1/", not_found),

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import stepwise_reward
+from curation import quality
 from curation.export.card import CardFacts, callable_name, render_card
 from curation.export.encoding import encode_row
 from curation.export.filters import apply_filters
@@ -44,6 +45,7 @@ class BuildResult:
 class _Tally:
     traces: Counter[str]
     dropped: int = 0
+    agreement: quality.Tally = field(default_factory=quality.Tally)  # of the included traces
 
 
 def build_artifacts(
@@ -68,6 +70,7 @@ def build_artifacts(
         rows=dict(writers.rows),
         traces=dict(tally.traces),
         dropped_traces=tally.dropped,
+        agreement=tally.agreement.summary() if tally.agreement.traces else None,
     )
     (out / CARD_NAME).write_text(render_card(facts, options), encoding="utf-8")
     files = write_manifest(out, _manifest_facts(facts, options))
@@ -99,6 +102,8 @@ def _write_rows(
                 continue
             split = split_for(kept.problem, options.split_ratios)
             tally.traces[split] += 1
+            if kept.agreement_counts:
+                tally.agreement.add_trace(quality.TraceAgreement.from_dict(kept.agreement_counts))
             for fmt in selected:
                 for row in fmt.make_rows(kept, options):
                     line, row = encode_row(row)

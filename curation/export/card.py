@@ -15,6 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from curation.export.formats import FORMATS
+from curation.quality import Summary
 from curation.export.options import BuildOptions
 from curation.export.splits import SPLITS
 from curation.export.writers import artifact_path
@@ -34,6 +35,7 @@ class CardFacts:
     rows: Mapping[tuple[str, str], int]  # (format, split) -> rows
     traces: Mapping[str, int]  # split -> traces
     dropped_traces: int
+    agreement: Summary | None = None  # of the included traces with two or more annotators
 
     @property
     def card_container(self) -> str:
@@ -55,7 +57,7 @@ def _feature_type(arrow_type: pa.DataType) -> dict[str, Any]:
         return {"list": item.get("dtype", item.get("struct"))}
     if pa.types.is_struct(arrow_type):
         return {"struct": [{"name": f.name, **_feature_type(f.type)} for f in arrow_type]}
-    names = {pa.string(): "string", pa.int64(): "int64", pa.bool_(): "bool"}
+    names = {pa.string(): "string", pa.int64(): "int64", pa.bool_(): "bool", pa.float64(): "float64"}
     return {"dtype": names[arrow_type]}
 
 
@@ -133,6 +135,7 @@ def _body(facts: CardFacts, options: BuildOptions) -> str:
         _prompt_section(options),
         _SPLITS_SECTION.format(ratios=", ".join(f"{r:g}" for r in options.split_ratios)),
         _filters_section(facts, options),
+        _agreement_section(facts),
         _REWARD_SECTION,
         f"## License\n\n`{options.license}`; the traces keep the terms of their sources.\n",
     ]
@@ -194,6 +197,38 @@ def _filters_section(facts: CardFacts, options: BuildOptions) -> str:
         f"PRM labels: `{callable_name(options.label_for_rating)}` maps each "
         "step's rating to a boolean; the raw `ratings` are in the rows.\n"
     )
+
+
+def _agreement_section(facts: CardFacts) -> str:
+    """The annotators' agreement over the version's traces (``curation.quality.per_project``)."""
+    summary = facts.agreement
+    if summary is None:
+        return "## Agreement\n\nNo trace of this version has two or more annotators.\n"
+
+    def figure(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.3f}"
+
+    rows = [
+        ("boundary precision / recall / F1 (pooled cuts)",
+         " / ".join(figure(v) for v in (summary.boundary_precision, summary.boundary_recall,
+                                        summary.boundary_f1))),
+        ("mean per-trace boundary F1", figure(summary.mean_trace_boundary_f1)),
+        ("step types: Cohen's kappa / Krippendorff's alpha / observed",
+         " / ".join(figure(v) for v in (summary.type_kappa, summary.type_alpha, summary.type_observed))),
+        ("ratings: weighted kappa / ordinal alpha / observed",
+         " / ".join(figure(v) for v in (summary.rating_kappa, summary.rating_alpha,
+                                        summary.rating_observed))),
+        ("same first error", f"{figure(summary.first_error_agreement)} of {summary.first_error_pairs} pairs"),
+    ]
+    lines = [
+        "## Agreement\n",
+        f"{summary.traces} traces of this version were cut by two or more annotators "
+        f"({summary.pairs} annotator pairs, {summary.matched_steps} matched steps); their "
+        "boundaries and labels agree as follows (per trace in the `steps` rows' `agreement`).\n",
+        "| figure | value |", "|---|---|",
+        *(f"| {name} | {value} |" for name, value in rows),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _prompt_section(options: BuildOptions) -> str:

@@ -48,6 +48,13 @@ class ExportTrace:
     revision: int = 0
     author: str = ""
     steps: list[ExportStep] = field(default_factory=list)
+    # Provenance of every step of the segmentation (the quality loop): its review status, who
+    # approved it, and its annotators' agreement: the stored boundary F1 and the counts
+    # ``curation.quality`` sums (``TraceAgreement.as_dict()``); None with fewer than two.
+    status: str = ""
+    reviewer: str = ""
+    agreement: float | None = None
+    agreement_counts: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         # Accept plain tuples from the caller; rows read fields by name.

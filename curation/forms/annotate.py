@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from curation.models import Segmentation
 from curation.segment.edits import UNITS
 from curation.services.annotation.edits import MAX_NOTE_LENGTH
 
@@ -50,6 +51,17 @@ class NoteForm(StepForm):
 
 class FlagForm(StepForm):
     flagged = forms.BooleanField(required=False)
+
+
+class SubmitForm(RevisionForm):
+    """Both optional: the editor sends its active time; the annotator may say why they stopped."""
+
+    # A day at most: more is a tab left open, not work.
+    time_spent_seconds = forms.IntegerField(min_value=0, max_value=86_400, required=False)
+    stop_reason = forms.ChoiceField(
+        choices=[("", "not given"), *Segmentation._meta.get_field("stop_reason").choices],
+        required=False,
+    )
 
 
 class SkipForm(RevisionForm):

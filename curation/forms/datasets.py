@@ -8,7 +8,8 @@ from curation.export.formats import FORMATS
 from curation.export.writers import CONTAINERS
 from curation.models import Dataset, Project
 from curation.services.datasets.spec import (
-    DEFAULT_CONTAINERS, LABEL_RULES, RATING_RULES, SOURCES, STATUSES, BuildSpec, InvalidSpec,
+    DEFAULT_CONTAINERS, LABEL_RULES, RATING_RULES, REVIEW_RULES, SOURCES, STATUSES, BuildSpec,
+    InvalidSpec,
 )
 
 # Beyond this many distinct teachers the list stops being a useful checkbox group.
@@ -64,6 +65,12 @@ class BuildSpecForm(forms.Form):
     min_tokens = forms.IntegerField(required=False, min_value=0, label="Min tokens (all steps)")
     max_tokens = forms.IntegerField(required=False, min_value=0, label="Max tokens (all steps)")
     max_step_tokens = forms.IntegerField(required=False, min_value=0, label="Max tokens (a step)")
+    review = forms.ChoiceField(choices=_choices(REVIEW_RULES), initial="any", label="Review",
+                               required=False)  # a form from before this filter: "any"
+    min_agreement = forms.FloatField(
+        required=False, min_value=0, max_value=1, label="Min agreement (boundary F1)",
+        help_text="Only traces whose annotators agreed at least this much (two or more annotators).",
+    )
     ratings = forms.ChoiceField(choices=_choices(RATING_RULES), initial="all")
     formats = forms.MultipleChoiceField(choices=[(f, f) for f in FORMATS], initial=list(FORMATS),
                                         widget=forms.CheckboxSelectMultiple)
@@ -87,6 +94,9 @@ class BuildSpecForm(forms.Form):
         self.fields["step_types"].choices = [
             (label["key"], label.get("name", label["key"])) for label in project.label_schema
         ]
+
+    def clean_review(self) -> str:
+        return self.cleaned_data.get("review") or "any"
 
     def clean(self) -> dict:
         data = super().clean()

@@ -81,6 +81,7 @@ def editor(request: HttpRequest, assignment: Assignment) -> HttpResponse:
         "rating_scale": project.rating_scale,
         "labels": _labels(project),
         "review_comments": review.comments_for(state.segmentation),  # work sent back: what to fix
+        "stop_reasons": Segmentation._meta.get_field("stop_reason").choices,
     }
     return render(request, "curation/annotate/editor.html", context)
 
@@ -109,7 +110,7 @@ def edit(request: HttpRequest, assignment: Assignment, operation: str) -> HttpRe
 @require_POST
 def submit(request: HttpRequest, assignment: Assignment) -> HttpResponse:
     return _close_assignment(
-        request, assignment, forms.RevisionForm, annotation.submit, "submitted",
+        request, assignment, forms.SubmitForm, annotation.submit, "submitted",
         messages.SUCCESS,
     )
 

@@ -24,6 +24,7 @@ def project_detail(request: HttpRequest, project: Project) -> HttpResponse:
         "is_lead": is_lead,
         "can_annotate": is_lead or role == Membership.Role.ANNOTATOR,
         "can_review": may_review(request.user, project),
+        "can_see_quality": is_lead or role == Membership.Role.REVIEWER,
         "trace_count": project.traces.count(),
         "import_jobs": project.import_jobs.all()[:10],
         "latest_run": project.segmentation_runs.first(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from curation.access import project_view
+from curation.access import is_lead, project_view
 from curation.models import Project, Trace
 
 
@@ -23,5 +23,9 @@ def trace_detail(request: HttpRequest, project: Project, trace_id: int) -> HttpR
     return render(
         request,
         "curation/trace_detail.html",
-        {"project": project, "trace": trace, "segmentations": segmentations},
+        {
+            "project": project, "trace": trace, "segmentations": segmentations,
+            "is_lead": is_lead(request.user, project),
+            "agreements": trace.agreements.order_by("field"),
+        },
     )

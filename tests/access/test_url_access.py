@@ -79,6 +79,10 @@ EXPECTED: dict[str, list[tuple[int, ...]]] = {
     'invitation-create': [(302, 400, 404, 404, 404)],
     'invitation-revoke': [LEADS_ONLY_REDIRECTED],
     'invitation-accept': [(200, 200, 200, 200, 200)],
+    'quality-dashboard': [REVIEWERS],
+    'segmentation-gold': [LEADS_ONLY_REDIRECTED],
+    'member-pause': [LEADS_ONLY_REDIRECTED],
+    'member-screening-reset': [LEADS_ONLY_REDIRECTED],
     'token-list': [SIGNED_IN],
     'token-revoke': [OWNER_ONLY_REDIRECTED],
     'training-job-list': [SIGNED_IN],
@@ -108,6 +112,9 @@ EXPECTED: dict[str, list[tuple[int, ...]]] = {
     'api-trace-detail': [API_MEMBERS],
     'api-import-list': [API_LEADS, (401, 415, 403, 403, 404, 404, 403)],
     'api-import-detail': [API_LEADS],
+    'api-quality': [(401, 200, 403, 200, 404, 404, 200)],
+    # An empty body asks for gold; the draft in the fixture set is not approved: 400 for the lead.
+    'api-segmentation-gold': [(401, 400, 403, 403, 404, 404, 403)],
     'api-training-job-list': [
         (401, 200, 200, 200, 200, 200, 200), (401, 400, 400, 400, 400, 400, 403)],
     'api-training-job-detail': [API_OWN_JOB, (401, 200, 404, 404, 404, 404, 403)],
@@ -245,6 +252,12 @@ CALLS = {
     "invitation-revoke": [
         ("post", _page("invitation-revoke", SLUG, lambda w: w["invitation"].pk))],
     "invitation-accept": [("get", _page("invitation-accept", lambda w: w["raw_invitation"]))],
+    "quality-dashboard": [("get", _page("quality-dashboard", SLUG))],
+    "segmentation-gold": [
+        ("post", _page("segmentation-gold", SLUG, lambda w: w["assignment"].segmentation_id))],
+    "member-pause": [("post", _page("member-pause", SLUG, lambda w: w["membership"].pk))],
+    "member-screening-reset": [
+        ("post", _page("member-screening-reset", SLUG, lambda w: w["membership"].pk))],
     "token-list": [("get", _page("token-list"))],
     "token-revoke": [("post", _page("token-revoke", lambda w: w["token"].pk))],
     "training-job-list": [("get", _page("training-job-list"))],
@@ -277,6 +290,9 @@ CALLS = {
     "api-import-list": [("get", lambda w: API_V1 + "/imports/"),
                         ("post", lambda w: API_V1 + "/imports/")],
     "api-import-detail": [("get", lambda w: f"{API_V1}/imports/{w['import'].pk}/")],
+    "api-quality": [("get", lambda w: API_V1 + "/quality/")],
+    "api-segmentation-gold": [
+        ("post", lambda w: f"{API_V1}/segmentations/{w['assignment'].segmentation_id}/gold/")],
     "api-training-job-list": [("get", lambda w: "/api/v1/training-jobs/"),
                               ("post", lambda w: "/api/v1/training-jobs/")],
     "api-training-job-detail": [("get", lambda w: f"/api/v1/training-jobs/{w['job'].pk}/"),

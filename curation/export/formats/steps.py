@@ -10,6 +10,10 @@ One row per trace. Schema (version ``STEPS_SCHEMA_VERSION``):
 - ``steps_field`` (str): the field the spans point into (``"reasoning"`` or ``"response"``).
 - ``segmentation_id``, ``revision`` (int), ``author`` (str): which segmentation, at which
   revision, by whom (an annotator's username, or the auto-segmenter's name).
+- ``status`` (str): the segmentation's review status (``approved``, ``submitted``, ...);
+  ``reviewer`` (str): who approved it ("" when nobody did, or it was approved automatically);
+  ``agreement`` (float or null): the boundary F1 of the trace's annotators on this field
+  (null with fewer than two annotators). With ``author``, the provenance of every step of the row.
 - ``steps``: list, in text order, of ``{start, end, type, rating, note, title}``:
   ``start``/``end`` are a half-open span ``[start, end)`` in **Unicode code points** (Python
   ``str`` indices, not bytes, not UTF-16 units) into ``row[row["steps_field"]]``; ``type`` is a
@@ -30,7 +34,7 @@ from curation.export.encoding import dumps_sorted
 from curation.export.options import DEFAULT_OPTIONS, BuildOptions
 from curation.export.records import ExportTrace
 
-STEPS_SCHEMA_VERSION = 1
+STEPS_SCHEMA_VERSION = 2  # 2: provenance columns status, reviewer, agreement
 
 STEP = pa.struct(
     [
@@ -57,6 +61,9 @@ SCHEMA = pa.schema(
         ("segmentation_id", pa.int64()),
         ("revision", pa.int64()),
         ("author", pa.string()),
+        ("status", pa.string()),
+        ("reviewer", pa.string()),
+        ("agreement", pa.float64()),
         ("steps", pa.list_(STEP)),
     ]
 )
@@ -77,5 +84,8 @@ def steps_rows(trace: ExportTrace, options: BuildOptions = DEFAULT_OPTIONS) -> I
         "segmentation_id": trace.segmentation_id,
         "revision": trace.revision,
         "author": trace.author,
+        "status": trace.status,
+        "reviewer": trace.reviewer,
+        "agreement": trace.agreement,
         "steps": [step._asdict() for step in trace.steps],
     }

@@ -17,7 +17,8 @@ from curation.management.progress import ProgressBar, follow
 from curation.models import Dataset, DatasetVersion, Project
 from curation.services.datasets import build as datasets
 from curation.services.datasets.spec import (
-    DEFAULT_CONTAINERS, LABEL_RULES, RATING_RULES, SOURCES, STATUSES, BuildSpec, InvalidSpec,
+    DEFAULT_CONTAINERS, LABEL_RULES, RATING_RULES, REVIEW_RULES, SOURCES, STATUSES, BuildSpec,
+    InvalidSpec,
 )
 
 
@@ -63,6 +64,10 @@ class Command(BaseCommand):
                              help="Has a step of this type (repeatable: any of them).")
         for name in ("min-steps", "max-steps", "min-tokens", "max-tokens", "max-step-tokens"):
             filters.add_argument(f"--{name}", type=int)
+        filters.add_argument("--review", choices=list(REVIEW_RULES), default="any",
+                             help="; ".join(f"{k}: {v}" for k, v in REVIEW_RULES.items()))
+        filters.add_argument("--min-agreement", type=float, metavar="F1",
+                             help="Traces whose annotators' boundary F1 is at least this (0-1).")
         filters.add_argument("--ratings", choices=list(RATING_RULES), default="all",
                              help="; ".join(f"{k}: {v[0]}" for k, v in RATING_RULES.items()))
 
@@ -119,6 +124,7 @@ class Command(BaseCommand):
                 min_steps=opts["min_steps"], max_steps=opts["max_steps"],
                 min_tokens=opts["min_tokens"], max_tokens=opts["max_tokens"],
                 max_step_tokens=opts["max_step_tokens"], ratings=opts["ratings"],
+                review=opts["review"], min_agreement=opts["min_agreement"],
                 formats=opts["formats"], containers=opts["container"],
                 next_step_title_hint=opts["hint"], labels=opts["labels"],
             )

@@ -16,6 +16,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from curation.models import Assignment, Project, Segmentation, SegmentationEdit
@@ -23,6 +25,7 @@ from curation.segment import edits
 from curation.segment.edits import EditableStep, EditError, Splice
 from curation.services.annotation import drafts
 from curation.services.annotation import queue
+from curation.services.quality import submissions as quality_submissions
 
 Op = SegmentationEdit.Operation
 MAX_NOTE_LENGTH = 2000
@@ -181,20 +184,34 @@ def redo(*, segmentation: Segmentation, user, revision: int) -> EditorState:
     return _replay(segmentation, user, revision, Op.REDO)
 
 
-def submit(*, segmentation: Segmentation, user, revision: int) -> Segmentation:
+def submit(
+    *, segmentation: Segmentation, user, revision: int,
+    time_spent_seconds: int | None = None, stop_reason: str = "",
+) -> Segmentation:
     """Hand the draft (or sent-back work) in: it stops being editable and the assignment's slot
-    counts as done; the change of status is recorded for review."""
+    counts as done; the change of status is recorded for review.
+
+    ``time_spent_seconds`` (active time the editor measured) adds to what earlier rounds spent;
+    ``stop_reason`` says why the annotator stopped (PRM800K's reasons). Then the quality loop
+    takes it: a gold answer is scored, other work has its agreement computed by a worker.
+    """
     from curation.services.review import decisions  # review builds on these edits
 
+    changes: dict = {"status": Segmentation.Status.SUBMITTED}
+    if time_spent_seconds is not None:
+        changes["time_spent_seconds"] = Coalesce(F("time_spent_seconds"), 0) + time_spent_seconds
+    if stop_reason:
+        changes["stop_reason"] = stop_reason
     with transaction.atomic():
         new_revision, _ = _take_revision(segmentation, user, revision)
         before = Segmentation.objects.values_list("status", flat=True).get(pk=segmentation.pk)
-        Segmentation.objects.filter(pk=segmentation.pk).update(status=Segmentation.Status.SUBMITTED)
+        Segmentation.objects.filter(pk=segmentation.pk).update(**changes)
         decisions.submitted(segmentation, before, user)
         SegmentationEdit.objects.create(
             segmentation=segmentation, author=user, operation=Op.SUBMIT, revision=new_revision
         )
         _finish(_assignment(segmentation, user), Assignment.Status.SUBMITTED)
+    quality_submissions.on_submitted(segmentation=segmentation)
     segmentation.refresh_from_db()
     return segmentation
 

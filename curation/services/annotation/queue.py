@@ -7,6 +7,12 @@ them, then counts the filled slots again under the lock (a fresh statement, so i
 committed meanwhile) before taking one. Only when every open trace is locked by someone else does
 a claimer wait for one, since a locked trace may still have a free slot. SQLite has no row locks: there the first statement of the
 transaction is a write, which takes SQLite's single write lock and so serializes claims.
+
+The quality loop (``services.quality``) adds three rules: a trace its annotators disagreed on
+(stored agreement routed ``route_to_one_more``) has one slot more than it has annotators; gold
+traces are never real work, but are served as gold items to the annotators the quality rules
+send to the gold pool (``queue_rules.pools_for``: screening, gold rate); a paused annotator, or
+one who failed screening, gets no new trace.
 """
 
 from __future__ import annotations
@@ -16,11 +22,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from curation.models import Assignment, Project, Segmentation, SegmentationEdit, Step, Trace
+from curation.models import (
+    Assignment, Project, Segmentation, SegmentationEdit, Step, Trace, TraceAgreement,
+)
 from curation.segment.spans import trim
+from curation.services.quality import queue_rules
 from curation.services.segmentation.runs import plan_for
 
 FILLED = (Assignment.Status.ACTIVE, Assignment.Status.SUBMITTED)
@@ -84,24 +94,33 @@ def sent_back_assignments(*, project: Project, annotator):
 
 
 def claim_next(*, project: Project, annotator) -> Assignment | None:
-    """The annotator's active assignment, else a new one on a trace with a free slot, else None."""
+    """The annotator's active assignment, else a new one on a trace with a free slot (or a gold
+    item, when the quality rules say so), else None."""
     with transaction.atomic():
         expire_stale(project=project)  # a write first: on SQLite this takes the write lock
         assignment = current_assignment(project=project, annotator=annotator)
         if assignment is not None:
             return assignment
-        tried: list[int] = []
-        for _ in range(MAX_CANDIDATES):
-            trace = _lock_candidate(project, annotator, exclude=tried, skip_locked=True)
-            if trace is None:
-                # Every open trace was locked by another claimer, but a locked trace may still
-                # have a free slot (overlap > 1): wait for the first one instead of giving up.
-                trace = _lock_candidate(project, annotator, exclude=tried, skip_locked=False)
-            if trace is None:
-                return None
-            if _filled_slots(trace) < project.overlap:
-                return _assign(trace, annotator)
-            tried.append(trace.pk)
+        for pool in queue_rules.pools_for(project, annotator):
+            assignment = _claim_from(project, annotator, gold=pool == queue_rules.GOLD)
+            if assignment is not None:
+                return assignment
+    return None
+
+
+def _claim_from(project: Project, annotator, *, gold: bool) -> Assignment | None:
+    tried: list[int] = []
+    for _ in range(MAX_CANDIDATES):
+        trace = _lock_candidate(project, annotator, exclude=tried, skip_locked=True, gold=gold)
+        if trace is None:
+            # Every open trace was locked by another claimer, but a locked trace may still
+            # have a free slot (overlap > 1): wait for the first one instead of giving up.
+            trace = _lock_candidate(project, annotator, exclude=tried, skip_locked=False, gold=gold)
+        if trace is None:
+            return None
+        if gold or _filled_slots(trace) < slots_of(trace, project):
+            return _assign(trace, annotator)
+        tried.append(trace.pk)
     return None
 
 
@@ -112,12 +131,19 @@ def reactivate(assignment: Assignment) -> bool:
     if assignment.status != Assignment.Status.EXPIRED:
         return False
     trace = Trace.objects.select_for_update().get(pk=assignment.trace_id)
-    if _filled_slots(trace) >= assignment.project.overlap:
+    is_gold = queue_rules.gold_segmentations().filter(trace=trace).exists()
+    if not is_gold and _filled_slots(trace) >= slots_of(trace, assignment.project):
         return False
     assignment.status = Assignment.Status.ACTIVE
     assignment.last_active_at = timezone.now()
     assignment.save(update_fields=["status", "last_active_at"])
     return True
+
+
+def slots_of(trace: Trace, project: Project) -> int:
+    """The project's overlap, or one more than the annotators of a disagreement routed on."""
+    annotators = _routed(trace.pk).values_list("annotators", flat=True).first()
+    return max(project.overlap, annotators + 1 if annotators else 0)
 
 
 def queue_summary(*, project: Project, annotator) -> QueueSummary:
@@ -144,20 +170,42 @@ def _filled_count():
     )
 
 
-def _open_traces(project: Project):
-    """Traces with text to cut and a free slot (a subquery count: FOR UPDATE forbids GROUP BY)."""
-    return (
-        Trace.objects.filter(project=project)
-        .exclude(reasoning="", response="")
-        .alias(filled=_filled_count())
-        .filter(Q(filled__isnull=True) | Q(filled__lt=project.overlap))
+def _routed(trace_ref):
+    """Stored agreement that routed the trace to one more annotator (most annotators first)."""
+    return TraceAgreement.objects.filter(trace=trace_ref, route="route_to_one_more").order_by(
+        "-annotators"
     )
 
 
+def _is_gold_trace():
+    return Exists(queue_rules.gold_segmentations().filter(trace_id=OuterRef("pk")))
+
+
+def _open_traces(project: Project):
+    """Traces with text to cut and a free slot (a subquery count: FOR UPDATE forbids GROUP BY);
+    gold traces are not real work."""
+    routed = Subquery(_routed(OuterRef("pk")).values(more=F("annotators") + 1)[:1])
+    slots = Greatest(Coalesce(routed, Value(0)), Value(project.overlap))
+    return (
+        Trace.objects.filter(project=project)
+        .exclude(reasoning="", response="")
+        .exclude(_is_gold_trace())
+        .alias(filled=_filled_count(), slots=slots)
+        .filter(Q(filled__isnull=True) | Q(filled__lt=F("slots")))
+    )
+
+
+def _gold_traces(project: Project, annotator):
+    """Gold traces with text, except those whose gold the annotator made."""
+    not_mine = queue_rules.gold_segmentations().filter(trace_id=OuterRef("pk")).exclude(author=annotator)
+    return Trace.objects.filter(project=project).exclude(reasoning="", response="").filter(Exists(not_mine))
+
+
 def _lock_candidate(
-    project: Project, annotator, *, exclude: list[int], skip_locked: bool
+    project: Project, annotator, *, exclude: list[int], skip_locked: bool, gold: bool = False
 ) -> Trace | None:
-    """The first open trace this annotator never took (or let expire), locked for this transaction.
+    """The first open trace (or gold trace) this annotator never took (or let expire), locked
+    for this transaction.
 
     An annotator's own expired traces come first, so a draft left behind is picked up again.
     """
@@ -167,8 +215,9 @@ def _lock_candidate(
     mine_expired = Assignment.objects.filter(
         trace=OuterRef("pk"), annotator=annotator, status=Assignment.Status.EXPIRED
     )
+    pool = _gold_traces(project, annotator) if gold else _open_traces(project)
     candidates = (
-        _open_traces(project)
+        pool
         .exclude(pk__in=exclude)
         .filter(~Exists(taken))
         .alias(resumable=Exists(mine_expired))

@@ -17,7 +17,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from curation.models import Project, Segmentation, Step
+from curation.models import Project, Segmentation, Step, TraceAgreement
 from curation.services.datasets.spec import BuildSpec
 
 Origin = Segmentation.Origin
@@ -113,8 +113,26 @@ def _filtered(chosen: QuerySet[Segmentation], spec: BuildSpec) -> QuerySet[Segme
         chosen = chosen.filter(_source_q(spec.source_key, spec.source_value))
     if spec.step_types:
         chosen = chosen.filter(Exists(_own_steps().filter(type__in=spec.step_types)))
+    chosen = _filter_review(chosen, spec)
     chosen = _filter_step_counts(chosen, spec)
     return _filter_ratings(chosen, spec.ratings)
+
+
+def _filter_review(chosen: QuerySet[Segmentation], spec: BuildSpec) -> QuerySet[Segmentation]:
+    """The quality loop's filters: review standing, and the annotators' stored agreement (a
+    trace without stored agreement, one annotator only, has no figure and is left out)."""
+    if spec.review in ("approved", "adjudicated"):
+        chosen = chosen.filter(status=Status.APPROVED)
+    if spec.review == "adjudicated":
+        has_parents = Segmentation.parents.through.objects.filter(from_segmentation=OuterRef("pk"))
+        chosen = chosen.filter(Exists(has_parents))
+    if spec.min_agreement is not None:
+        agreed = TraceAgreement.objects.filter(
+            trace_id=OuterRef("trace_id"), field=OuterRef("field"),
+            boundary_f1__gte=spec.min_agreement,
+        )
+        chosen = chosen.filter(Exists(agreed))
+    return chosen
 
 
 def _status_q(statuses: tuple[str, ...]) -> Q:

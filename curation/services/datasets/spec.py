@@ -38,6 +38,12 @@ STATUSES = {
     "submitted": "submitted by a person (or imported with its source)",
     "auto": "automatic",
 }
+# The review standing a chosen segmentation must have (the quality loop, issue 15).
+REVIEW_RULES = {
+    "any": "any standing",
+    "approved": "approved only (by a reviewer, automatically, or adjudicated)",
+    "adjudicated": "adjudicated only (made from several annotators' segmentations)",
+}
 RATING_RULES: dict[str, tuple[str, tuple[TraceFilter, ...]]] = {
     "all": ("keep every trace and step", ()),
     "no-negative": ("leave out traces with a step rated -1", (drop_traces_with_negative_step,)),
@@ -80,6 +86,8 @@ class BuildSpec:
     min_tokens: int | None = None  # of all the steps together
     max_tokens: int | None = None
     max_step_tokens: int | None = None  # of the longest step
+    review: str = "any"  # see REVIEW_RULES
+    min_agreement: float | None = None  # stored boundary F1 of the trace's annotators, 0 to 1
     ratings: str = "all"
     formats: tuple[str, ...] = tuple(FORMATS)
     containers: tuple[str, ...] = DEFAULT_CONTAINERS
@@ -117,6 +125,7 @@ class BuildSpec:
     def _check_choices(self) -> None:
         _one_of("source", self.source, SOURCES)
         _one_of("ratings", self.ratings, RATING_RULES)
+        _one_of("review", self.review, REVIEW_RULES)
         _one_of("labels", self.labels, LABEL_RULES)
         if not self.formats or not self.containers:
             raise InvalidSpec("choose at least one format and one container")
@@ -139,6 +148,10 @@ class BuildSpec:
             lo, hi = getattr(self, low), getattr(self, high)
             if lo is not None and hi is not None and lo > hi:
                 raise InvalidSpec(f"{low} ({lo}) is above {high} ({hi})")
+        value = self.min_agreement
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                  or not 0 <= value <= 1):
+            raise InvalidSpec(f"min_agreement must be a number from 0 to 1, got {value!r}")
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON types, every field present (what a version stores)."""

@@ -177,6 +177,9 @@ STEPWISE_IMPORT_BATCH_SIZE = int(os.environ.get("STEPWISE_IMPORT_BATCH_SIZE", "5
 # ... or fewer, once a batch holds this many characters of trace text (memory stays flat).
 STEPWISE_IMPORT_BATCH_CHARS = int(os.environ.get("STEPWISE_IMPORT_BATCH_CHARS", str(8_000_000)))
 STEPWISE_MAX_REPORTED_ERRORS = 1000
+# A segmentation task cuts about this many characters of trace text (a few seconds of work):
+# chunks sized by text, not by trace count, take the same time whatever the traces' length.
+STEPWISE_SEGMENT_CHUNK_CHARS = int(os.environ.get("STEPWISE_SEGMENT_CHUNK_CHARS", str(2_000_000)))
 # An annotator's assignment with no edit for this long goes back to the queue.
 STEPWISE_ASSIGNMENT_TTL_MINUTES = int(os.environ.get("STEPWISE_ASSIGNMENT_TTL_MINUTES", "120"))
 # An invitation link to join a project works for this many days (and only once).

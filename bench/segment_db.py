@@ -9,7 +9,9 @@ about 28 KB a trace with its final answer; every one unique), ``--workers`` Cele
 processes (solo pool, all queues), then ``start_import`` as the upload page calls it. Timed from
 the enqueue until the import's segmentation run is done, i.e. until every trace is ready to
 annotate. Reports import and total seconds, MB/s of trace text end to end, steps, the database
-size and each worker's peak RSS (sampled from /proc every 0.2 s). Medians over the runs.
+size, each worker's peak RSS (sampled from /proc every 0.2 s) and the CPU seconds the workers
+spent (from /proc): on a shared machine, MB per worker CPU second says what the same work needs
+of an idle one (two idle cores give about twice that per wall second). Medians over the runs.
 """
 from __future__ import annotations
 
@@ -90,6 +92,16 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (from /proc/<pid>/stat)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def one_run(args, corpus: Path, chars: int, env: dict) -> dict:
     fresh_database(args.database_url)
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
@@ -118,6 +130,7 @@ def timed(corpus: Path, chars: int, workers: list[subprocess.Popen]) -> dict:
     project = Project.objects.create(slug="bench", name="bench")
     job = create_import_job(project=project, local_path=corpus)
     peak = {w.pid: 0.0 for w in workers}
+    cpu_before = sum(cpu_seconds(w.pid) for w in workers)
     started = time.perf_counter()
     start_import(job)
     imported = None
@@ -129,12 +142,14 @@ def timed(corpus: Path, chars: int, workers: list[subprocess.Popen]) -> dict:
         for pid in peak:
             peak[pid] = max(peak[pid], rss_mb(pid))
     total = time.perf_counter() - started
+    cpu = sum(cpu_seconds(w.pid) for w in workers) - cpu_before
     run = job.segmentation_runs.first()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_database_size(current_database())")
         size = cursor.fetchone()[0]
     return {
         "import_s": imported or total, "total_s": total, "mb_s": chars / 1e6 / total,
+        "cpu_s": cpu, "mb_cpu_s": chars / 1e6 / cpu,
         "status": run.status if run else job.status, "steps": run.steps_created if run else 0,
         "db_mb": size / 1e6, "rss_mb": sorted(peak.values()),
     }
@@ -157,8 +172,8 @@ def main() -> None:
     import django
 
     django.setup()
-    print("| traces | MB | import s | ready to annotate s | MB/s end to end | steps | database MB | worker peak RSS MB | runs (total s) |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
+    print("| traces | MB | import s | ready to annotate s | MB/s end to end | worker CPU s | MB per worker CPU s | steps | database MB | worker peak RSS MB | runs (total s) |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
     for count in args.traces:
         corpus = tmp / f"traces_{count}.jsonl"
         chars = write_corpus(corpus, count)
@@ -167,10 +182,11 @@ def main() -> None:
         if bad:
             sys.exit(f"a run did not finish: {bad}")
         med = {k: statistics.median(r[k] for r in results)
-               for k in ("import_s", "total_s", "mb_s", "steps", "db_mb")}
+               for k in ("import_s", "total_s", "mb_s", "cpu_s", "mb_cpu_s", "steps", "db_mb")}
         rss = max(max(r["rss_mb"]) for r in results)
         print(f"| {count:,} | {chars / 1e6:.0f} | {med['import_s']:.1f} | {med['total_s']:.1f} | "
-              f"{med['mb_s']:.1f} | {med['steps']:,.0f} | {med['db_mb']:.0f} | {rss:.0f} | "
+              f"{med['mb_s']:.1f} | {med['cpu_s']:.1f} | {med['mb_cpu_s']:.1f} | "
+              f"{med['steps']:,.0f} | {med['db_mb']:.0f} | {rss:.0f} | "
               + ", ".join(f"{r['total_s']:.1f}" for r in results) + " |", flush=True)
 
 

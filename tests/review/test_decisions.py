@@ -119,6 +119,20 @@ def test_sent_back_work_is_edited_and_resubmitted_and_its_comments_settle(submit
     assert Assignment.objects.get(segmentation=submitted).status == Assignment.Status.SUBMITTED
 
 
+def test_a_resubmit_adds_its_time_and_stop_reason_to_the_first_rounds(project, annotator, reviewer):
+    add_cut_trace(project, 0)
+    first = queue.claim_next(project=project, annotator=annotator).segmentation
+    edits.submit(segmentation=first, user=annotator, revision=first.revision, time_spent_seconds=40)
+    review.send_back(first, reviewer, comment="Fix it")
+    first.refresh_from_db()
+    again = edits.submit(segmentation=first, user=annotator, revision=first.revision,
+                         time_spent_seconds=15, stop_reason=first._meta.get_field("stop_reason").choices[0][0])
+    assert (again.status, again.time_spent_seconds) == (Status.SUBMITTED, 55)
+    assert again.stop_reason == first._meta.get_field("stop_reason").choices[0][0]
+    assert [t[:2] for t in transitions(again)] == [
+        ("draft", "submitted"), ("submitted", "sent_back"), ("sent_back", "submitted")]
+
+
 def test_only_sent_back_work_is_resubmitted(submitted, annotator):
     with pytest.raises(ReviewError):
         review.resubmit(submitted, annotator, revision=submitted.revision)

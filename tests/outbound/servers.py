@@ -42,7 +42,7 @@ def serve(status: int = 200, headers: dict | None = None, body: bytes = b"intern
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(CERTS / "webhook.test.pem", CERTS / "webhook.test.key")
         server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield server

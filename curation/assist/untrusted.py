@@ -37,9 +37,6 @@ class Discard:
     reason: str
     detail: str = ""
 
-    def __bool__(self) -> bool:  # a Discard is never a usable value
-        return False
-
 
 def screen(text: str, *, truncated: bool = False, max_chars: int = MAX_OUTPUT_CHARS) -> Discard | None:
     """The reason to drop ``text`` before reading it at all, or None."""

@@ -27,6 +27,10 @@ from .policy import NOTHING_ALLOWED, Allowlist, Resolver, split_url
 from .transport import GuardedAsyncTransport, GuardedTransport
 
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
+# httpcore's pool does work quadratic in its connection count on every request it assigns
+# (a keep-alive count inside a loop over connections): 32 connections in one pool cost ~1,000
+# checks per request. Several small pools, each request to the least busy, keep it linear.
+CONNECTIONS_PER_POOL = 4
 
 
 @dataclass(frozen=True)
@@ -100,13 +104,20 @@ class AsyncOutboundClient:
         timeout: float = 60.0, max_connections: int = 32, verify: ssl.SSLContext | bool = True,
         user_agent: str = "Stepwise",
     ) -> None:
-        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-        transport = GuardedAsyncTransport(allow, resolver=resolver, verify=verify, limits=limits)
         self.timeout = timeout
-        self._client = httpx.AsyncClient(
-            transport=transport, timeout=timeout, follow_redirects=False, trust_env=False,
-            headers={"User-Agent": user_agent},
-        )
+        sizes = _pool_sizes(max_connections)
+        self._clients = [
+            httpx.AsyncClient(
+                transport=GuardedAsyncTransport(
+                    allow, resolver=resolver, verify=verify,
+                    limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+                ),
+                timeout=timeout, follow_redirects=False, trust_env=False,
+                headers={"User-Agent": user_agent},
+            )
+            for size in sizes
+        ]
+        self._busy = [0] * len(sizes)
 
     async def request_json(
         self, method: str, url: str, *, json: Any = None, headers: dict[str, str] | None = None,
@@ -132,16 +143,23 @@ class AsyncOutboundClient:
     async def _exchange(self, method, url, json, headers, max_bytes) -> tuple[int, bytes]:
         content = None if json is None else orjson.dumps(json)
         merged = {"Content-Type": "application/json", **(headers or {})}
-        request = self._client.build_request(method, url, content=content, headers=merged)
-        response = await self._client.send(request, stream=True)
+        pool = min(range(len(self._clients)), key=self._busy.__getitem__)
+        client = self._clients[pool]
+        self._busy[pool] += 1
         try:
-            _raise_for_status(response)
-            return response.status_code, await _read_capped(response, max_bytes)
+            request = client.build_request(method, url, content=content, headers=merged)
+            response = await client.send(request, stream=True)
+            try:
+                _raise_for_status(response)
+                return response.status_code, await _read_capped(response, max_bytes)
+            finally:
+                await response.aclose()
         finally:
-            await response.aclose()
+            self._busy[pool] -= 1
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        for client in self._clients:
+            await client.aclose()
 
     async def __aenter__(self) -> AsyncOutboundClient:
         return self
@@ -195,6 +213,12 @@ async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
             raise OutboundError(errors.TOO_LARGE)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _pool_sizes(connections: int) -> list[int]:
+    """``connections`` split into pools of at most ``CONNECTIONS_PER_POOL``."""
+    count = max(1, -(-connections // CONNECTIONS_PER_POOL))
+    return [connections // count + (i < connections % count) for i in range(count)]
 
 
 def _delivery(status: int, elapsed_ms: float) -> Delivery:

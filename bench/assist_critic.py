@@ -9,7 +9,9 @@ is a fresh process that streams ``--traces`` generated traces (a problem and 8 s
 the endpoint's concurrency limit at ``--in-flight`` requests, through the real guarded HTTP
 client, and counts the results without keeping them. It reports traces per second of wall time
 and the process's RSS after 10%, 50% and 100% of the traces (flat: memory does not grow with
-the job). The ceiling is ``in_flight / delay`` = 640 traces/s: the endpoint's latency, not
+the job) and the CPU time this process spent per trace (less sensitive to other load on the
+machine than the rate). ``--connections-per-pool 32`` puts all connections in one httpcore pool,
+as before the guarded client split them (for comparison). The ceiling is ``in_flight / delay`` = 640 traces/s: the endpoint's latency, not
 Stepwise, is then the limit. The median of the runs is printed.
 """
 from __future__ import annotations
@@ -34,8 +36,13 @@ def traces(count: int):
         yield CriticInput(i, f"Problem {i}: what is the sum of the first {i % 97} odd numbers?", steps)
 
 
-def one_run(base_url: str, count: int, in_flight: int) -> dict:
+def one_run(base_url: str, count: int, in_flight: int, per_pool: int | None) -> dict:
     import psutil
+
+    import curation.outbound.client
+
+    if per_pool:
+        curation.outbound.client.CONNECTIONS_PER_POOL = per_pool
 
     from curation.assist import ChatClient, EndpointConfig, JobRunner, critique
     from curation.outbound import parse_allowlist
@@ -45,16 +52,17 @@ def one_run(base_url: str, count: int, in_flight: int) -> dict:
     config = EndpointConfig(base_url, "fake", concurrency=in_flight, timeout=30)
     with JobRunner() as runner:
         client = runner.call(lambda: ChatClient(config, allow=parse_allowlist("127.0.0.1")))
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for result in runner.stream(traces(count), lambda t: critique(client, t), in_flight=in_flight * 2):
             done += 1
             assert result.first_error == -1, result
             if done in checkpoints:
                 rss[checkpoints[done]] = round(process.memory_info().rss / 2**20, 1)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         usage = client.usage.snapshot()
         runner.call(client.aclose)
     return {"traces": done, "seconds": round(elapsed, 2), "traces_per_s": round(done / elapsed, 1),
+            "cpu_ms_per_trace": round(cpu / done * 1000, 2),
             "rss_mib": rss, "requests": usage["requests"], "failed": usage["failed_requests"]}
 
 
@@ -80,10 +88,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--in-flight", type=int, default=32)
     parser.add_argument("--delay", type=float, default=0.05)
+    parser.add_argument("--connections-per-pool", type=int, default=None)
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: base URL of a single run
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one_run(args.one, args.traces, args.in_flight)))
+        print(json.dumps(one_run(args.one, args.traces, args.in_flight, args.connections_per_pool)))
         return
     port = free_port()
     server = subprocess.Popen(
@@ -98,13 +107,16 @@ def main() -> None:
         server.wait()
     for run in runs:
         print(json.dumps(run))
-    print(f"median: {statistics.median(r['traces_per_s'] for r in runs)} traces/s "
+    print(f"median: {statistics.median(r['traces_per_s'] for r in runs)} traces/s, "
+          f"{statistics.median(r['cpu_ms_per_trace'] for r in runs)} ms CPU per trace "
           f"({args.traces} traces, {args.in_flight} requests in flight, endpoint {args.delay * 1000:.0f} ms)")
 
 
 def _child(base_url: str, args) -> dict:
     command = [sys.executable, __file__, "--one", base_url, "--traces", str(args.traces),
                "--in-flight", str(args.in_flight)]
+    if args.connections_per_pool:
+        command += ["--connections-per-pool", str(args.connections_per_pool)]
     out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT).stdout
     return json.loads(out.strip().splitlines()[-1])
 

@@ -79,6 +79,9 @@ async def label_by_rollouts(
 ) -> RolloutResult:
     """Roll out ``item``'s prefixes as the binary search asks and label its steps."""
     result = RolloutResult(item.trace_id, step_estimates=[None] * len(item.steps))
+    if not item.steps or not item.reference_answer.strip():
+        result.discarded = untrusted.FORMAT  # nothing to search, or nothing to check against
+        return result
 
     async def is_good(k: int) -> bool:
         choices = await client.complete(

@@ -1,6 +1,8 @@
 """Shared helpers: a ChatClient on the fake server (loopback allowlisted), run in a loop."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import anyio
 
 from curation.assist import ChatClient, EndpointConfig
@@ -32,4 +34,11 @@ def run(fake, task, **config):
         async with client_for(fake, **config) as client:
             return await task(client), client
 
-    return anyio.run(main)
+    return run_async(main)
+
+
+def run_async(function, *args):
+    """``anyio.run(function, *args)`` in a fresh thread: an earlier test in the same process
+    (a browser test) may leave an event loop marked running in the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(anyio.run, function, *args).result()

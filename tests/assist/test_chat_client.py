@@ -11,7 +11,7 @@ from curation.assist import Cancelled, ChatError, EndpointConfig, Prices, try_en
 from curation.assist.ratelimit import TokenBucket
 
 from .fake_openai import FakeOpenAI, Reply, text
-from .helpers import LOOPBACK, Sleeps, run
+from .helpers import LOOPBACK, Sleeps, run, run_async
 
 HELLO = [{"role": "user", "content": "hi"}]
 
@@ -112,7 +112,7 @@ def test_token_bucket_spaces_requests_at_the_rate():
             await bucket.acquire()
 
     bucket = TokenBucket(2.0, burst=2, clock=lambda: now[0], sleep=sleep)
-    anyio.run(take, bucket, 6)
+    run_async(take, bucket, 6)
     assert now[0] == pytest.approx(2.0)  # 2 at once, then one every 0.5 s
 
 
@@ -125,14 +125,14 @@ def test_cancellation_is_checked_before_each_request():
 
 def test_private_endpoint_is_refused_without_the_allowlist():
     with FakeOpenAI() as fake:
-        check = anyio.run(lambda: try_endpoint(EndpointConfig(fake.base_url, "m")))
+        check = run_async(lambda: try_endpoint(EndpointConfig(fake.base_url, "m")))
     assert not check.ok and "not allowed" in check.message and fake.requests == []
 
 
 def test_try_endpoint_reports_success_and_a_refused_key():
     with FakeOpenAI(script=[text("OK"), Reply(status=401)]) as fake:
         config = EndpointConfig(fake.base_url, "fake-model")
-        good = anyio.run(lambda: try_endpoint(config, allow=LOOPBACK))
-        bad = anyio.run(lambda: try_endpoint(config, allow=LOOPBACK))
+        good = run_async(lambda: try_endpoint(config, allow=LOOPBACK))
+        bad = run_async(lambda: try_endpoint(config, allow=LOOPBACK))
     assert good.ok and "OK" in good.message
     assert not bad.ok and bad.message == "the endpoint refused the API key"

@@ -1,7 +1,6 @@
 """Rollout labels: binary search over prefixes, Monte-Carlo estimates, cost estimate."""
 from __future__ import annotations
 
-import anyio
 import pytest
 
 from curation.assist import (
@@ -10,7 +9,7 @@ from curation.assist import (
 )
 
 from .fake_openai import FakeOpenAI, Reply
-from .helpers import run
+from .helpers import run, run_async
 
 
 def steps_with_error_at(n: int, error: int | None) -> list[str]:
@@ -33,7 +32,7 @@ def test_binary_search_finds_the_first_error_in_logarithmic_prefixes(n, error):
         asked.append(k)
         return k <= error
 
-    assert anyio.run(search_first_error, n, is_good) == error
+    assert run_async(search_first_error, n, is_good) == error
     assert len(asked) <= prefixes_needed(n)
 
 
@@ -44,8 +43,8 @@ def test_binary_search_reports_no_error_and_an_unsolvable_problem():
     async def never(k):
         return False
 
-    assert anyio.run(search_first_error, 9, always) == -1
-    assert anyio.run(search_first_error, 9, never) is None
+    assert run_async(search_first_error, 9, always) == -1
+    assert run_async(search_first_error, 9, never) is None
 
 
 def test_rollouts_label_the_steps_through_the_endpoint():
@@ -86,3 +85,10 @@ def test_cost_is_estimated_as_an_upper_bound_before_the_job():
     assert estimate.cost == pytest.approx(4.2 + 128.0)
     repeated = estimate_rollout_cost([(500, 10)], samples=8, max_tokens=1000, use_n=False)
     assert repeated.requests == 48
+
+
+def test_a_trace_without_steps_or_reference_answer_is_discarded_without_requests():
+    with FakeOpenAI() as fake:
+        empty, _ = run(fake, lambda c: label_by_rollouts(c, RolloutInput(1, "p", [], "4")))
+        no_answer, _ = run(fake, lambda c: label_by_rollouts(c, RolloutInput(2, "p", ["a"], " ")))
+    assert empty.discarded == no_answer.discarded == "format" and fake.requests == []

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import ssl
+from concurrent.futures import ThreadPoolExecutor
 import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+import anyio
 
 CERTS = Path(__file__).parent / "certs"
 
@@ -65,3 +68,10 @@ class ScriptedResolver:
     def __call__(self, host: str, port: int) -> list[str]:
         self.calls.append(host)
         return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+
+
+def run_async(function, *args):
+    """``anyio.run(function, *args)`` in a fresh thread: an earlier test in the same process
+    (a browser test) may leave an event loop marked running in the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(anyio.run, function, *args).result()

@@ -1,7 +1,6 @@
 """The guarded clients against real servers on loopback."""
 from __future__ import annotations
 
-import anyio
 import httpcore
 import pytest
 
@@ -9,7 +8,7 @@ from curation.outbound import (
     AsyncOutboundClient, OutboundClient, OutboundError, parse_allowlist, parse_retry_after,
 )
 
-from .servers import ScriptedResolver, client_tls_context, serve
+from .servers import ScriptedResolver, client_tls_context, run_async, serve
 
 LOOPBACK = parse_allowlist("127.0.0.1")
 
@@ -120,7 +119,7 @@ def test_async_client_returns_json_and_caps_the_size():
                     await client.request_json("POST", url, json={}, max_bytes=5)
                 assert too_large.value.category == "response-too-large"
 
-    anyio.run(main)
+    run_async(main)
 
 
 def test_async_client_refuses_private_targets_and_reports_status_with_retry_after():
@@ -136,7 +135,7 @@ def test_async_client_refuses_private_targets_and_reports_status_with_retry_afte
         assert limited.value.status == 429 and limited.value.retry_after == 3.0
         assert "slow down" not in str(limited.value)
 
-    anyio.run(main)
+    run_async(main)
 
 
 def test_retry_after_reads_seconds_and_http_dates():

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from curation.export.formats import FORMATS
 from curation.models import Delivery, TrainingJob
+from curation.services.delivery.training_jobs import WebhookRefused, check_webhook_url
 
 
 class TrainingJobSerializer(serializers.ModelSerializer):
@@ -87,6 +88,14 @@ class TrainingJobCreateSerializer(serializers.Serializer):
     )
 
 
+    def validate_webhook_url(self, url: str) -> str:
+        try:
+            check_webhook_url(url)
+        except WebhookRefused as refused:
+            raise serializers.ValidationError(str(refused)) from refused
+        return url
+
+
 class TrainingJobReportSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=TrainingJob.Status.choices, required=False)
     metrics = serializers.DictField(
@@ -115,6 +124,7 @@ class DeliverySerializer(serializers.ModelSerializer):
             "attempt",
             "outcome",
             "response_status",
+            "elapsed_ms",
             "detail",
             "body",
             "created_at",

@@ -6,9 +6,12 @@ top-level ones: card, trace index, reward module), each with size, SHA-256 and d
 The ``X-Stepwise-Signature`` header is ``sha256=`` and the HMAC-SHA256 of the exact body bytes
 under the job's secret, so a receiver can check that the body came from us unaltered.
 
-Which failures are worth retrying: network errors, timeouts, 5xx, 408, 425 and 429 may pass;
-any other 4xx says the receiver refuses this body, and a copy whose bytes do not match the
-manifest will not match next time either. The Celery task decides when to try again.
+Webhooks go through the guarded client (``webhooks``): the URL is checked again at sending, and
+the record keeps the status, the time and a fixed sentence per failure, never the receiver's
+body or an error text. Which failures are worth retrying: network errors, timeouts, 5xx, 408,
+425 and 429 may pass; a policy refusal, a redirect or another 4xx will not, and a copy whose
+bytes do not match the manifest will not match next time either. The Celery task decides when
+to try again.
 """
 
 from __future__ import annotations
@@ -16,11 +19,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import random
 from collections.abc import Callable
 from pathlib import Path
 
-import requests
 from django.conf import settings
 from django.core.files.storage import storages
 from django.urls import reverse
@@ -31,11 +34,13 @@ from curation.export.publish import publish_atomically, staging_dir
 from curation.models import DatasetVersion, Delivery, TrainingJob
 from curation.services.enqueue import enqueue_on_commit
 from curation.services.datasets.artifacts import Artifact, version_artifacts
+from curation.services.delivery import webhooks
 from curation.services.delivery.training_jobs import storage_folder
+
+log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Stepwise-Signature"
 EVENT = "dataset.version.delivered"
-RETRYABLE_STATUSES = {408, 425, 429}
 MAX_BACKOFF_SECONDS = 3600.0
 _COPY_CHUNK = 1 << 20
 _DETAIL_CHARS = 500
@@ -44,10 +49,14 @@ _DETAIL_CHARS = 500
 class DeliveryFailed(Exception):
     """One attempt did not get through; ``retryable`` says whether trying again may help."""
 
-    def __init__(self, message: str, *, retryable: bool, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, retryable: bool, status: int | None = None,
+        elapsed_ms: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.retryable = retryable
         self.status = status
+        self.elapsed_ms = elapsed_ms
 
 
 def followers_of(version: DatasetVersion):
@@ -113,7 +122,7 @@ def attempt_delivery(
         folder = copy_to_folder(job, version, artifacts) if job.storage_target else None
         delivery.body = webhook_body(job, version, delivery, artifacts, folder)
         if job.webhook_url:
-            delivery.response_status, delivery.detail = post_webhook(job, delivery.body)
+            delivery.response_status, delivery.elapsed_ms = post_webhook(job, delivery.body)
         delivery.outcome = Delivery.Outcome.DELIVERED
     except DeliveryFailed as failure:
         delivery.outcome = (
@@ -122,8 +131,9 @@ def attempt_delivery(
             else Delivery.Outcome.FAILED
         )
         delivery.response_status = failure.status
+        delivery.elapsed_ms = failure.elapsed_ms
         delivery.detail = str(failure)[:_DETAIL_CHARS]
-    delivery.save(update_fields=["outcome", "response_status", "detail", "body"])
+    delivery.save(update_fields=["outcome", "response_status", "elapsed_ms", "detail", "body"])
     return delivery
 
 
@@ -182,32 +192,23 @@ def encode_body(body: dict) -> bytes:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def post_webhook(job: TrainingJob, body: dict) -> tuple[int, str]:
-    """POST the signed body; the response's status and the start of its text, or DeliveryFailed."""
+def post_webhook(job: TrainingJob, body: dict) -> tuple[int, float]:
+    """POST the signed body through the guarded client: (status, milliseconds), or
+    DeliveryFailed whose message is the failure's category sentence, never the peer's words."""
     payload = encode_body(body)
     headers = {
-        "Content-Type": "application/json",
-        "User-Agent": "Stepwise-Delivery/1",
         SIGNATURE_HEADER: sign(payload, job.secret),
         "X-Stepwise-Event": EVENT,
         "X-Stepwise-Delivery": str(body["delivery"]["id"]),
     }
-    try:
-        response = requests.post(
-            job.webhook_url,
-            data=payload,
-            headers=headers,
-            timeout=settings.STEPWISE_WEBHOOK_TIMEOUT_SECONDS,
-            allow_redirects=False,
-        )
-    except requests.RequestException as error:
-        raise DeliveryFailed(f"{type(error).__name__}: {error}", retryable=True) from error
-    text = response.text[:_DETAIL_CHARS]
-    if 200 <= response.status_code < 300:
-        return response.status_code, text
-    retryable = response.status_code >= 500 or response.status_code in RETRYABLE_STATUSES
+    result = webhooks.post(job.webhook_url, payload, headers)
+    if result.ok:
+        return result.status, result.elapsed_ms
     raise DeliveryFailed(
-        f"HTTP {response.status_code}: {text}", retryable=retryable, status=response.status_code
+        result.message,
+        retryable=webhooks.retryable(result),
+        status=result.status,
+        elapsed_ms=result.elapsed_ms,
     )
 
 
@@ -235,7 +236,9 @@ def copy_to_folder(job: TrainingJob, version: DatasetVersion, artifacts: list[Ar
     except FileExistsError:  # a concurrent attempt finished first: same files, same checksums
         pass
     except OSError as error:
-        raise DeliveryFailed(f"copy to {folder} failed: {error}", retryable=True) from error
+        # The OS's words (paths, errno texts) go to the log; the record says what failed.
+        log.warning("copying %s to %s failed: %s", version, folder, error)
+        raise DeliveryFailed("could not copy the files to the storage target", retryable=True) from error
     return folder
 
 

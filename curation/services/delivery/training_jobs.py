@@ -18,12 +18,25 @@ class TrainingJobError(ValueError):
     """A job that cannot be registered or fed as asked; the message says why."""
 
 
+class WebhookRefused(TrainingJobError):
+    """The webhook URL points where outgoing requests may not go (a private address...)."""
+
+
 class NothingToDeliver(TrainingJobError):
     """The job asks for no published version yet."""
 
 
 def new_secret() -> str:
     return secrets.token_hex(32)
+
+
+def check_webhook_url(url: str) -> None:
+    """Raise ``WebhookRefused`` unless the guarded client may post to ``url``."""
+    from curation.services.delivery import webhooks
+
+    problem = webhooks.refusal(url)
+    if problem:
+        raise WebhookRefused(f"This webhook URL is not allowed: {problem}.")
 
 
 def storage_folder(target: str) -> Path:
@@ -86,6 +99,8 @@ def _check_job(
         raise TrainingJobError(f"Version {version.number} is not published.")
     if not webhook_url and not storage_target:
         raise TrainingJobError("Give a webhook URL, a storage target, or both.")
+    if webhook_url:
+        check_webhook_url(webhook_url)
     if storage_target:
         storage_folder(storage_target)
 

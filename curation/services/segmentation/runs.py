@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from curation.models import ImportJob, Project, Segmentation, SegmentationRun, Step, Trace
@@ -115,19 +115,72 @@ def segment_in_process(
 
 
 def segment_chunk(run: SegmentationRun, trace_ids: Iterable[int]) -> int:
-    """Cut one chunk of traces, save their auto segmentations, advance the run. Returns steps."""
+    """Cut one chunk of traces, save their auto segmentations, advance the run. Returns steps.
+
+    Safe to run twice (a redelivered chunk, a reaper's requeue): traces this run already cut
+    are left alone, and the chunk's segmentations and its count commit together.
+    """
     from curation.segment import load_tokenizer  # spaCy and transformers load only in workers
 
     tokenizer = load_tokenizer(_tokenizer_setting())
-    traces = list(Trace.objects.filter(pk__in=list(trace_ids), project_id=run.project_id))
+    done = _cut_by_this_run(run, trace_ids)
+    traces = list(
+        Trace.objects.filter(pk__in=list(trace_ids), project_id=run.project_id).exclude(pk__in=done)
+    )
     human = _traces_cut_by_people(traces)
     planned = [(t, plan_for(t, run.strategy, run.params)) for t in traces if t.pk not in human]
     cut = [(t, plan, _cut(t, plan, run.project.label_schema, tokenizer)) for t, plan in planned if plan]
     with transaction.atomic():
         Segmentation.objects.filter(trace__in=[t for t, _, _ in cut], origin=Segmentation.Origin.AUTO).delete()
         steps = _save(cut)
-    _advance(run, done=len(traces), steps=steps, skipped=len(human))
+        _advance(run, done=len(traces), steps=steps, skipped=len(human))
+    run.refresh_from_db()
     return steps
+
+
+def _cut_by_this_run(run: SegmentationRun, trace_ids: Iterable[int]) -> set[int]:
+    """Traces among ``trace_ids`` that already have an automatic segmentation from this run."""
+    return set(
+        Segmentation.objects.filter(
+            trace_id__in=list(trace_ids), origin=Segmentation.Origin.AUTO,
+            created_at__gte=run.created_at,
+        ).values_list("trace_id", flat=True)
+    )
+
+
+def requeue_run(run: SegmentationRun, *, stale_before) -> bool:
+    """Queue again the traces of a run whose worker died that it has not cut yet (the
+    reaper's way); False when the run moved on meanwhile."""
+    from curation import tasks  # tasks import the services; only entry points import tasks
+
+    remaining = _remaining(run)
+    with transaction.atomic():
+        moved = SegmentationRun.objects.filter(
+            pk=run.pk, status=SegmentationRun.Status.RUNNING, attempts=run.attempts
+        ).update(
+            attempts=F("attempts") + 1,
+            heartbeat_at=timezone.now(),
+            traces_done=max(0, run.traces_total - len(remaining)),
+        )
+        if not moved:
+            return False
+        if not remaining:
+            _advance(run, done=0, steps=0, skipped=0)
+        for start in range(0, len(remaining), CHUNK_SIZE):
+            enqueue_on_commit(tasks.segment_chunk, run.pk, remaining[start : start + CHUNK_SIZE])
+    return True
+
+
+def _remaining(run: SegmentationRun) -> list[int]:
+    """The run's traces (its import's, else the project's) it has not cut, nor a person."""
+    scope = run.import_job.traces if run.import_job_id else run.project.traces
+    ids = list(scope.order_by("id").values_list("id", flat=True))
+    settled = set(
+        Segmentation.objects.filter(trace_id__in=ids).filter(
+            ~Q(origin=Segmentation.Origin.AUTO) | Q(created_at__gte=run.created_at)
+        ).values_list("trace_id", flat=True)
+    )
+    return [pk for pk in ids if pk not in settled]
 
 
 def _tokenizer_setting() -> str | None:
@@ -189,11 +242,11 @@ def _advance(run: SegmentationRun, *, done: int, steps: int, skipped: int) -> No
         traces_done=F("traces_done") + done,
         steps_created=F("steps_created") + steps,
         skipped_human=F("skipped_human") + skipped,
+        heartbeat_at=timezone.now(),
     )
     SegmentationRun.objects.filter(
         pk=run.pk, traces_done__gte=F("traces_total"), status=SegmentationRun.Status.RUNNING
     ).update(status=SegmentationRun.Status.DONE, finished_at=timezone.now())
-    run.refresh_from_db()
 
 
 def fail_run(run: SegmentationRun, message: str) -> None:

@@ -162,6 +162,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "processed_folder": str(_BROKER_DIR / "processed"),
         "control_folder": str(_BROKER_DIR / "control"),
         "store_processed": False,
+        "polling_interval": 0.2,  # the folder is polled: a task waits at most this long
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -171,6 +172,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # imports and builds are long: don't hoard them
+# How long the pool waits for a dead child's last words before giving its task back (default
+# 10 s): our tasks re-run safely, so the message goes back sooner.
+CELERY_WORKER_LOST_WAIT = 2.0
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("STEPWISE_TASK_QUEUE", "celery")
 # Redis/SQS redeliver a message not acknowledged within this many seconds, even to a second
 # worker while the first still runs it: it must exceed the longest job (a build may take

@@ -127,7 +127,10 @@ def segment_new_traces(
     """
     if job.status != ImportJob.Status.DONE or not job.traces_created:
         return None
-    trace_ids = list(job.traces.order_by("id").values_list("id", flat=True))
+    # Traces that came with their steps are the people's (the segmenter would skip them anyway):
+    # leaving them out spares the chunks, and a run over nothing is done at once.
+    uncut = job.traces.exclude(segmentations__isnull=False)
+    trace_ids = list(uncut.order_by("id").values_list("id", flat=True))
     if in_process:
         return segmentation.segment_in_process(
             job.project, trace_ids, import_job=job, on_progress=on_progress
@@ -221,6 +224,12 @@ def run_import(job: ImportJob, *, on_progress: ProgressCallback | None = None) -
     return job
 
 
+_PROGRESS_FIELDS = [
+    "message", "finished_at", "bytes_read", "records_seen", "traces_created", "duplicates",
+    "errors_count", "errors",
+]
+
+
 def _start(job: ImportJob) -> _Earlier | None:
     """Mark the job running from the beginning; returns what an earlier attempt wrote, if any.
 
@@ -237,7 +246,7 @@ def _start(job: ImportJob) -> _Earlier | None:
     job.bytes_read = job.records_seen = job.traces_created = job.duplicates = 0
     job.errors_count = 0
     job.errors = []
-    job.save()
+    job.save(update_fields=[*_PROGRESS_FIELDS, "status", "started_at", "heartbeat_at"])
     return _Earlier(last_id) if last_id is not None else None
 
 
@@ -247,7 +256,8 @@ def _finish(job: ImportJob, status: str, message: str) -> None:
     job.finished_at = timezone.now()
     if status == ImportJob.Status.DONE:
         job.bytes_read = job.bytes_total
-    job.save()
+    # Named fields: the lease (task, heartbeat, attempts) belongs to the workers, not this copy.
+    job.save(update_fields=[*_PROGRESS_FIELDS, "status", "detected_preset"])
 
 
 def _count(number: int, noun: str) -> str:

@@ -17,6 +17,9 @@ from django.utils import timezone
 from curation.models import DatasetVersion, ImportJob
 
 
+LEASE_FIELDS = ["task_id", "heartbeat_at", "attempts"]
+
+
 def heartbeat_timeout() -> timedelta:
     return timedelta(seconds=settings.STEPWISE_HEARTBEAT_TIMEOUT_SECONDS)
 
@@ -36,6 +39,8 @@ def claim_import(job: ImportJob, task_id: str) -> bool:
     won = unfinished.filter(_claimable(task_id)).update(
         task_id=task_id, heartbeat_at=timezone.now(), attempts=F("attempts") + 1
     )
+    if won:
+        job.refresh_from_db(fields=LEASE_FIELDS)
     return won == 1
 
 
@@ -45,4 +50,6 @@ def claim_build(version: DatasetVersion, task_id: str) -> bool:
     won = building.filter(_claimable(task_id)).update(
         task_id=task_id, heartbeat_at=timezone.now(), attempts=F("attempts") + 1
     )
+    if won:
+        version.refresh_from_db(fields=LEASE_FIELDS)
     return won == 1

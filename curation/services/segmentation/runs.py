@@ -154,20 +154,20 @@ def requeue_run(run: SegmentationRun, *, stale_before) -> bool:
     from curation import tasks  # tasks import the services; only entry points import tasks
 
     remaining = _remaining(run)
-    with transaction.atomic():
-        moved = SegmentationRun.objects.filter(
-            pk=run.pk, status=SegmentationRun.Status.RUNNING, attempts=run.attempts
-        ).update(
-            attempts=F("attempts") + 1,
-            heartbeat_at=timezone.now(),
-            traces_done=max(0, run.traces_total - len(remaining)),
-        )
-        if not moved:
-            return False
-        if not remaining:
-            _advance(run, done=0, steps=0, skipped=0)
-        for start in range(0, len(remaining), CHUNK_SIZE):
-            enqueue_on_commit(tasks.segment_chunk, run.pk, remaining[start : start + CHUNK_SIZE])
+    # One conditional UPDATE: two reapers cannot both requeue the same run.
+    moved = SegmentationRun.objects.filter(
+        pk=run.pk, status=SegmentationRun.Status.RUNNING, attempts=run.attempts
+    ).update(
+        attempts=F("attempts") + 1,
+        heartbeat_at=timezone.now(),
+        traces_done=max(0, run.traces_total - len(remaining)),
+    )
+    if not moved:
+        return False
+    if not remaining:
+        _advance(run, done=0, steps=0, skipped=0)
+    for start in range(0, len(remaining), CHUNK_SIZE):
+        enqueue_on_commit(tasks.segment_chunk, run.pk, remaining[start : start + CHUNK_SIZE])
     return True
 
 

@@ -72,7 +72,7 @@ def deliver_version(self, job_id: int, version_id: int) -> str:
     """One delivery attempt; one that may pass later is retried with backoff and jitter."""
     from curation.services.delivery import deliveries  # pyarrow loads only where versions are handled
 
-    job = TrainingJob.objects.select_related("dataset__project").filter(pk=job_id).first()
+    job = TrainingJob.objects.select_related("dataset__project", "owner", "token").filter(pk=job_id).first()
     version = DatasetVersion.objects.select_related("dataset__project").filter(
         pk=version_id, status=DatasetVersion.Status.PUBLISHED
     ).first()

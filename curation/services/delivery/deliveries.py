@@ -22,10 +22,12 @@ import json
 import logging
 import random
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,7 +37,9 @@ from curation.models import DatasetVersion, Delivery, TrainingJob
 from curation.services.enqueue import enqueue_on_commit
 from curation.services.datasets.artifacts import Artifact, version_artifacts
 from curation.services.delivery import webhooks
-from curation.services.delivery.training_jobs import storage_folder
+from curation.services.delivery.training_jobs import (
+    TrainingJobError, delivery_block, pause_job, storage_folder,
+)
 
 log = logging.getLogger(__name__)
 
@@ -60,18 +64,44 @@ class DeliveryFailed(Exception):
 
 
 def followers_of(version: DatasetVersion):
-    """The jobs that want each new published version of this version's dataset."""
-    return TrainingJob.objects.filter(dataset_id=version.dataset_id, version__isnull=True)
+    """The jobs that want each new published version of this version's dataset (not paused)."""
+    return TrainingJob.objects.filter(
+        dataset_id=version.dataset_id, version__isnull=True, paused_at__isnull=True
+    ).select_related("owner", "token", "dataset")
 
 
-def start_delivery(*, job: TrainingJob, version: DatasetVersion) -> None:
+def start_delivery(*, job: TrainingJob, version: DatasetVersion) -> bool:
     """Send a published version to a training job: the delivery task goes out on commit.
 
     The one way the training-job page, the API and a newly published version start a delivery.
+    Idempotent: while a delivery of this version to this job is pending or retrying, asking
+    again starts nothing (one chain of attempts per job and version); returns whether it
+    started one. A job that may not receive data (``delivery_block``) is refused.
     """
     from curation import tasks  # tasks import the services; only entry points import tasks
 
+    problem = delivery_block(job)
+    if problem:
+        raise TrainingJobError(f"Nothing is delivered to this job: {problem}")
+    with transaction.atomic():
+        TrainingJob.objects.select_for_update().filter(pk=job.pk).exists()  # one start at a time
+        if in_flight(job, version):
+            return False
+        Delivery.objects.create(job=job, version=version, attempt=1)  # pending: the chain's mark
     enqueue_on_commit(tasks.deliver_version, job.pk, version.pk)
+    return True
+
+
+def in_flight(job: TrainingJob, version: DatasetVersion) -> bool:
+    """Whether a chain of attempts for this job and version is still going (its latest row is
+    pending or retrying, and recent enough that its task can still be waiting)."""
+    horizon = timezone.now() - timedelta(
+        seconds=MAX_BACKOFF_SECONDS + 4 * settings.STEPWISE_WEBHOOK_TIMEOUT_SECONDS + 600
+    )
+    latest = Delivery.objects.filter(job=job, version=version).order_by("-id").first()
+    return latest is not None and latest.created_at > horizon and latest.outcome in {
+        Delivery.Outcome.PENDING, Delivery.Outcome.RETRYING,
+    }
 
 
 def feed_followers(version: DatasetVersion) -> None:
@@ -82,11 +112,16 @@ def feed_followers(version: DatasetVersion) -> None:
 
 
 def deliver_to_followers(version: DatasetVersion) -> int:
-    """One delivery per job that follows the version's dataset; returns how many."""
-    jobs = list(followers_of(version))
-    for job in jobs:
-        start_delivery(job=job, version=version)
-    return len(jobs)
+    """One delivery per job that follows the version's dataset and may receive it; a job whose
+    owner left the project, was deactivated or revoked its token is paused instead."""
+    started = 0
+    for job in followers_of(version):
+        problem = delivery_block(job)
+        if problem:
+            pause_job(job=job, reason=problem)
+        else:
+            started += start_delivery(job=job, version=version)
+    return started
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -115,8 +150,19 @@ def job_artifacts(job: TrainingJob, version: DatasetVersion) -> list[Artifact]:
 def attempt_delivery(
     *, job: TrainingJob, version: DatasetVersion, attempt: int, final: bool
 ) -> Delivery:
-    """Try once; the returned row says delivered, retrying (when not ``final``) or failed."""
-    delivery = Delivery.objects.create(job=job, version=version, attempt=attempt)
+    """Try once; the returned row says delivered, retrying (when not ``final``) or failed.
+
+    Checked again here: a job that may no longer receive data is paused, and its attempt is
+    recorded as failed with the reason, without sending anything.
+    """
+    delivery = _attempt_row(job, version, attempt)
+    problem = delivery_block(job)
+    if problem:
+        pause_job(job=job, reason=problem)
+        delivery.outcome = Delivery.Outcome.FAILED
+        delivery.detail = f"Not delivered: {problem}"
+        delivery.save(update_fields=["outcome", "detail", "attempt"])
+        return delivery
     try:
         artifacts = job_artifacts(job, version)
         folder = copy_to_folder(job, version, artifacts) if job.storage_target else None
@@ -133,8 +179,22 @@ def attempt_delivery(
         delivery.response_status = failure.status
         delivery.elapsed_ms = failure.elapsed_ms
         delivery.detail = str(failure)[:_DETAIL_CHARS]
-    delivery.save(update_fields=["outcome", "response_status", "elapsed_ms", "detail", "body"])
+    delivery.save(
+        update_fields=["attempt", "outcome", "response_status", "elapsed_ms", "detail", "body"]
+    )
     return delivery
+
+
+def _attempt_row(job: TrainingJob, version: DatasetVersion, attempt: int) -> Delivery:
+    """The chain's pending row (made by ``start_delivery``, or left by a worker that died
+    mid-attempt), else a new one."""
+    pending = Delivery.objects.filter(
+        job=job, version=version, outcome=Delivery.Outcome.PENDING
+    ).order_by("-id").first()
+    if pending is None:
+        return Delivery.objects.create(job=job, version=version, attempt=attempt)
+    pending.attempt = attempt
+    return pending
 
 
 def webhook_body(

@@ -22,10 +22,10 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo --host $(HOST) --port $(PORT)
 
-# The web server and a real Celery worker process; Ctrl-C stops both.
+# The web server and a real Celery worker process (with beat: the reaper); Ctrl-C stops both.
 run: demo
 	@trap 'kill 0' INT TERM EXIT; \
-	ARROW_DEFAULT_MEMORY_POOL=system $(VENV)/bin/celery -A webapp worker --loglevel=INFO --concurrency=$(WORKER_CONCURRENCY) & \
+	ARROW_DEFAULT_MEMORY_POOL=system $(VENV)/bin/celery -A webapp worker --beat --loglevel=INFO --concurrency=$(WORKER_CONCURRENCY) & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -208,6 +208,13 @@ def training_jobs_of(user, token: ApiToken | None = None) -> QuerySet[TrainingJo
     ).select_related("dataset__project", "version")
 
 
+def project_training_jobs(project: Project) -> QuerySet[TrainingJob]:
+    """Every training job on the project's datasets, whoever owns it: what its leads oversee."""
+    return TrainingJob.objects.filter(dataset__project=project).select_related(
+        "dataset__project", "version", "owner"
+    )
+
+
 class ProjectAccess(BasePermission):
     """The one DRF permission every endpoint has: a ``read`` token only reads, and a view that
     declares ``project_roles`` (optionally ``write_roles`` for writes) is open only to those roles

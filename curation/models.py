@@ -181,6 +181,11 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Worker leases (curation.services.workers): the task running it, its last sign of life,
+    # how many times a worker took it. The reaper requeues a running job whose heartbeat stopped.
+    task_id = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -364,6 +369,8 @@ class SegmentationRun(models.Model):
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="The last chunk done.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Requeues by the reaper.")
 
     class Meta:
         ordering = ["-created_at"]
@@ -530,6 +537,10 @@ class DatasetVersion(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Worker leases, as on ImportJob: a build whose heartbeat stopped is started over.
+    task_id = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["dataset_id", "-number"]
@@ -599,6 +610,13 @@ class TrainingJob(models.Model):
     secret = models.CharField(max_length=64, help_text="Signs webhook bodies (HMAC-SHA256).")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     metrics = models.JSONField(default=dict, blank=True)
+    # Deliveries stop while paused: by a lead, or because the owner left the project, was
+    # deactivated, or revoked the token that registered the job (``token``; None: a session).
+    token = models.ForeignKey(
+        ApiToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="training_jobs"
+    )
+    paused_at = models.DateTimeField(null=True, blank=True)
+    pause_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -623,6 +641,8 @@ class Delivery(models.Model):
     attempt = models.PositiveSmallIntegerField(default=1)
     outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    elapsed_ms = models.FloatField(null=True, blank=True, help_text="How long the webhook took.")
+    # A fixed sentence per failure category: never the receiver's body or an error text.
     detail = models.TextField(blank=True)
     body = models.JSONField(default=dict, blank=True, help_text="What was sent.")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,5 +1,9 @@
 """Celery tasks: thin shells that load a row and call one service; a file never kills a worker.
 
+Every task is acknowledged late and given back to the broker when its worker dies
+(settings: CELERY_TASK_ACKS_LATE, CELERY_TASK_REJECT_ON_WORKER_LOST), so each must be safe to
+run again: imports and builds take a lease first (``services.workers``).
+
 Only the services' entry points import this module (to enqueue on commit): see
 docs/ARCHITECTURE.md, "How a request becomes a task".
 """
@@ -11,26 +15,34 @@ from celery import shared_task
 from django.conf import settings
 
 from curation.models import DatasetVersion, Delivery, ImportJob, SegmentationRun, TrainingJob
-from curation.services import imports, segmentation
+from curation.services import imports, segmentation, workers
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="curation.import_traces")
-def import_traces(job_id: int) -> str:
-    """Run one import job, then segment what it added. A finished job redelivered is left alone."""
+@shared_task(bind=True, name="curation.import_traces")
+def import_traces(self, job_id: int) -> str:
+    """Run one import job, then segment what it added.
+
+    Redelivered (its worker died), it continues the import; a finished job is only segmented if
+    its worker died before it could be; a job another live worker holds is left to it.
+    """
     job = ImportJob.objects.select_related("project").filter(pk=job_id).first()
     if job is None:
         log.warning("import job %s vanished before it ran", job_id)
         return "missing"
     if job.is_finished:
+        if not job.segmentation_runs.exists():
+            imports.segment_new_traces(job)
         return job.status
+    if not workers.claim_import(job, self.request.id or ""):
+        return "held by another worker"
     imports.run_import(job)
     imports.segment_new_traces(job)
     return job.status
 
 
-@shared_task(name="curation.segment_chunk", acks_late=True)
+@shared_task(name="curation.segment_chunk")
 def segment_chunk(run_id: int, trace_ids: list[int]) -> int:
     run = SegmentationRun.objects.select_related("project").filter(pk=run_id).first()
     if run is None or run.is_finished:
@@ -43,7 +55,7 @@ def segment_chunk(run_id: int, trace_ids: list[int]) -> int:
         return 0
 
 
-@shared_task(name="curation.feed_followers", acks_late=True)
+@shared_task(name="curation.feed_followers")
 def feed_followers(version_id: int) -> int:
     """Queue one delivery per job that follows the version's dataset; sent on publish."""
     from curation.services import delivery  # pyarrow loads only where versions are handled
@@ -55,12 +67,12 @@ def feed_followers(version_id: int) -> int:
     return delivery.deliver_to_followers(version)
 
 
-@shared_task(bind=True, name="curation.deliver_version", acks_late=True, max_retries=None)
+@shared_task(bind=True, name="curation.deliver_version", max_retries=None)
 def deliver_version(self, job_id: int, version_id: int) -> str:
     """One delivery attempt; one that may pass later is retried with backoff and jitter."""
     from curation.services.delivery import deliveries  # pyarrow loads only where versions are handled
 
-    job = TrainingJob.objects.select_related("dataset__project").filter(pk=job_id).first()
+    job = TrainingJob.objects.select_related("dataset__project", "owner", "token").filter(pk=job_id).first()
     version = DatasetVersion.objects.select_related("dataset__project").filter(
         pk=version_id, status=DatasetVersion.Status.PUBLISHED
     ).first()
@@ -75,11 +87,11 @@ def deliver_version(self, job_id: int, version_id: int) -> str:
     return delivery.outcome
 
 
-@shared_task(name="curation.build_dataset_version", acks_late=True)
-def build_dataset_version(version_id: int) -> str:
-    """Build and publish one version. A redelivered task (its worker was killed) builds again
-    from scratch: staging directories are per attempt, and only one attempt can publish."""
-    from curation.services.datasets import build_version  # pyarrow loads only where builds run
+@shared_task(bind=True, name="curation.build_dataset_version")
+def build_dataset_version(self, version_id: int) -> str:
+    """Build and publish one version. A redelivered or requeued task (its worker was killed)
+    builds again from scratch, after removing what the killed attempt had staged."""
+    from curation.services.datasets import build_version, clear_staging  # pyarrow: builds only
 
     version = DatasetVersion.objects.select_related("dataset__project").filter(pk=version_id).first()
     if version is None:
@@ -87,6 +99,9 @@ def build_dataset_version(version_id: int) -> str:
         return "missing"
     if version.status != DatasetVersion.Status.BUILDING:
         return version.status
+    if not workers.claim_build(version, self.request.id or ""):
+        return "held by another worker"
+    clear_staging(version)
     return build_version(version).status
 
 
@@ -97,3 +112,9 @@ def compute_agreement(trace_id: int, field: str) -> str:
 
     row = compute_trace_agreement(trace_id=trace_id, field=field)
     return row.route if row is not None else "fewer than two annotators"
+
+
+@shared_task(name="curation.reap_stale_jobs")
+def reap_stale_jobs() -> dict:
+    """Beat's periodic pass: requeue or fail jobs whose worker died, remove orphaned staging."""
+    return vars(workers.reap_stale_jobs())

@@ -57,6 +57,14 @@ urlpatterns = [
     path("training-jobs/", training_jobs.job_list, name="training-job-list"),
     path("training-jobs/<int:job_id>/", training_jobs.job_detail, name="training-job-detail"),
     path("training-jobs/<int:job_id>/deliver/", training_jobs.job_deliver, name="training-job-deliver"),
+    # A project's leads oversee every training job on its datasets (issue 12).
+    path("p/<slug:slug>/training-jobs/", training_jobs.project_jobs, name="project-training-jobs"),
+    path("p/<slug:slug>/training-jobs/<int:job_id>/pause/", training_jobs.project_job_pause,
+         name="project-training-job-pause"),
+    path("p/<slug:slug>/training-jobs/<int:job_id>/resume/", training_jobs.project_job_resume,
+         name="project-training-job-resume"),
+    path("p/<slug:slug>/training-jobs/<int:job_id>/remove/", training_jobs.project_job_remove,
+         name="project-training-job-remove"),
     # Datasets: the builder, versions and their files, diffs (issue 5).
     path("p/<slug:slug>/datasets/", datasets.dataset_list, name="dataset-list"),
     path("p/<slug:slug>/datasets/<slug:name>/", datasets.dataset_detail, name="dataset-detail"),

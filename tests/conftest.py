@@ -183,6 +183,12 @@ def database_url_of_test_db() -> str:
 
 
 @pytest.fixture
+def test_database_url(db) -> str:
+    """The database this test runs in, for worker processes to share."""
+    return database_url_of_test_db()
+
+
+@pytest.fixture
 def worker(tmp_path, media_root):
     """A real worker process on a queue of its own, stopped after the test."""
     from django.conf import settings

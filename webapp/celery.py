@@ -1,4 +1,10 @@
-"""The Celery application. Broker and settings come from Django settings (CELERY_*)."""
+"""The Celery application. Broker and settings come from Django settings (CELERY_*).
+
+Beat sends the reaper (``curation.reap_stale_jobs``) every STEPWISE_REAPER_INTERVAL_SECONDS: it
+requeues or fails jobs whose worker died and removes staging folders nobody will publish. Run
+exactly one beat: embedded in one worker (``celery worker -B``, what ``make run`` does) or as
+its own process (``celery -A webapp beat``) in production.
+"""
 import os
 
 from celery import Celery
@@ -8,3 +14,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
 app = Celery("stepwise")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def schedule_reaper(sender, **kwargs) -> None:
+    from django.conf import settings
+
+    sender.add_periodic_task(
+        settings.STEPWISE_REAPER_INTERVAL_SECONDS, sender.signature("curation.reap_stale_jobs"),
+        name="reap stale jobs",
+    )

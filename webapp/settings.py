@@ -163,11 +163,38 @@ if CELERY_BROKER_URL == "filesystem://":
         "processed_folder": str(_BROKER_DIR / "processed"),
         "control_folder": str(_BROKER_DIR / "control"),
         "store_processed": False,
+        "polling_interval": 0.2,  # the folder is polled: a task waits at most this long
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_ACKS_LATE = True  # a killed worker's import is redelivered, not lost
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # imports are long: don't hoard them on one worker
+# Jobs survive their worker: a message is acknowledged only when its task has finished, and
+# given back to the broker when the pool's child running it dies (the OOM killer); imports and
+# builds re-run safely (curation.services.workers), and the reaper below catches the rest.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # imports and builds are long: don't hoard them
+# How long the pool waits for a dead child's last words before giving its task back (default
+# 10 s): our tasks re-run safely, so the message goes back sooner.
+CELERY_WORKER_LOST_WAIT = 2.0
+# Redis/SQS redeliver a message not acknowledged within this many seconds, even to a second
+# worker while the first still runs it: it must exceed the longest job (a build may take
+# STEPWISE_BUILD_TIME_LIMIT) and the longest retry countdown of a delivery (one hour).
+STEPWISE_BROKER_VISIBILITY_TIMEOUT = int(
+    os.environ.get("STEPWISE_BROKER_VISIBILITY_TIMEOUT", str(3 * 3600))
+)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **globals().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}),
+    "visibility_timeout": STEPWISE_BROKER_VISIBILITY_TIMEOUT,
+}
+# A job whose heartbeat (progress written by its worker) is older than this is taken for dead.
+STEPWISE_HEARTBEAT_TIMEOUT_SECONDS = int(os.environ.get("STEPWISE_HEARTBEAT_TIMEOUT_SECONDS", "300"))
+# ... and requeued by the reaper, until a worker has taken it this many times: then failed.
+STEPWISE_JOB_MAX_ATTEMPTS = int(os.environ.get("STEPWISE_JOB_MAX_ATTEMPTS", "3"))
+# The reaper (a Celery beat schedule, webapp/celery.py) runs this often.
+STEPWISE_REAPER_INTERVAL_SECONDS = float(os.environ.get("STEPWISE_REAPER_INTERVAL_SECONDS", "60"))
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
+    "STEPWISE_BEAT_SCHEDULE_FILE", str(VAR_DIR / "celerybeat-schedule")
+)
 CELERY_TASK_IGNORE_RESULT = True  # progress lives on ImportJob rows, not in a result backend
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Work-specific queues, so an operator can give each kind of work its own workers (README,
@@ -177,9 +204,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Agreement after each submission is short, frequent work: its own queue, so a long import or
 # build never delays it.
 STEPWISE_QUEUES = ("import", "segment", "build", "deliver", "quality", "assist")
-CELERY_TASK_DEFAULT_QUEUE = "celery"  # anything not routed below
+# STEPWISE_TASK_QUEUE puts every task on that one queue instead, routes off (a test's private
+# queue, where the reaper's requeues must come back to the test's own workers).
+_ONE_QUEUE = os.environ.get("STEPWISE_TASK_QUEUE", "")
+CELERY_TASK_DEFAULT_QUEUE = _ONE_QUEUE or "celery"  # anything not routed below
 CELERY_TASK_QUEUES = [Queue(name) for name in (*STEPWISE_QUEUES, CELERY_TASK_DEFAULT_QUEUE)]
-CELERY_TASK_ROUTES = {
+CELERY_TASK_ROUTES = {} if _ONE_QUEUE else {
     "curation.import_traces": {"queue": "import"},
     "curation.segment_chunk": {"queue": "segment"},
     "curation.build_dataset_version": {"queue": "build"},
@@ -270,6 +300,10 @@ STEPWISE_DELIVERY_ROOT = Path(os.environ.get("STEPWISE_DELIVERY_ROOT", VAR_DIR /
 STEPWISE_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("STEPWISE_DELIVERY_MAX_ATTEMPTS", "6"))
 STEPWISE_DELIVERY_BACKOFF_SECONDS = float(os.environ.get("STEPWISE_DELIVERY_BACKOFF_SECONDS", "30"))
 STEPWISE_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("STEPWISE_WEBHOOK_TIMEOUT_SECONDS", "15"))
+# Outgoing requests (webhooks, model endpoints) reach public addresses only; the operator (never
+# a project member) may allow private ones: comma-separated hosts (".corp.example" for a whole
+# domain), addresses and CIDR ranges, e.g. "models.lan,10.8.0.0/16". Read by curation.outbound.
+STEPWISE_OUTBOUND_ALLOW = os.environ.get("STEPWISE_OUTBOUND_ALLOW", "")
 
 LOGGING = {
     "version": 1,

@@ -12,7 +12,9 @@ from curation.api.views.imports import ImportJobViewSet
 from curation.api.views.projects import ProjectViewSet
 from curation.api.views.quality import QualityView, SegmentationGoldView
 from curation.api.views.traces import TraceViewSet
-from curation.api.views.training_jobs import DeliveryViewSet, TrainingJobViewSet
+from curation.api.views.training_jobs import (
+    DeliveryViewSet, ProjectTrainingJobViewSet, TrainingJobViewSet,
+)
 
 PROJECT = r"projects/(?P<project_slug>[-\w]+)"
 DATASET = PROJECT + r"/datasets/(?P<dataset_name>[-\w]+)"
@@ -23,6 +25,9 @@ router.register(PROJECT + "/datasets", DatasetViewSet, basename="api-dataset")
 router.register(DATASET + "/versions", VersionViewSet, basename="api-version")
 router.register(PROJECT + "/traces", TraceViewSet, basename="api-trace")
 router.register(PROJECT + "/imports", ImportJobViewSet, basename="api-import")
+router.register(
+    PROJECT + "/training-jobs", ProjectTrainingJobViewSet, basename="api-project-training-job"
+)
 router.register("training-jobs", TrainingJobViewSet, basename="api-training-job")
 router.register(
     r"training-jobs/(?P<job_id>[0-9]+)/deliveries", DeliveryViewSet, basename="api-delivery"

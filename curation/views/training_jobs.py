@@ -1,6 +1,10 @@
-"""The trainer's page: their training jobs, each with its deliveries; deliver again on request."""
+"""Training jobs in the browser: the trainer's own (each with its deliveries, deliver again on
+request), and the project page where its leads see, pause, resume and remove every job that
+receives the project's data."""
 
 from __future__ import annotations
+
+import json
 
 from django.contrib import messages
 from django.db.models import Count, OuterRef, Subquery
@@ -8,8 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from curation.access import project_view, training_jobs_of
-from curation.models import Delivery
+from curation.access import LEADS, project_training_jobs, project_view, training_jobs_of
+from curation.models import Delivery, Project
 from curation.services.delivery import start_delivery, training_jobs
 
 RECENT_DELIVERIES = 50
@@ -43,9 +47,23 @@ def job_list(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(_own_jobs(request), pk=job_id)
     deliveries = job.deliveries.select_related("version").order_by("-id")[:200]
-    return render(
-        request, "curation/training_jobs/detail.html", {"job": job, "deliveries": deliveries}
-    )
+    context = {"job": job, "deliveries": deliveries, "metrics": metric_rows(job.metrics)}
+    return render(request, "curation/training_jobs/detail.html", context)
+
+
+def metric_rows(metrics: dict, prefix: str = "") -> list[tuple[str, str]]:
+    """The trainer's metrics as (name, value) rows: nested objects flattened to dotted names,
+    lists and other values as JSON, so the page shows a table and never a Python dict."""
+    rows = []
+    for key, value in metrics.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            rows.extend(metric_rows(value, f"{name}."))
+        elif isinstance(value, str):
+            rows.append((name, value))
+        else:
+            rows.append((name, json.dumps(value, ensure_ascii=False)))
+    return rows
 
 
 @project_view()
@@ -57,6 +75,63 @@ def job_deliver(request: HttpRequest, job_id: int) -> HttpResponse:
     except training_jobs.TrainingJobError as error:
         messages.error(request, str(error))
     else:
-        start_delivery(job=job, version=version)
-        messages.success(request, f"Delivery of version {version.number} queued.")
+        _deliver(request, job, version)
     return redirect("training-job-detail", job.pk)
+
+
+def _deliver(request: HttpRequest, job, version) -> None:
+    try:
+        started = start_delivery(job=job, version=version)
+    except training_jobs.TrainingJobError as error:
+        messages.error(request, str(error))
+    else:
+        if started:
+            messages.success(request, f"Delivery of version {version.number} queued.")
+        else:
+            messages.info(request, f"Version {version.number} is already being delivered.")
+
+
+@project_view(roles=LEADS)
+def project_jobs(request: HttpRequest, project: Project) -> HttpResponse:
+    """Every job that receives this project's data, whoever registered it."""
+    last = Delivery.objects.filter(job=OuterRef("pk")).order_by("-id")
+    jobs = project_training_jobs(project).annotate(
+        delivery_count=Count("deliveries"),
+        last_outcome=Subquery(last.values("outcome")[:1]),
+        last_version=Subquery(last.values("version__number")[:1]),
+        last_at=Subquery(last.values("created_at")[:1]),
+    )
+    return render(
+        request, "curation/training_jobs/project.html", {"project": project, "jobs": jobs}
+    )
+
+
+@project_view(roles=LEADS)
+@require_POST
+def project_job_pause(request: HttpRequest, project: Project, job_id: int) -> HttpResponse:
+    job = get_object_or_404(project_training_jobs(project), pk=job_id)
+    training_jobs.pause_job(job=job, reason=f"Paused by {request.user.get_username()}.")
+    messages.success(request, f"{job.name} is paused: nothing more is delivered to it.")
+    return redirect("project-training-jobs", project.slug)
+
+
+@project_view(roles=LEADS)
+@require_POST
+def project_job_resume(request: HttpRequest, project: Project, job_id: int) -> HttpResponse:
+    job = get_object_or_404(project_training_jobs(project), pk=job_id)
+    try:
+        training_jobs.resume_job(job=job)
+    except training_jobs.TrainingJobError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{job.name} receives the next published versions again.")
+    return redirect("project-training-jobs", project.slug)
+
+
+@project_view(roles=LEADS)
+@require_POST
+def project_job_remove(request: HttpRequest, project: Project, job_id: int) -> HttpResponse:
+    job = get_object_or_404(project_training_jobs(project), pk=job_id)
+    training_jobs.remove_job(job=job)
+    messages.success(request, f"{job.name} is removed.")
+    return redirect("project-training-jobs", project.slug)

@@ -43,6 +43,8 @@ OWN_ASSIGNMENT = (302, 404, 400, 404, 404)  # the annotator's own (400: an empty
 API_MEMBERS = (401, 200, 200, 200, 404, 404, 200)
 API_LEADS = (401, 200, 403, 403, 404, 404, 200)
 API_OWN_JOB = (401, 200, 404, 404, 404, 404, 200)  # the token owner's training job
+API_LEADS_WRITE = (401, 200, 403, 403, 404, 404, 403)  # a lead's write; a read token may not
+API_LEADS_WRITE_204 = (401, 204, 403, 403, 404, 404, 403)
 
 # One row per URL pattern (name, or regex when unnamed), one status tuple per call in CALLS.
 EXPECTED: dict[str, list[tuple[int, ...]]] = {
@@ -88,6 +90,10 @@ EXPECTED: dict[str, list[tuple[int, ...]]] = {
     'training-job-list': [SIGNED_IN],
     'training-job-detail': [OWNER_ONLY],
     'training-job-deliver': [OWNER_ONLY_REDIRECTED],
+    'project-training-jobs': [LEADS_ONLY],
+    'project-training-job-pause': [LEADS_ONLY_REDIRECTED],
+    'project-training-job-resume': [LEADS_ONLY_REDIRECTED],
+    'project-training-job-remove': [LEADS_ONLY_REDIRECTED],
     'dataset-list': [ALL_MEMBERS, LEADS_ONLY],
     'dataset-detail': [ALL_MEMBERS, LEADS_ONLY],
     'dataset-builder': [LEADS_ONLY],
@@ -120,6 +126,10 @@ EXPECTED: dict[str, list[tuple[int, ...]]] = {
     'api-training-job-detail': [API_OWN_JOB, (401, 200, 404, 404, 404, 404, 403)],
     'api-training-job-deliver': [(401, 202, 404, 404, 404, 404, 403)],
     'api-delivery-list': [API_OWN_JOB],
+    'api-project-training-job-list': [API_LEADS],
+    'api-project-training-job-detail': [API_LEADS, API_LEADS_WRITE_204],
+    'api-project-training-job-pause': [API_LEADS_WRITE],
+    'api-project-training-job-resume': [API_LEADS_WRITE],
     'api-delivery-detail': [(401, 404, 404, 404, 404, 404, 404)],
 }
 
@@ -263,6 +273,13 @@ CALLS = {
     "training-job-list": [("get", _page("training-job-list"))],
     "training-job-detail": [("get", _page("training-job-detail", lambda w: w["job"].pk))],
     "training-job-deliver": [("post", _page("training-job-deliver", lambda w: w["job"].pk))],
+    "project-training-jobs": [("get", _page("project-training-jobs", SLUG))],
+    "project-training-job-pause": [
+        ("post", _page("project-training-job-pause", SLUG, lambda w: w["job"].pk))],
+    "project-training-job-resume": [
+        ("post", _page("project-training-job-resume", SLUG, lambda w: w["job"].pk))],
+    "project-training-job-remove": [
+        ("post", _page("project-training-job-remove", SLUG, lambda w: w["job"].pk))],
     "dataset-list": [("get", _page("dataset-list", SLUG)), ("post", _page("dataset-list", SLUG))],
     "dataset-detail": [("get", _page("dataset-detail", SLUG, DS)),
                        ("post", _page("dataset-detail", SLUG, DS))],
@@ -302,6 +319,14 @@ CALLS = {
     "api-delivery-list": [("get", lambda w: f"/api/v1/training-jobs/{w['job'].pk}/deliveries/")],
     "api-delivery-detail": [
         ("get", lambda w: f"/api/v1/training-jobs/{w['job'].pk}/deliveries/999999/")],
+    "api-project-training-job-list": [("get", lambda w: API_V1 + "/training-jobs/")],
+    "api-project-training-job-detail": [
+        ("get", lambda w: f"{API_V1}/training-jobs/{w['job'].pk}/"),
+        ("delete", lambda w: f"{API_V1}/training-jobs/{w['job'].pk}/")],
+    "api-project-training-job-pause": [
+        ("post", lambda w: f"{API_V1}/training-jobs/{w['job'].pk}/pause/")],
+    "api-project-training-job-resume": [
+        ("post", lambda w: f"{API_V1}/training-jobs/{w['job'].pk}/resume/")],
 }
 
 

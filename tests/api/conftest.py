@@ -96,8 +96,16 @@ SECRET = "a-secret-only-the-trainer-knows"
 
 
 @pytest.fixture
-def receiver() -> WebhookReceiver:
-    """A webhook receiver on loopback; signatures are checked with SECRET."""
+def loopback_allowed(settings):
+    """The operator allows loopback webhooks (STEPWISE_OUTBOUND_ALLOW), as a private deployment
+    whose trainers run on the same machine would; by default no private address is allowed."""
+    settings.STEPWISE_OUTBOUND_ALLOW = "127.0.0.1"
+
+
+@pytest.fixture
+def receiver(loopback_allowed) -> WebhookReceiver:
+    """A webhook receiver on loopback (allowed by the operator's setting); signatures are
+    checked with SECRET."""
     receiver = WebhookReceiver(secret=SECRET)
     server, receiver.url = receiver.serve()
     yield receiver

@@ -16,11 +16,13 @@ BACKOFF_BASE = 0.4  # seconds: attempt 2 waits 0.2-0.4 s, attempt 3 waits 0.4-0.
 
 
 @pytest.fixture
-def delivery_worker(request, monkeypatch, datasets_root, settings):
-    """The worker process, told where the versions are and to back off briefly."""
+def delivery_worker(request, monkeypatch, datasets_root, settings, loopback_allowed):
+    """The worker process, told where the versions are, to back off briefly and (as the
+    operator's allowlist) that the loopback receiver may be posted to."""
     monkeypatch.setenv("STEPWISE_DATASETS_ROOT", str(datasets_root))
     monkeypatch.setenv("STEPWISE_DELIVERY_BACKOFF_SECONDS", str(BACKOFF_BASE))
     monkeypatch.setenv("STEPWISE_DELIVERY_ROOT", str(settings.STEPWISE_DELIVERY_ROOT))
+    monkeypatch.setenv("STEPWISE_OUTBOUND_ALLOW", settings.STEPWISE_OUTBOUND_ALLOW)
     return request.getfixturevalue("worker")
 
 

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from curation.export.formats import FORMATS
 from curation.models import Delivery, TrainingJob
+from curation.services.delivery.training_jobs import WebhookRefused, check_webhook_url
 
 
 class TrainingJobSerializer(serializers.ModelSerializer):
@@ -19,6 +20,9 @@ class TrainingJobSerializer(serializers.ModelSerializer):
     )
     webhook_url = serializers.SerializerMethodField()
     storage_target = serializers.SerializerMethodField()
+    paused = serializers.SerializerMethodField(
+        help_text="Nothing is delivered while paused; pause_reason says why."
+    )
 
     class Meta:
         model = TrainingJob
@@ -32,10 +36,15 @@ class TrainingJobSerializer(serializers.ModelSerializer):
             "storage_target",
             "status",
             "metrics",
+            "paused",
+            "pause_reason",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_paused(self, job: TrainingJob) -> bool:
+        return job.paused_at is not None
 
     def get_dataset(self, job: TrainingJob) -> str:
         return f"{job.dataset.project.slug}/{job.dataset.name}"
@@ -48,6 +57,16 @@ class TrainingJobSerializer(serializers.ModelSerializer):
     @extend_schema_field({"type": "string", "nullable": True})
     def get_storage_target(self, job: TrainingJob) -> str | None:
         return job.storage_target or None
+
+
+class ProjectTrainingJobSerializer(TrainingJobSerializer):
+    """A job as the project's leads see it: whose it is, and never its secret."""
+
+    owner = serializers.CharField(source="owner.username", read_only=True)
+
+    class Meta(TrainingJobSerializer.Meta):
+        fields = [*TrainingJobSerializer.Meta.fields, "owner"]
+        read_only_fields = fields
 
 
 class RegisteredTrainingJobSerializer(TrainingJobSerializer):
@@ -87,6 +106,14 @@ class TrainingJobCreateSerializer(serializers.Serializer):
     )
 
 
+    def validate_webhook_url(self, url: str) -> str:
+        try:
+            check_webhook_url(url)
+        except WebhookRefused as refused:
+            raise serializers.ValidationError(str(refused)) from refused
+        return url
+
+
 class TrainingJobReportSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=TrainingJob.Status.choices, required=False)
     metrics = serializers.DictField(
@@ -115,6 +142,7 @@ class DeliverySerializer(serializers.ModelSerializer):
             "attempt",
             "outcome",
             "response_status",
+            "elapsed_ms",
             "detail",
             "body",
             "created_at",
@@ -125,3 +153,7 @@ class DeliverySerializer(serializers.ModelSerializer):
 class DeliveryQueuedSerializer(serializers.Serializer):
     job = serializers.IntegerField()
     version = serializers.IntegerField(help_text="The version number that will be delivered.")
+    started = serializers.BooleanField(
+        help_text="False when a delivery of this version to this job was already under way "
+        "(one chain of attempts per job and version): nothing new was started."
+    )

@@ -11,19 +11,22 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from curation.access import dataset_by_reference, training_jobs_of, token_of
+from curation.access import (
+    LEADS, api_project, dataset_by_reference, project_training_jobs, token_of, training_jobs_of,
+)
 from curation.api.serializers.training_jobs import (
     DeliverRequestSerializer,
     DeliveryQueuedSerializer,
     DeliverySerializer,
+    ProjectTrainingJobSerializer,
     RegisteredTrainingJobSerializer,
     TrainingJobCreateSerializer,
     TrainingJobReportSerializer,
     TrainingJobSerializer,
 )
 from curation.models import Delivery, TrainingJob
-from curation.services.delivery import training_jobs
-from curation.services.delivery import start_delivery
+from curation.api.views.datasets import PROJECT
+from curation.services.delivery import start_delivery, training_jobs
 
 
 def _invalid(
@@ -75,12 +78,16 @@ class TrainingJobViewSet(
             raise ValidationError({"version": ["No such version of this dataset."]})
         try:
             job = training_jobs.register_job(
-                owner=request.user, dataset=dataset, version=version, **data
+                owner=request.user, dataset=dataset, version=version, token=token_of(request),
+                **data,
             )
         except training_jobs.TrainingJobError as error:
             raise _invalid(error) from error
-        if version is not None:  # a fixed version that is already published goes out at once
-            start_delivery(job=job, version=version)
+        # Its version goes out at once: the fixed one, or the latest published of the dataset.
+        try:
+            start_delivery(job=job, version=training_jobs.version_to_deliver(job))
+        except training_jobs.NothingToDeliver:
+            pass  # a follower gets the first version when it is published
         return Response(RegisteredTrainingJobSerializer(job).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:
@@ -100,8 +107,12 @@ class TrainingJobViewSet(
             version = training_jobs.version_to_deliver(job, form.validated_data.get("version"))
         except training_jobs.TrainingJobError as error:
             raise _invalid(error, "version") from error
-        start_delivery(job=job, version=version)
-        return Response({"job": job.pk, "version": version.number}, status=status.HTTP_202_ACCEPTED)
+        try:
+            started = start_delivery(job=job, version=version)
+        except training_jobs.TrainingJobError as error:
+            raise _invalid(error) from error
+        body = {"job": job.pk, "version": version.number, "started": started}
+        return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
 JOB = OpenApiParameter("job_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -120,3 +131,41 @@ class DeliveryViewSet(viewsets.ReadOnlyModelViewSet):
         jobs = training_jobs_of(self.request.user, token_of(self.request))
         job = get_object_or_404(jobs, pk=self.kwargs["job_id"])
         return Delivery.objects.filter(job=job).select_related("version").order_by("-id")
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[PROJECT]),
+    retrieve=extend_schema(parameters=[PROJECT]),
+    destroy=extend_schema(parameters=[PROJECT], description="Remove the job and its deliveries."),
+    pause=extend_schema(parameters=[PROJECT], request=None, responses=ProjectTrainingJobSerializer),
+    resume=extend_schema(parameters=[PROJECT], request=None, responses=ProjectTrainingJobSerializer),
+)
+class ProjectTrainingJobViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Every training job on the project's datasets, whoever registered it: the leads see,
+    pause, resume and remove them (a write token for the last three)."""
+
+    # Names the model for the schema; get_queryset picks the rows.
+    queryset = TrainingJob.objects.none()
+    lookup_value_regex = r"[0-9]+"
+    serializer_class = ProjectTrainingJobSerializer
+    project_roles = LEADS
+
+    def get_queryset(self):
+        return project_training_jobs(api_project(self.request, self.kwargs["project_slug"]))
+
+    @action(detail=True, methods=["post"])
+    def pause(self, request: Request, project_slug: str, pk: str) -> Response:
+        """Stop deliveries to this job until a lead resumes it."""
+        job = training_jobs.pause_job(
+            job=self.get_object(), reason=f"Paused by {request.user.get_username()}."
+        )
+        return Response(ProjectTrainingJobSerializer(job).data)
+
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, project_slug: str, pk: str) -> Response:
+        """Deliver again from the next published version; refused while the owner may not."""
+        try:
+            job = training_jobs.resume_job(job=self.get_object())
+        except training_jobs.TrainingJobError as error:
+            raise _invalid(error) from error
+        return Response(ProjectTrainingJobSerializer(job).data)

@@ -22,7 +22,7 @@ from pathlib import Path
 import orjson
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from curation.export import BuildResult, build_artifacts
@@ -98,6 +98,33 @@ def next_number(dataset: Dataset) -> int:
     return (dataset.versions.aggregate(last=Max("number"))["last"] or 0) + 1
 
 
+def requeue_build(version: DatasetVersion, *, stale_before) -> bool:
+    """Hand a build whose worker died back to the workers (the reaper's way); False when its
+    heartbeat came back meanwhile. The next attempt starts over from an empty staging folder."""
+    from curation import tasks  # tasks import the services; only entry points import tasks
+
+    requeued = DatasetVersion.objects.filter(
+        pk=version.pk, status=Status.BUILDING, heartbeat_at__lt=stale_before
+    ).update(task_id="", heartbeat_at=timezone.now())
+    if requeued:
+        enqueue_on_commit(tasks.build_dataset_version, version.pk)
+    return bool(requeued)
+
+
+def fail_lost_build(version: DatasetVersion, message: str) -> int:
+    """Fail a build for good (its workers kept dying) and remove what it left; 1, or 0."""
+    failed = _fail(version, message)
+    if failed:
+        clear_staging(version)
+    return failed
+
+
+def clear_staging(version: DatasetVersion) -> int:
+    """Remove every staging folder of this version: a build that starts over (its earlier
+    attempt was killed) begins from nothing, and a failed one leaves nothing behind."""
+    return dataset_storage.remove_stale_staging(version.path, older_than_seconds=-1)
+
+
 def build_version(
     version: DatasetVersion, *, on_progress: ProgressCallback | None = None
 ) -> DatasetVersion:
@@ -124,7 +151,7 @@ def fail_abandoned_builds(*, dataset: Dataset | None = None) -> int:
     limit = build_time_limit()
     stale = DatasetVersion.objects.filter(
         status=Status.BUILDING, created_at__lt=timezone.now() - timedelta(seconds=limit)
-    )
+    ).filter(Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=timezone.now() - timedelta(seconds=limit)))
     if dataset is not None:
         stale = stale.filter(dataset=dataset)
     failed = 0

@@ -1,5 +1,7 @@
 """A build's progress on its version row, where the builder page's progress bar polls it.
 
+The same write renews the build's heartbeat (the reaper's sign that its worker lives).
+
 The build reads inside one long transaction, and what it wrote there would stay invisible to
 the page until the end. So progress goes through a second database connection of its own,
 committed at once, at most once a second. When the build runs inside a transaction it did not
@@ -13,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from django.db import connection
+from django.utils import timezone
 
 from curation.models import DatasetVersion
 
@@ -71,13 +74,15 @@ class BuildProgress:
         if self._own is None:
             DatasetVersion.objects.filter(
                 pk=self.version.pk, status=DatasetVersion.Status.BUILDING
-            ).update(traces_done=self.done, traces_total=self.total)
+            ).update(traces_done=self.done, traces_total=self.total, heartbeat_at=timezone.now())
             return
         quote = self._own.ops.quote_name
+        beat = self._own.ops.adapt_datetimefield_value(timezone.now())
         with self._own.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {quote(DatasetVersion._meta.db_table)} "
-                f"SET {quote('traces_done')} = %s, {quote('traces_total')} = %s "
+                f"SET {quote('traces_done')} = %s, {quote('traces_total')} = %s, "
+                f"{quote('heartbeat_at')} = %s "
                 f"WHERE {quote('id')} = %s AND {quote('status')} = %s",
-                [self.done, self.total, self.version.pk, DatasetVersion.Status.BUILDING],
+                [self.done, self.total, beat, self.version.pk, DatasetVersion.Status.BUILDING],
             )

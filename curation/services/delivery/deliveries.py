@@ -6,9 +6,12 @@ top-level ones: card, trace index, reward module), each with size, SHA-256 and d
 The ``X-Stepwise-Signature`` header is ``sha256=`` and the HMAC-SHA256 of the exact body bytes
 under the job's secret, so a receiver can check that the body came from us unaltered.
 
-Which failures are worth retrying: network errors, timeouts, 5xx, 408, 425 and 429 may pass;
-any other 4xx says the receiver refuses this body, and a copy whose bytes do not match the
-manifest will not match next time either. The Celery task decides when to try again.
+Webhooks go through the guarded client (``webhooks``): the URL is checked again at sending, and
+the record keeps the status, the time and a fixed sentence per failure, never the receiver's
+body or an error text. Which failures are worth retrying: network errors, timeouts, 5xx, 408,
+425 and 429 may pass; a policy refusal, a redirect or another 4xx will not, and a copy whose
+bytes do not match the manifest will not match next time either. The Celery task decides when
+to try again.
 """
 
 from __future__ import annotations
@@ -16,13 +19,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import random
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
-import requests
 from django.conf import settings
 from django.core.files.storage import storages
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,11 +36,15 @@ from curation.export.publish import publish_atomically, staging_dir
 from curation.models import DatasetVersion, Delivery, TrainingJob
 from curation.services.enqueue import enqueue_on_commit
 from curation.services.datasets.artifacts import Artifact, version_artifacts
-from curation.services.delivery.training_jobs import storage_folder
+from curation.services.delivery import webhooks
+from curation.services.delivery.training_jobs import (
+    TrainingJobError, delivery_block, pause_job, storage_folder,
+)
+
+log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Stepwise-Signature"
 EVENT = "dataset.version.delivered"
-RETRYABLE_STATUSES = {408, 425, 429}
 MAX_BACKOFF_SECONDS = 3600.0
 _COPY_CHUNK = 1 << 20
 _DETAIL_CHARS = 500
@@ -44,25 +53,55 @@ _DETAIL_CHARS = 500
 class DeliveryFailed(Exception):
     """One attempt did not get through; ``retryable`` says whether trying again may help."""
 
-    def __init__(self, message: str, *, retryable: bool, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, retryable: bool, status: int | None = None,
+        elapsed_ms: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.retryable = retryable
         self.status = status
+        self.elapsed_ms = elapsed_ms
 
 
 def followers_of(version: DatasetVersion):
-    """The jobs that want each new published version of this version's dataset."""
-    return TrainingJob.objects.filter(dataset_id=version.dataset_id, version__isnull=True)
+    """The jobs that want each new published version of this version's dataset (not paused)."""
+    return TrainingJob.objects.filter(
+        dataset_id=version.dataset_id, version__isnull=True, paused_at__isnull=True
+    ).select_related("owner", "token", "dataset")
 
 
-def start_delivery(*, job: TrainingJob, version: DatasetVersion) -> None:
+def start_delivery(*, job: TrainingJob, version: DatasetVersion) -> bool:
     """Send a published version to a training job: the delivery task goes out on commit.
 
     The one way the training-job page, the API and a newly published version start a delivery.
+    Idempotent: while a delivery of this version to this job is pending or retrying, asking
+    again starts nothing (one chain of attempts per job and version); returns whether it
+    started one. A job that may not receive data (``delivery_block``) is refused.
     """
     from curation import tasks  # tasks import the services; only entry points import tasks
 
+    problem = delivery_block(job)
+    if problem:
+        raise TrainingJobError(f"Nothing is delivered to this job: {problem}")
+    with transaction.atomic():
+        TrainingJob.objects.select_for_update().filter(pk=job.pk).exists()  # one start at a time
+        if in_flight(job, version):
+            return False
+        Delivery.objects.create(job=job, version=version, attempt=1)  # pending: the chain's mark
     enqueue_on_commit(tasks.deliver_version, job.pk, version.pk)
+    return True
+
+
+def in_flight(job: TrainingJob, version: DatasetVersion) -> bool:
+    """Whether a chain of attempts for this job and version is still going (its latest row is
+    pending or retrying, and recent enough that its task can still be waiting)."""
+    horizon = timezone.now() - timedelta(
+        seconds=MAX_BACKOFF_SECONDS + 4 * settings.STEPWISE_WEBHOOK_TIMEOUT_SECONDS + 600
+    )
+    latest = Delivery.objects.filter(job=job, version=version).order_by("-id").first()
+    return latest is not None and latest.created_at > horizon and latest.outcome in {
+        Delivery.Outcome.PENDING, Delivery.Outcome.RETRYING,
+    }
 
 
 def feed_followers(version: DatasetVersion) -> None:
@@ -73,11 +112,16 @@ def feed_followers(version: DatasetVersion) -> None:
 
 
 def deliver_to_followers(version: DatasetVersion) -> int:
-    """One delivery per job that follows the version's dataset; returns how many."""
-    jobs = list(followers_of(version))
-    for job in jobs:
-        start_delivery(job=job, version=version)
-    return len(jobs)
+    """One delivery per job that follows the version's dataset and may receive it; a job whose
+    owner left the project, was deactivated or revoked its token is paused instead."""
+    started = 0
+    for job in followers_of(version):
+        problem = delivery_block(job)
+        if problem:
+            pause_job(job=job, reason=problem)
+        else:
+            started += start_delivery(job=job, version=version)
+    return started
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -106,14 +150,25 @@ def job_artifacts(job: TrainingJob, version: DatasetVersion) -> list[Artifact]:
 def attempt_delivery(
     *, job: TrainingJob, version: DatasetVersion, attempt: int, final: bool
 ) -> Delivery:
-    """Try once; the returned row says delivered, retrying (when not ``final``) or failed."""
-    delivery = Delivery.objects.create(job=job, version=version, attempt=attempt)
+    """Try once; the returned row says delivered, retrying (when not ``final``) or failed.
+
+    Checked again here: a job that may no longer receive data is paused, and its attempt is
+    recorded as failed with the reason, without sending anything.
+    """
+    delivery = _attempt_row(job, version, attempt)
+    problem = delivery_block(job)
+    if problem:
+        pause_job(job=job, reason=problem)
+        delivery.outcome = Delivery.Outcome.FAILED
+        delivery.detail = f"Not delivered: {problem}"
+        delivery.save(update_fields=["outcome", "detail", "attempt"])
+        return delivery
     try:
         artifacts = job_artifacts(job, version)
         folder = copy_to_folder(job, version, artifacts) if job.storage_target else None
         delivery.body = webhook_body(job, version, delivery, artifacts, folder)
         if job.webhook_url:
-            delivery.response_status, delivery.detail = post_webhook(job, delivery.body)
+            delivery.response_status, delivery.elapsed_ms = post_webhook(job, delivery.body)
         delivery.outcome = Delivery.Outcome.DELIVERED
     except DeliveryFailed as failure:
         delivery.outcome = (
@@ -122,9 +177,24 @@ def attempt_delivery(
             else Delivery.Outcome.FAILED
         )
         delivery.response_status = failure.status
+        delivery.elapsed_ms = failure.elapsed_ms
         delivery.detail = str(failure)[:_DETAIL_CHARS]
-    delivery.save(update_fields=["outcome", "response_status", "detail", "body"])
+    delivery.save(
+        update_fields=["attempt", "outcome", "response_status", "elapsed_ms", "detail", "body"]
+    )
     return delivery
+
+
+def _attempt_row(job: TrainingJob, version: DatasetVersion, attempt: int) -> Delivery:
+    """The chain's pending row (made by ``start_delivery``, or left by a worker that died
+    mid-attempt), else a new one."""
+    pending = Delivery.objects.filter(
+        job=job, version=version, outcome=Delivery.Outcome.PENDING
+    ).order_by("-id").first()
+    if pending is None:
+        return Delivery.objects.create(job=job, version=version, attempt=attempt)
+    pending.attempt = attempt
+    return pending
 
 
 def webhook_body(
@@ -182,32 +252,23 @@ def encode_body(body: dict) -> bytes:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def post_webhook(job: TrainingJob, body: dict) -> tuple[int, str]:
-    """POST the signed body; the response's status and the start of its text, or DeliveryFailed."""
+def post_webhook(job: TrainingJob, body: dict) -> tuple[int, float]:
+    """POST the signed body through the guarded client: (status, milliseconds), or
+    DeliveryFailed whose message is the failure's category sentence, never the peer's words."""
     payload = encode_body(body)
     headers = {
-        "Content-Type": "application/json",
-        "User-Agent": "Stepwise-Delivery/1",
         SIGNATURE_HEADER: sign(payload, job.secret),
         "X-Stepwise-Event": EVENT,
         "X-Stepwise-Delivery": str(body["delivery"]["id"]),
     }
-    try:
-        response = requests.post(
-            job.webhook_url,
-            data=payload,
-            headers=headers,
-            timeout=settings.STEPWISE_WEBHOOK_TIMEOUT_SECONDS,
-            allow_redirects=False,
-        )
-    except requests.RequestException as error:
-        raise DeliveryFailed(f"{type(error).__name__}: {error}", retryable=True) from error
-    text = response.text[:_DETAIL_CHARS]
-    if 200 <= response.status_code < 300:
-        return response.status_code, text
-    retryable = response.status_code >= 500 or response.status_code in RETRYABLE_STATUSES
+    result = webhooks.post(job.webhook_url, payload, headers)
+    if result.ok:
+        return result.status, result.elapsed_ms
     raise DeliveryFailed(
-        f"HTTP {response.status_code}: {text}", retryable=retryable, status=response.status_code
+        result.message,
+        retryable=webhooks.retryable(result),
+        status=result.status,
+        elapsed_ms=result.elapsed_ms,
     )
 
 
@@ -235,7 +296,9 @@ def copy_to_folder(job: TrainingJob, version: DatasetVersion, artifacts: list[Ar
     except FileExistsError:  # a concurrent attempt finished first: same files, same checksums
         pass
     except OSError as error:
-        raise DeliveryFailed(f"copy to {folder} failed: {error}", retryable=True) from error
+        # The OS's words (paths, errno texts) go to the log; the record says what failed.
+        log.warning("copying %s to %s failed: %s", version, folder, error)
+        raise DeliveryFailed("could not copy the files to the storage target", retryable=True) from error
     return folder
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.files import File
 import orjson
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from curation.ingest.known_mappings import KNOWN_MAPPINGS
@@ -89,6 +90,28 @@ def start_import(job: ImportJob) -> ImportJob:
         job.save(update_fields=["status"])
     enqueue_on_commit(tasks.import_traces, job.pk)
     return job
+
+
+def requeue_import(job: ImportJob, *, stale_before) -> bool:
+    """Hand a running import whose worker died back to the workers (the reaper's way); False
+    when its heartbeat came back meanwhile. The next attempt continues where it stood."""
+    requeued = ImportJob.objects.filter(
+        pk=job.pk, status=ImportJob.Status.RUNNING
+    ).filter(Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True)).update(
+        status=ImportJob.Status.QUEUED, task_id="", heartbeat_at=timezone.now(),
+        message="Requeued: the worker running it stopped.",
+    )
+    if requeued:
+        job.refresh_from_db()
+        start_import(job)
+    return bool(requeued)
+
+
+def fail_lost_import(job: ImportJob, message: str) -> int:
+    """Fail a running import for good (its workers kept dying); returns 1, or 0 if it moved on."""
+    return ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+        status=ImportJob.Status.FAILED, message=message, finished_at=timezone.now()
+    )
 
 
 def segment_new_traces(
@@ -184,6 +207,15 @@ def _preview_row(location: int, record: TraceRecord) -> dict[str, Any]:
 
 
 @dataclass
+class _Earlier:
+    """Traces an earlier attempt of this job committed (ids up to ``last_id``), and the hashes
+    of those this attempt has met again (each counts as created once)."""
+
+    last_id: int
+    claimed: set[str] = field(default_factory=set)
+
+
+@dataclass
 class _Counters:
     """What the job reports; written to the row after every batch."""
 
@@ -195,12 +227,12 @@ class _Counters:
 
 def run_import(job: ImportJob, *, on_progress: ProgressCallback | None = None) -> ImportJob:
     """Import the job's file. Bad records are listed on the job; they never stop the good ones."""
-    _start(job)
+    earlier = _start(job)
     try:
         if job.atomic:
             _run_atomic(job, on_progress)
         else:
-            _import_records(job, on_progress)
+            _import_records(job, on_progress, earlier=earlier)
     except (AtomicImportRejected, UnreadableFile) as rejected:
         _finish(job, ImportJob.Status.FAILED, str(rejected))
     except Exception as exc:  # the worker must survive any file: report, don't crash
@@ -213,15 +245,30 @@ def run_import(job: ImportJob, *, on_progress: ProgressCallback | None = None) -
     return job
 
 
-def _start(job: ImportJob) -> None:
+_PROGRESS_FIELDS = [
+    "message", "finished_at", "bytes_read", "records_seen", "traces_created", "duplicates",
+    "errors_count", "errors",
+]
+
+
+def _start(job: ImportJob) -> _Earlier | None:
+    """Mark the job running from the beginning; returns what an earlier attempt wrote, if any.
+
+    A redelivered import (its worker died) reads the file again from the start: the traces
+    its earlier attempt committed are found by hash and counted as this job's own, not as
+    duplicates, so the job reports what it imported whatever happened to its workers.
+    """
+    last_id = job.traces.order_by("-id").values_list("id", flat=True).first()
     job.status = ImportJob.Status.RUNNING
     job.started_at = timezone.now()
+    job.heartbeat_at = job.started_at
     job.finished_at = None
     job.message = ""
     job.bytes_read = job.records_seen = job.traces_created = job.duplicates = 0
     job.errors_count = 0
     job.errors = []
-    job.save()
+    job.save(update_fields=[*_PROGRESS_FIELDS, "status", "started_at", "heartbeat_at"])
+    return _Earlier(last_id) if last_id is not None else None
 
 
 def _finish(job: ImportJob, status: str, message: str) -> None:
@@ -230,7 +277,8 @@ def _finish(job: ImportJob, status: str, message: str) -> None:
     job.finished_at = timezone.now()
     if status == ImportJob.Status.DONE:
         job.bytes_read = job.bytes_total
-    job.save()
+    # Named fields: the lease (task, heartbeat, attempts) belongs to the workers, not this copy.
+    job.save(update_fields=[*_PROGRESS_FIELDS, "status", "detected_preset"])
 
 
 def _count(number: int, noun: str) -> str:
@@ -259,7 +307,11 @@ def _run_atomic(job: ImportJob, on_progress: ProgressCallback | None) -> None:
 
 
 def _import_records(
-    job: ImportJob, on_progress: ProgressCallback | None, *, write: bool = True
+    job: ImportJob,
+    on_progress: ProgressCallback | None,
+    *,
+    write: bool = True,
+    earlier: _Earlier | None = None,
 ) -> None:
     counters = _Counters()
     job.errors = []
@@ -273,7 +325,9 @@ def _import_records(
         for batch in batches:
             records = _take_errors(job, batch, counters)
             if write:
-                created, duplicates = save_traces(job.project, records, import_job=job)
+                created, duplicates = save_traces(
+                    job.project, records, import_job=job, earlier=earlier
+                )
             else:
                 created, duplicates = 0, 0
             counters.traces_created += created
@@ -328,45 +382,67 @@ def _report_progress(
         errors_count=job.errors_count,
         errors=job.errors,
         bytes_read=job.bytes_read,
+        heartbeat_at=timezone.now(),
     )
     if on_progress:
         on_progress(job)
 
 
 def save_traces(
-    project: Project, records: list[TraceRecord], *, import_job: ImportJob | None = None
+    project: Project,
+    records: list[TraceRecord],
+    *,
+    import_job: ImportJob | None = None,
+    earlier: _Earlier | None = None,
 ) -> tuple[int, int]:
     """Insert the records that are new to the project; return (created, duplicates).
 
     One transaction per batch, so a trace and its imported steps appear together or not at all.
     A concurrent import of the same content can win the race for a hash: then the batch is
-    retried against the fresh set of known hashes.
+    retried against the fresh set of known hashes. Traces an ``earlier`` attempt of the same
+    job committed count as created (once each), not as duplicates.
     """
     for attempt in range(3):
         try:
             with transaction.atomic():
-                return _insert_new(project, records, import_job)
+                created, duplicates, recovered = _insert_new(project, records, import_job, earlier)
         except IntegrityError:
             if attempt == 2:
                 raise
+        else:
+            if earlier is not None:
+                earlier.claimed.update(recovered)
+            return created, duplicates
     raise AssertionError("unreachable")
 
 
 def _insert_new(
-    project: Project, records: list[TraceRecord], import_job: ImportJob | None
-) -> tuple[int, int]:
+    project: Project,
+    records: list[TraceRecord],
+    import_job: ImportJob | None,
+    earlier: _Earlier | None = None,
+) -> tuple[int, int, set[str]]:
     by_hash: dict[str, TraceRecord] = {}
     for record in records:
         by_hash.setdefault(record.content_hash(), record)
-    known = set(
-        Trace.objects.filter(project=project, content_hash__in=list(by_hash)).values_list(
-            "content_hash", flat=True
-        )
+    rows = Trace.objects.filter(project=project, content_hash__in=list(by_hash)).values_list(
+        "content_hash", "import_job_id", "id"
     )
+    known, recovered = set(), set()
+    for content_hash, job_id, trace_id in rows:
+        known.add(content_hash)
+        if (
+            earlier is not None
+            and job_id == import_job.pk
+            and trace_id <= earlier.last_id
+            and content_hash not in earlier.claimed
+        ):
+            recovered.add(content_hash)
     new = [(h, r) for h, r in by_hash.items() if h not in known]
     traces = _create_traces([_trace_row(project, import_job, h, r) for h, r in new])
     _save_imported_steps(traces, [r for _, r in new])
-    return len(traces), len(records) - len(traces)
+    created = len(traces) + len(recovered)
+    return created, len(records) - created, recovered
 
 
 def _create_traces(traces: list[Trace]) -> list[Trace]:

@@ -2,7 +2,8 @@
 
 Entry points: ``start_segmentation_run`` (the one way to start a run: creates it and enqueues
 its chunks on commit), ``segment_in_process`` (the same run in this process, for commands),
-``segment_chunk`` (what the task runs).
+``segment_chunk`` (what the task runs; safe to run twice), ``requeue_run`` (the reaper's: the
+traces a run whose worker died has not cut yet go out again).
 
 Settings: ``check_config`` (a project's per-field configuration, normalised, or ``ValueError``
 with the segmenter's own message: what the settings form, the command and the API call before
@@ -12,11 +13,12 @@ from curation.services.segmentation.config import (
     DEFAULT_STRATEGIES, FIELD_KEYS, NONE, check_config, default_config, plans_for,
 )
 from curation.services.segmentation.runs import (
-    fail_run, plan_for, run_config, segment_chunk, segment_in_process, start_segmentation_run,
+    fail_run, plan_for, requeue_run, run_config, segment_chunk, segment_in_process,
+    start_segmentation_run,
 )
 
 __all__ = [
     "DEFAULT_STRATEGIES", "FIELD_KEYS", "NONE", "check_config", "default_config", "fail_run",
-    "plan_for", "plans_for", "run_config", "segment_chunk", "segment_in_process",
+    "plan_for", "plans_for", "requeue_run", "run_config", "segment_chunk", "segment_in_process",
     "start_segmentation_run",
 ]

@@ -161,13 +161,19 @@ def segment_in_process(
 
 
 def segment_chunk(run: SegmentationRun, trace_ids: Iterable[int]) -> int:
-    """Cut one chunk of traces, save their auto segmentations, advance the run. Returns steps."""
+    """Cut one chunk of traces, save their auto segmentations, advance the run. Returns steps.
+
+    Safe to run twice (a redelivered chunk, a reaper's requeue): traces this run already cut
+    are left alone, and the chunk's segmentations and its count commit together.
+    """
     from curation.segment import load_tokenizer  # spaCy and transformers load only here
 
     tokenizer = load_tokenizer(settings.STEPWISE_TOKENIZER or None)
     config = check_config(run.params if "fields" in (run.params or {}) else _legacy(run))
+    done = _cut_by_this_run(run, trace_ids)
     traces = list(
         Trace.objects.filter(pk__in=list(trace_ids), project_id=run.project_id)
+        .exclude(pk__in=done)
         .only("id", "kind", "reasoning", "response")
     )
     cut_by_people = _fields_cut_by_people(traces)
@@ -178,14 +184,61 @@ def segment_chunk(run: SegmentationRun, trace_ids: Iterable[int]) -> int:
     with transaction.atomic():
         _delete_replaced(cut)
         steps = _save(cut)
-    skipped = len({t.pk for t, plan in planned if (t.pk, plan.field) in cut_by_people})
-    _advance(run, done=len(traces), steps=steps, skipped=skipped)
+        skipped = len({t.pk for t, plan in planned if (t.pk, plan.field) in cut_by_people})
+        _advance(run, done=len(traces), steps=steps, skipped=skipped)
+    run.refresh_from_db()
     return steps
 
 
 def _legacy(run: SegmentationRun) -> dict:
     """A run queued before fields existed: its single strategy and parameters."""
     return {"strategy": run.strategy, "params": run.params or {}}
+
+
+def _cut_by_this_run(run: SegmentationRun, trace_ids: Iterable[int]) -> set[int]:
+    """Traces among ``trace_ids`` that already have an automatic segmentation from this run
+    (a chunk's segmentations of every field commit together, so one is enough)."""
+    return set(
+        Segmentation.objects.filter(
+            trace_id__in=list(trace_ids), origin=Segmentation.Origin.AUTO,
+            created_at__gte=run.created_at,
+        ).values_list("trace_id", flat=True)
+    )
+
+
+def requeue_run(run: SegmentationRun, *, stale_before) -> bool:
+    """Queue again the traces of a run whose worker died that it has not cut yet (the
+    reaper's way); False when the run moved on meanwhile."""
+    from curation import tasks  # tasks import the services; only entry points import tasks
+
+    remaining = _remaining(run)
+    # One conditional UPDATE: two reapers cannot both requeue the same run.
+    moved = SegmentationRun.objects.filter(
+        pk=run.pk, status=SegmentationRun.Status.RUNNING, attempts=run.attempts
+    ).update(
+        attempts=F("attempts") + 1,
+        heartbeat_at=timezone.now(),
+        traces_done=max(0, run.traces_total - remaining.count()),
+    )
+    if not moved:
+        return False
+    chunks = list(chunk_ids(remaining, settings.STEPWISE_SEGMENT_CHUNK_CHARS))
+    if not chunks:
+        _advance(run, done=0, steps=0, skipped=0)
+    for chunk in chunks:
+        enqueue_on_commit(tasks.segment_chunk, run.pk, chunk)
+    return True
+
+
+def _remaining(run: SegmentationRun) -> QuerySet[Trace]:
+    """The run's traces (its import's, else the project's) it has not cut yet. A trace whose
+    every field a person cut has no automatic segmentation and goes out again: its chunk skips
+    it once more (counted in ``skipped_human`` a second time; a count, not the data)."""
+    scope = run.import_job.traces if run.import_job_id else run.project.traces
+    cut = Segmentation.objects.filter(
+        origin=Segmentation.Origin.AUTO, created_at__gte=run.created_at
+    ).values("trace_id")
+    return scope.exclude(pk__in=cut)
 
 
 def _fields_cut_by_people(traces: list[Trace]) -> set[tuple[int, str]]:
@@ -248,11 +301,11 @@ def _advance(run: SegmentationRun, *, done: int, steps: int, skipped: int) -> No
         traces_done=F("traces_done") + done,
         steps_created=F("steps_created") + steps,
         skipped_human=F("skipped_human") + skipped,
+        heartbeat_at=timezone.now(),
     )
     SegmentationRun.objects.filter(
         pk=run.pk, traces_done__gte=F("traces_total"), status=SegmentationRun.Status.RUNNING
     ).update(status=SegmentationRun.Status.DONE, finished_at=timezone.now())
-    run.refresh_from_db()
 
 
 def fail_run(run: SegmentationRun, message: str) -> None:

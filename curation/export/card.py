@@ -55,7 +55,8 @@ def _feature_type(arrow_type: pa.DataType) -> dict[str, Any]:
         return {"list": item.get("dtype", item.get("struct"))}
     if pa.types.is_struct(arrow_type):
         return {"struct": [{"name": f.name, **_feature_type(f.type)} for f in arrow_type]}
-    names = {pa.string(): "string", pa.int64(): "int64", pa.bool_(): "bool"}
+    names = {pa.string(): "string", pa.int64(): "int64", pa.bool_(): "bool",
+             pa.float64(): "float64"}
     return {"dtype": names[arrow_type]}
 
 
@@ -171,12 +172,21 @@ def _loading_section(facts: CardFacts) -> str:
     text = (
         "## Loading\n\n"
         f"Files: `<format>/data/<split>-00000-of-00001.<ext>`. The configs above read the "
-        f"`{facts.card_container}` files: `datasets.load_dataset(path, \"srl\")`.\n"
+        f"`{facts.card_container}` files with the features declared in `dataset_info`: "
+        "`datasets.load_dataset(path, \"srl\")`.\n"
     )
     for container in others:
         files = "{\"train\": \"srl/data/train-00000-of-00001." + container + "\"}"
         text += (f"The `{container}` copies load with "
-                 f"`datasets.load_dataset(path, data_files={files})`.\n")
+                 f"`datasets.load_dataset(path, data_files={files}, features=features)`.\n")
+    if others:
+        # JSON lines carry no types: without them datasets guesses from the first rows.
+        text += (
+            "\nPass the declared features with `data_files=`, "
+            "`features = datasets.info.DatasetInfosDict.from_directory(path)[\"srl\"].features`: "
+            "JSON lines carry no types, and a column that is null in the first rows fails "
+            "to load otherwise. `stepwise_client` does this for you.\n"
+        )
     return text
 
 

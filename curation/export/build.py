@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import stepwise_reward
-from curation.export.card import CardFacts, callable_name, render_card
+from curation.export.card import CardFacts, callable_name, render_card, srl_context_rules
 from curation.export.encoding import encode_row
 from curation.export.filters import apply_filters
 from curation.export.formats import FORMATS, RowFormat
@@ -157,5 +157,8 @@ def _manifest_facts(facts: CardFacts, options: BuildOptions) -> dict:
             "agent_system_prompt": options.agent_system_prompt,
             "next_step_title_hint": options.next_step_title_hint,
             "agent_context_pairs": options.agent_context_pairs,
+            "srl_context_steps": options.srl_context_steps,
+            "srl_context_tokens": options.srl_context_tokens,
+            "srl_context": srl_context_rules(options),
         },
     }

@@ -14,6 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from curation.export.context import FIELD_DEFAULTS, rule_for
 from curation.export.formats import FORMATS
 from curation.export.options import BuildOptions
 from curation.export.splits import SPLITS
@@ -164,7 +165,27 @@ def _formats_section(facts: CardFacts, options: BuildOptions) -> str:
         "action. The `prompt` column is conversational and works as-is with TRL's "
         "`GRPOTrainer`."
     )
+    lines.append("\n" + srl_context_sentence(options))
     return "\n".join(lines) + "\n\n" + _loading_section(facts)
+
+
+def srl_context_rules(options: BuildOptions) -> dict[str, dict[str, int | None]]:
+    """The context rule each steps field's text SRL rows were built with (for the manifest)."""
+    return {field: rule_for(field, options.srl_context_steps, options.srl_context_tokens).as_dict()
+            for field in FIELD_DEFAULTS}
+
+
+def srl_context_sentence(options: BuildOptions) -> str:
+    parts = [
+        f"steps cut from the `{field}`: "
+        + rule_for(field, options.srl_context_steps, options.srl_context_tokens).describe()
+        for field in FIELD_DEFAULTS
+    ]
+    return (
+        "SRL context of text traces (which previous steps a row's prompt carries): "
+        + "; ".join(parts) + ". When earlier steps are left out, the prompt's context is "
+        "headed `Solution (earlier steps omitted):`."
+    )
 
 
 def _loading_section(facts: CardFacts) -> str:

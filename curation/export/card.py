@@ -223,7 +223,10 @@ def _filters_section(facts: CardFacts, options: BuildOptions) -> str:
         "## Filters\n\n"
         f"Trace filters: {names or 'none'}. Traces left out by them: {facts.dropped_traces}. "
         f"PRM labels: `{callable_name(options.label_for_rating)}` maps each "
-        "step's rating to a boolean; the raw `ratings` are in the rows.\n"
+        "step's rating to a good or bad step (a boolean in `prm`, 1/0 in `prm_separator`, "
+        "`+`/`-` in `prm_steptag`; `prm800k` keeps the ratings as they are); `labels` in "
+        "`manifest.json` lists what -1, 0, +1 and unrated became in each layout, and the raw "
+        "`ratings` are in the rows.\n"
     )
 
 

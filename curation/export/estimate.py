@@ -18,8 +18,10 @@ from curation.export.formats import FORMATS
 from curation.export.options import DEFAULT_OPTIONS, BuildOptions
 
 # JSON bytes of a row besides its texts (keys, ids, labels), measured on the row makers' output.
-_ROW_OVERHEAD = {"srl": 290, "prm": 150, "sft": 170, "steps": 280}
-_STEP_OVERHEAD = {"prm": 20, "steps": 75}  # per step of a row that lists its steps
+_ROW_OVERHEAD = {"srl": 290, "prm": 150, "sft": 170, "steps": 280, "prm_separator": 160,
+                 "prm_steptag": 110, "prm800k": 190}
+_STEP_OVERHEAD = {"prm": 20, "steps": 75, "prm_separator": 16, "prm_steptag": 16,
+                  "prm800k": 75}  # per step of a row that lists its steps
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +114,18 @@ def _sum_min(n: int, cap: int | None) -> int:
     return cap * (cap + 1) // 2 + (n - 1 - cap) * cap
 
 
-def _prm(size: TraceSize, options: BuildOptions, prompt: tuple[int, int]) -> SizeEstimate:
-    if not size.num_steps:
-        return SizeEstimate()
-    texts = size.problem + size.steps_chars
-    return SizeEstimate(1, _ROW_OVERHEAD["prm"] + texts + size.num_steps * _STEP_OVERHEAD["prm"])
+def _per_trace_with_steps(name: str, copies: int = 1):
+    """A layout with one row per trace that has steps, holding ``copies`` of its text."""
+
+    def estimate(size: TraceSize, options: BuildOptions, prompt: tuple[int, int]) -> SizeEstimate:
+        if not size.num_steps:
+            return SizeEstimate()
+        texts = copies * (size.problem + size.steps_chars)
+        return SizeEstimate(
+            1, _ROW_OVERHEAD[name] + texts + size.num_steps * _STEP_OVERHEAD[name]
+        )
+
+    return estimate
 
 
 def _sft(size: TraceSize, options: BuildOptions, prompt: tuple[int, int]) -> SizeEstimate:
@@ -130,7 +139,15 @@ def _steps(size: TraceSize, options: BuildOptions, prompt: tuple[int, int]) -> S
     )
 
 
-_ESTIMATORS = {"srl": _srl, "prm": _prm, "sft": _sft, "steps": _steps}
+_ESTIMATORS = {
+    "srl": _srl,
+    "prm": _per_trace_with_steps("prm"),
+    "sft": _sft,
+    "steps": _steps,
+    "prm_separator": _per_trace_with_steps("prm_separator"),
+    "prm_steptag": _per_trace_with_steps("prm_steptag", copies=2),
+    "prm800k": _per_trace_with_steps("prm800k"),
+}
 
 
 def _json_len(text: str) -> int:

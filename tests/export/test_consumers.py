@@ -32,7 +32,7 @@ CHAT_TEMPLATE = (
 @pytest.fixture(scope="module")
 def version_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("version")
-    build_artifacts(mixed_traces(), out, containers=("jsonl", "jsonl.gz", "parquet"))
+    build_artifacts(mixed_traces(), out, list(FORMATS), ("jsonl", "jsonl.gz", "parquet"))
     return out
 
 

@@ -41,7 +41,7 @@ def corpus() -> list:
 ], ids=["defaults", "last-2-steps", "500-tokens"])
 def test_the_estimate_is_within_a_quarter_of_what_is_written(tmp_path, options):
     traces = corpus()
-    result = build_artifacts(traces, tmp_path / "v", containers=("jsonl",), options=options)
+    result = build_artifacts(traces, tmp_path / "v", list(FORMATS), ("jsonl",), options)
 
     estimates = estimate_build([size_of(t) for t in traces], list(FORMATS), options)
 

@@ -39,7 +39,7 @@ def trap_traces():
 @pytest.fixture(scope="module")
 def trap_version(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("trap") / "v1"
-    build_artifacts(trap_traces(), out, containers=("jsonl", "jsonl.gz"), options=ALL_TRAIN)
+    build_artifacts(trap_traces(), out, list(FORMATS), ("jsonl", "jsonl.gz"), ALL_TRAIN)
     return out
 
 

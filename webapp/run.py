@@ -39,7 +39,7 @@ def child_commands(host: str, port: int, concurrency: int) -> dict[str, list[str
     bind = f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
     return {
         "web": [python, str(BASE_DIR / "manage.py"), "runserver", bind],
-        "worker": [python, "-m", "celery", "-A", "webapp", "worker", "--loglevel=INFO",
+        "worker": [python, "-m", "celery", "-A", "webapp", "worker", "--loglevel=INFO", "-Q", "celery,assist",
                    f"--concurrency={concurrency}"],
     }
 

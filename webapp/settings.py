@@ -169,6 +169,9 @@ CELERY_TASK_ACKS_LATE = True  # a killed worker's import is redelivered, not los
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # imports are long: don't hoard them on one worker
 CELERY_TASK_IGNORE_RESULT = True  # progress lives on ImportJob rows, not in a result backend
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Assist jobs wait on model endpoints for hours: a queue of their own, so imports and builds
+# never queue behind them (`make run`'s worker consumes both queues).
+CELERY_TASK_ROUTES = {"curation.run_assist_job": {"queue": "assist"}}
 
 # --- Stepwise -----------------------------------------------------------------------------
 # A single record (JSONL line, CSV row, JSON array element) larger than this is rejected.
@@ -248,6 +251,16 @@ STEPWISE_DELIVERY_ROOT = Path(os.environ.get("STEPWISE_DELIVERY_ROOT", VAR_DIR /
 STEPWISE_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("STEPWISE_DELIVERY_MAX_ATTEMPTS", "6"))
 STEPWISE_DELIVERY_BACKOFF_SECONDS = float(os.environ.get("STEPWISE_DELIVERY_BACKOFF_SECONDS", "30"))
 STEPWISE_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("STEPWISE_WEBHOOK_TIMEOUT_SECONDS", "15"))
+
+# --- Model assistance (issue 17) ---------------------------------------------------------------
+# Private addresses outgoing requests may reach (docs/ASSIST.md), comma-separated: host names
+# (".lan" allows sub-domains), addresses, CIDR ranges. Empty: public addresses only.
+STEPWISE_OUTBOUND_ALLOW = os.environ.get("STEPWISE_OUTBOUND_ALLOW", "")
+# Encrypts endpoints' stored API keys (a Fernet key: 32 url-safe base64 bytes). Empty: one is
+# derived from SECRET_KEY (changing SECRET_KEY then makes stored keys unreadable).
+STEPWISE_ENCRYPTION_KEY = os.environ.get("STEPWISE_ENCRYPTION_KEY", "")
+# Traces an assist task takes per chunk (progress, heartbeat and cancellation between chunks).
+STEPWISE_ASSIST_CHUNK = int(os.environ.get("STEPWISE_ASSIST_CHUNK", "200"))
 
 LOGGING = {
     "version": 1,

@@ -66,6 +66,7 @@ def take_next(request: HttpRequest, project: Project) -> HttpResponse:
 def editor(request: HttpRequest, assignment: Assignment) -> HttpResponse:
     state = annotation.load_state(assignment.segmentation)
     trace, project = assignment.trace, assignment.project
+    # Beside the text being cut, read-only: the other field; beside a rewrite, the original.
     other = "reasoning" if state.segmentation.field == "response" else "response"
     schema = project.label_schema
     context = {

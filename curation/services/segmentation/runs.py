@@ -138,9 +138,9 @@ def _tokenizer_setting() -> str | None:
 
 def _traces_cut_by_people(traces: list[Trace]) -> set[int]:
     """Traces with a human or imported segmentation: the segmenter leaves those to the people."""
+    people = (Segmentation.Origin.HUMAN, Segmentation.Origin.IMPORTED)
     return set(
-        Segmentation.objects.filter(trace__in=traces)
-        .exclude(origin=Segmentation.Origin.AUTO)
+        Segmentation.objects.filter(trace__in=traces, origin__in=people)
         .values_list("trace_id", flat=True)
     )
 

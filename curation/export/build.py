@@ -153,6 +153,7 @@ def _manifest_facts(facts: CardFacts, options: BuildOptions) -> dict:
         "containers": list(facts.containers),
         "steps_schema_version": STEPS_SCHEMA_VERSION,
         "labels": _label_maps(facts.formats, options),
+        "label_sources": options.label_sources,
         "rows": {f"{fmt}/{split}": n for (fmt, split), n in sorted(facts.rows.items())},
         "traces": dict(sorted(facts.traces.items())),
         "dropped_traces": facts.dropped_traces,

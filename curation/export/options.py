@@ -39,6 +39,9 @@ class BuildOptions:
     srl_context_tokens: int | None = None
     # prm
     label_for_rating: RatingLabel = plus_one_is_true
+    # Whose labels the caller let in (recorded in the manifest): "human" (people's, and proposals
+    # a person accepted), "consensus" (also critic-and-rollouts agreement), "any" (any proposal).
+    label_sources: str = "human"
     # containers
     gzip_level: int = 6  # zlib level for "jsonl.gz": 6 is zlib's own speed/size balance
     parquet_buffer_bytes: int = 24 * 2**20  # all open Parquet writers together

@@ -8,7 +8,7 @@ from curation.export.formats import DEFAULT_FORMATS, FORMATS
 from curation.export.writers import CONTAINERS
 from curation.models import Dataset, Project
 from curation.services.datasets.spec import (
-    DEFAULT_CONTAINERS, LABEL_RULES, RATING_RULES, SOURCES, STATUSES, BuildSpec, InvalidSpec,
+    DEFAULT_CONTAINERS, LABEL_RULES, LABEL_SOURCES, RATING_RULES, SOURCES, STATUSES, BuildSpec, InvalidSpec,
 )
 
 # Beyond this many distinct teachers the list stops being a useful checkbox group.
@@ -74,6 +74,8 @@ class BuildSpecForm(forms.Form):
                                               label="SRL: hint the next step's title")
     labels = forms.ChoiceField(choices=_choices(LABEL_RULES), initial="plus-one",
                                label="PRM labels")
+    label_sources = forms.ChoiceField(choices=_choices(LABEL_SOURCES), initial="human",
+                                      required=False, label="Whose labels")
 
     def __init__(self, *args, project: Project, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -87,6 +89,9 @@ class BuildSpecForm(forms.Form):
         self.fields["step_types"].choices = [
             (label["key"], label.get("name", label["key"])) for label in project.label_schema
         ]
+
+    def clean_label_sources(self) -> str:
+        return self.cleaned_data["label_sources"] or "human"  # a form from before issue 17
 
     def clean(self) -> dict:
         data = super().clean()

@@ -2,7 +2,7 @@
 from tests.api.conftest import (  # noqa: F401  (fixtures, found by name)
     api_settings,
     dataset,
-    datasets_root,
+    private_datasets_storage,
     eager_retries,
     version,
 )

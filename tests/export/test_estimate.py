@@ -14,7 +14,7 @@ from curation.export.estimate import (
 )
 from curation.export.formats import FORMATS
 from curation.export.options import BuildOptions
-from tests.export.factories import agent_trace, solution_trace, text_trace
+from tests.factories import agent_trace, solution_trace, text_trace
 
 
 def size_of(trace) -> TraceSize:

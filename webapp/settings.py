@@ -224,6 +224,8 @@ SPECTACULAR_SETTINGS = {
         "VersionStatusEnum": "curation.models.DatasetVersion.Status",
         "SegmentationStatusEnum": "curation.models.Segmentation.Status",
         "TrainingJobStatusEnum": "curation.models.TrainingJob.Status",
+        "AssistJobStatusEnum": "curation.models.AssistJob.Status",
+        "AssistTaskEnum": "curation.models.AssistJob.Task",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

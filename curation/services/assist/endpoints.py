@@ -60,6 +60,9 @@ def save_endpoint(
     endpoint = endpoint or ModelEndpoint(project=project, created_by=user)
     for name, value in values.items():
         setattr(endpoint, name, value)
+    taken = ModelEndpoint.objects.filter(project=project, name=endpoint.name).exclude(pk=endpoint.pk)
+    if taken.exists():
+        raise InvalidEndpoint(f"the project already has an endpoint named {endpoint.name!r}")
     if api_key:
         endpoint.api_key_encrypted, endpoint.api_key_env = encrypt_key(api_key), ""
     elif endpoint.api_key_env:

@@ -21,12 +21,16 @@ from curation.services.annotation.edits import Conflict, EditorState
 Status = StepProposal.Status
 
 
-def proposals_for_draft(draft: Segmentation) -> dict[int, list[StepProposal]]:
-    """Pending proposals by the index of the draft's step they are for (best first)."""
-    by_span = {
-        (start, end): index
-        for index, start, end in draft.steps.order_by("index").values_list("index", "start", "end")
-    }
+def proposals_for_draft(draft: Segmentation, steps=None) -> dict[int, list[StepProposal]]:
+    """Pending proposals by the index of the draft's step they are for (best first).
+
+    ``steps``: the draft's steps when the caller has them (an edit's answer), saving a query.
+    """
+    if steps is None:
+        spans = draft.steps.order_by("index").values_list("start", "end")
+    else:
+        spans = [(step.start, step.end) for step in steps]
+    by_span = {span: index for index, span in enumerate(spans)}
     found: dict[int, list[StepProposal]] = defaultdict(list)
     for proposal in _pending_on_same_text(draft):
         index = by_span.get((proposal.start, proposal.end))

@@ -11,12 +11,16 @@ class EndpointSerializer(serializers.ModelSerializer):
     api_key = serializers.CharField(write_only=True, required=False, allow_blank=True,
                                     help_text="Stored encrypted; never returned.")
     has_stored_key = serializers.BooleanField(read_only=True)
+    prompt_price_per_1k = serializers.FloatField(required=False, min_value=0)
+    completion_price_per_1k = serializers.FloatField(required=False, min_value=0)
 
     class Meta:
         model = ModelEndpoint
         fields = ["id", *SETTINGS, "api_key", "has_stored_key", "created_at"]
         read_only_fields = ["id", "has_stored_key", "created_at"]
         validators = []  # the name's uniqueness is the service's to check (per project)
+        extra_kwargs = {"concurrency": {"min_value": 1, "max_value": 512},
+                        "timeout_seconds": {"min_value": 0.1, "max_value": 3600}}
 
     def settings(self) -> dict:
         return {name: value for name, value in self.validated_data.items() if name in SETTINGS}

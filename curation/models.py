@@ -9,6 +9,11 @@ from django.utils import timezone
 from curation.traces.records import STEP_FIELDS
 from curation.segment.schema import DEFAULT_LABEL_SCHEMA, DEFAULT_RATING_SCALE
 
+# A segmentation may cut a model's rewrite of the response (SRL rewrite, issue 17) instead of
+# one of the trace's own fields; the rewrite is its own row, never written over the response.
+REWRITE_FIELD = "rewrite"
+SEGMENTATION_FIELDS = (*STEP_FIELDS, REWRITE_FIELD)
+
 
 def default_label_schema() -> list[dict]:
     return [dict(label) for label in DEFAULT_LABEL_SCHEMA]
@@ -253,7 +258,13 @@ class Trace(models.Model):
     def __str__(self) -> str:
         return f"Trace #{self.pk}: {self.problem[:60]}"
 
-    def field_text(self, name: str) -> str:
+    def field_text(self, name: str, rewrite: "TraceRewrite | None" = None) -> str:
+        """The text steps of field ``name`` point into; "rewrite" is a model's rewrite of the
+        response, kept beside it (``rewrite`` says which one)."""
+        if name == REWRITE_FIELD:
+            if rewrite is None or rewrite.trace_id != self.pk:
+                raise ValueError("steps into a rewrite need that rewrite of this trace")
+            return rewrite.text
         if name not in STEP_FIELDS:
             raise ValueError(f"steps cannot point into {name!r}")
         return getattr(self, name)
@@ -266,6 +277,7 @@ class Segmentation(models.Model):
         AUTO = "auto", "Automatic"
         IMPORTED = "imported", "Imported with the source"
         HUMAN = "human", "Annotator"
+        MODEL = "model", "Proposed by a model"  # sections, a rewrite's steps: never built unreviewed
 
     class Status(models.TextChoices):
         DRAFT = "draft", "In progress"
@@ -275,7 +287,11 @@ class Segmentation(models.Model):
 
     trace = models.ForeignKey(Trace, on_delete=models.CASCADE, related_name="segmentations")
     field = models.CharField(
-        max_length=16, choices=[(name, name) for name in STEP_FIELDS], default="response"
+        max_length=16, choices=[(name, name) for name in SEGMENTATION_FIELDS], default="response"
+    )
+    rewrite = models.ForeignKey(
+        "TraceRewrite", null=True, blank=True, on_delete=models.CASCADE, related_name="segmentations",
+        help_text='The rewrite the steps point into, when field is "rewrite".',
     )
     origin = models.CharField(max_length=8, choices=Origin.choices)
     author = models.ForeignKey(
@@ -311,6 +327,10 @@ class Segmentation(models.Model):
     def __str__(self) -> str:
         return f"{self.get_origin_display()} segmentation of trace #{self.trace_id} r{self.revision}"
 
+    def text(self) -> str:
+        """The text its steps point into (the trace's field, or the rewrite's text)."""
+        return self.trace.field_text(self.field, self.rewrite if self.rewrite_id else None)
+
 
 class Step(models.Model):
     """A half-open span [start, end) of the segmentation's field, with its labels."""
@@ -324,6 +344,12 @@ class Step(models.Model):
     note = models.TextField(blank=True)
     token_count = models.PositiveIntegerField(null=True, blank=True)
     flagged = models.BooleanField(default=False, help_text="Marked by an annotator for a second look.")
+    # Provenance of the step's labels (issue 17): "" is as before (the segmentation's author:
+    # a person, the importer or the segmenter's rules); a model's value once a person accepted it.
+    label_source = models.CharField(max_length=12, blank=True, default="", db_default="")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["segmentation_id", "index"]
@@ -738,3 +764,218 @@ class GoldResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.annotator} on gold segmentation #{self.gold_id}: F1 {self.boundary_f1:.2f}"
+
+
+# --- assist ---
+
+
+class LabelSource(models.TextChoices):
+    """Who or what proposed a label (issue 17); "" on a step means as before (see Step)."""
+
+    PERSON = "person", "A person"
+    RULE = "rule", "A rule"
+    MODEL = "model", "A model"
+    ROLLOUTS = "rollouts", "Rollouts"
+    CONSENSUS = "consensus", "Critic and rollouts agree"
+    IMPORTED = "imported", "Imported with the source"
+
+
+class ModelEndpoint(models.Model):
+    """An OpenAI-compatible endpoint a project's assist jobs ask (vLLM, Ollama, a hosted API).
+
+    The API key is read from an environment variable the lead names, or stored encrypted
+    (``services.assist.secrets``): it is never shown again, only that one is stored.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="model_endpoints")
+    name = models.CharField(max_length=100)
+    base_url = models.URLField(max_length=500, help_text="Ends in /v1, e.g. http://gpu-box.lan:8000/v1")
+    model = models.CharField(max_length=200)
+    api_key_env = models.CharField(
+        max_length=100, blank=True, help_text="The name of an environment variable holding the key."
+    )
+    api_key_encrypted = models.TextField(blank=True, help_text="Fernet token; never shown.")
+    concurrency = models.PositiveSmallIntegerField(default=8)
+    requests_per_minute = models.PositiveIntegerField(null=True, blank=True)
+    timeout_seconds = models.FloatField(default=60.0)
+    max_retries = models.PositiveSmallIntegerField(default=4)
+    use_n = models.BooleanField(default=True, help_text="Off for servers that ignore n (Ollama).")
+    prompt_price_per_1k = models.DecimalField(max_digits=12, decimal_places=6, default=0)
+    completion_price_per_1k = models.DecimalField(max_digits=12, decimal_places=6, default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="unique_endpoint_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.model} at {self.base_url})"
+
+    @property
+    def has_stored_key(self) -> bool:
+        return bool(self.api_key_encrypted)
+
+
+class AssistJob(models.Model):
+    """One assist task over a selection of traces: progress, usage, cost and discards."""
+
+    class Task(models.TextChoices):
+        REWRITE = "rewrite", "SRL rewrite"
+        CRITIC = "critic", "First-error critic"
+        ROLLOUTS = "rollouts", "Rollout labels"
+        CONSENSUS = "consensus", "Critic and rollouts"
+        SECTIONS = "sections", "Section cuts"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assist_jobs")
+    endpoint = models.ForeignKey(ModelEndpoint, on_delete=models.PROTECT, related_name="jobs")
+    task = models.CharField(max_length=12, choices=Task.choices)
+    params = models.JSONField(default=dict, blank=True, help_text="samples, max_tokens, ...")
+    trace_ids = models.JSONField(default=list, blank=True, help_text="The selection, in order.")
+    prompt_template = models.TextField(blank=True, help_text="The lead's prompt; empty: the default.")
+    prompt_version = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    cancel_requested = models.BooleanField(default=False)
+    message = models.TextField(blank=True)
+    traces_total = models.PositiveIntegerField(default=0)
+    traces_done = models.PositiveIntegerField(default=0)
+    proposals_created = models.PositiveIntegerField(default=0)
+    requests = models.PositiveIntegerField(default=0)
+    failed_requests = models.PositiveIntegerField(default=0)
+    prompt_tokens = models.BigIntegerField(default=0)
+    completion_tokens = models.BigIntegerField(default=0)
+    duration_seconds = models.FloatField(default=0.0)
+    estimated_cost = models.FloatField(default=0.0)
+    discarded = models.JSONField(default=dict, blank=True, help_text="Reason -> traces discarded.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Assist job #{self.pk} ({self.task}) of {self.project.slug}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED}
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.traces_total:
+            return 100 if self.is_finished else 0
+        return int(100 * self.traces_done / self.traces_total)
+
+    @property
+    def discarded_total(self) -> int:
+        return sum(self.discarded.values())
+
+
+class AssistResult(models.Model):
+    """What a job made of one trace; a resumed job skips the traces that have one."""
+
+    class Outcome(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        PEOPLE = "people", "Sent to people first"
+        DISCARDED = "discarded", "Discarded"
+
+    job = models.ForeignKey(AssistJob, on_delete=models.CASCADE, related_name="results")
+    trace = models.ForeignKey(Trace, on_delete=models.CASCADE, related_name="assist_results")
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    reason = models.CharField(max_length=200, blank=True)
+    output = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["job_id", "trace_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "trace"], name="one_result_per_job_trace")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} for trace #{self.trace_id} in job #{self.job_id}"
+
+
+class TraceRewrite(models.Model):
+    """A model's SRL rewrite of a trace's final solution, kept beside the original, never over it."""
+
+    trace = models.ForeignKey(Trace, on_delete=models.CASCADE, related_name="rewrites")
+    text = models.TextField()
+    job = models.ForeignKey(
+        AssistJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="rewrites"
+    )
+    model = models.CharField(max_length=200)
+    prompt_version = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["trace_id", "-id"]
+
+    def __str__(self) -> str:
+        return f"Rewrite #{self.pk} of trace #{self.trace_id} by {self.model}"
+
+
+class StepProposal(models.Model):
+    """A label a rule or a model proposed for one step; a person accepts or rejects it.
+
+    It points at a segmentation's step (index, and the span, so a draft copied from that
+    segmentation finds it on its step of the same span). Pending proposals never reach a build
+    of human-verified labels; an accepted one was written into the person's draft by an edit.
+    """
+
+    class Kind(models.TextChoices):
+        RATING = "rating", "Rating"
+        TYPE = "type", "Type"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    segmentation = models.ForeignKey(Segmentation, on_delete=models.CASCADE, related_name="proposals")
+    step_index = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.RATING)
+    value = models.CharField(max_length=32, help_text="A rating (-1, 0, 1) or a type key.")
+    source = models.CharField(max_length=12, choices=LabelSource.choices)
+    model_name = models.CharField(max_length=400, blank=True)
+    prompt_version = models.CharField(max_length=100, blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    votes = models.JSONField(default=dict, blank=True)
+    job = models.ForeignKey(
+        AssistJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["segmentation_id", "step_index", "-confidence"]
+        indexes = [models.Index(fields=["segmentation", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.value} by {self.source} on step {self.step_index} ({self.status})"
+
+    @property
+    def rating(self) -> int | None:
+        return int(self.value) if self.kind == self.Kind.RATING else None

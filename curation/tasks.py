@@ -118,3 +118,18 @@ def compute_agreement(trace_id: int, field: str) -> str:
 def reap_stale_jobs() -> dict:
     """Beat's periodic pass: requeue or fail jobs whose worker died, remove orphaned staging."""
     return vars(workers.reap_stale_jobs())
+
+
+@shared_task(name="curation.run_assist_job", acks_late=True)  # on the "assist" queue (settings)
+def run_assist_job(job_id: int) -> str:
+    """Run (or, redelivered, resume) one assist job; its traces with a result are skipped."""
+    from curation.models import AssistJob
+    from curation.services import assist  # httpx and math-verify load only where jobs run
+
+    job = AssistJob.objects.select_related("endpoint", "project").filter(pk=job_id).first()
+    if job is None:
+        log.warning("assist job %s vanished before it ran", job_id)
+        return "missing"
+    if job.is_finished:
+        return job.status
+    return assist.run_assist_job(job).status

@@ -1,8 +1,8 @@
 from django.urls import path
 
 from curation.views import (
-    adjudicate, annotate, datasets, imports, members, projects, quality, review, segmentation, tokens,
-    traces, training_jobs,
+    adjudicate, annotate, assist, datasets, imports, members, projects, quality, review, segmentation,
+    tokens, traces, training_jobs,
 )
 
 urlpatterns = [
@@ -22,6 +22,8 @@ urlpatterns = [
     path("p/<slug:slug>/annotate/<int:assignment_id>/", annotate.editor, name="annotate-editor"),
     path("p/<slug:slug>/annotate/<int:assignment_id>/submit/", annotate.submit, name="annotate-submit"),
     path("p/<slug:slug>/annotate/<int:assignment_id>/skip/", annotate.skip, name="annotate-skip"),
+    path("p/<slug:slug>/annotate/<int:assignment_id>/proposals/<int:proposal_id>/<slug:decision>/",
+         annotate.proposal_decide, name="annotate-proposal"),
     path("p/<slug:slug>/annotate/<int:assignment_id>/<slug:operation>/", annotate.edit, name="annotate-edit"),
     path("p/<slug:slug>/segmentations/<int:segmentation_id>/history/", annotate.segmentation_history,
          name="segmentation-history"),
@@ -51,6 +53,16 @@ urlpatterns = [
     path("p/<slug:slug>/members/<int:membership_id>/pause/", quality.member_pause, name="member-pause"),
     path("p/<slug:slug>/members/<int:membership_id>/screening/reset/", quality.member_screening_reset,
          name="member-screening-reset"),
+    # Model assistance: endpoints and jobs (issue 17).
+    path("p/<slug:slug>/assist/", assist.assist_page, name="assist"),
+    path("p/<slug:slug>/assist/endpoints/", assist.endpoint_save, name="assist-endpoint-add"),
+    path("p/<slug:slug>/assist/endpoints/<int:endpoint_id>/", assist.endpoint_edit, name="assist-endpoint"),
+    path("p/<slug:slug>/assist/endpoints/<int:endpoint_id>/save/", assist.endpoint_save, name="assist-endpoint-save"),
+    path("p/<slug:slug>/assist/endpoints/<int:endpoint_id>/try/", assist.endpoint_try, name="assist-endpoint-try"),
+    path("p/<slug:slug>/assist/jobs/", assist.job_start, name="assist-job-start"),
+    path("p/<slug:slug>/assist/jobs/<int:job_id>/", assist.job_progress, name="assist-job-progress"),
+    path("p/<slug:slug>/assist/jobs/<int:job_id>/cancel/", assist.job_cancel, name="assist-job-cancel"),
+    path("p/<slug:slug>/assist/jobs/<int:job_id>/resume/", assist.job_resume, name="assist-job-resume"),
     # Trainers: API tokens and training jobs (issue 6).
     path("settings/tokens/", tokens.token_list, name="token-list"),
     path("settings/tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token-revoke"),

@@ -2,8 +2,8 @@
 
 Beat sends the reaper (``curation.reap_stale_jobs``) every STEPWISE_REAPER_INTERVAL_SECONDS: it
 requeues or fails jobs whose worker died and removes staging folders nobody will publish. Run
-exactly one beat: embedded in one worker (``celery worker -B``, what ``make run`` does) or as
-its own process (``celery -A webapp beat``) in production.
+exactly one beat, as its own process (``celery -A webapp beat``; ``make run`` starts one) or
+embedded in one worker (``celery worker -B``).
 """
 import os
 

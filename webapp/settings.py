@@ -216,7 +216,7 @@ CELERY_TASK_ROUTES = {} if _ONE_QUEUE else {
     "curation.deliver_version": {"queue": "deliver"},
     "curation.feed_followers": {"queue": "deliver"},
     "curation.compute_agreement": {"queue": "quality"},
-    "curation.assist.*": {"queue": "assist"},  # the model jobs to come
+    "curation.run_assist_job": {"queue": "assist"},  # waits on model endpoints for hours
 }
 
 # --- Stepwise -----------------------------------------------------------------------------
@@ -273,6 +273,8 @@ SPECTACULAR_SETTINGS = {
         "VersionStatusEnum": "curation.models.DatasetVersion.Status",
         "SegmentationStatusEnum": "curation.models.Segmentation.Status",
         "TrainingJobStatusEnum": "curation.models.TrainingJob.Status",
+        "AssistJobStatusEnum": "curation.models.AssistJob.Status",
+        "AssistTaskEnum": "curation.models.AssistJob.Task",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -304,6 +306,14 @@ STEPWISE_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("STEPWISE_WEBHOOK_TIMEOU
 # a project member) may allow private ones: comma-separated hosts (".corp.example" for a whole
 # domain), addresses and CIDR ranges, e.g. "models.lan,10.8.0.0/16". Read by curation.outbound.
 STEPWISE_OUTBOUND_ALLOW = os.environ.get("STEPWISE_OUTBOUND_ALLOW", "")
+
+# --- Model assistance (issue 17) ---------------------------------------------------------------
+# (Outgoing requests to model endpoints follow STEPWISE_OUTBOUND_ALLOW above; docs/ASSIST.md.)
+# Encrypts endpoints' stored API keys (a Fernet key: 32 url-safe base64 bytes). Empty: one is
+# derived from SECRET_KEY (changing SECRET_KEY then makes stored keys unreadable).
+STEPWISE_ENCRYPTION_KEY = os.environ.get("STEPWISE_ENCRYPTION_KEY", "")
+# Traces an assist task takes per chunk (progress, heartbeat and cancellation between chunks).
+STEPWISE_ASSIST_CHUNK = int(os.environ.get("STEPWISE_ASSIST_CHUNK", "200"))
 
 LOGGING = {
     "version": 1,

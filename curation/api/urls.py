@@ -6,6 +6,7 @@ from django.urls import include, re_path
 from rest_framework.routers import SimpleRouter
 
 from curation.api.errors import not_found
+from curation.api.views.assist import AssistJobViewSet, EndpointViewSet
 from curation.api.views.datasets import DatasetViewSet, VersionViewSet
 from curation.api.views.files import VersionFileView
 from curation.api.views.imports import ImportJobViewSet
@@ -28,6 +29,8 @@ router.register(PROJECT + "/imports", ImportJobViewSet, basename="api-import")
 router.register(
     PROJECT + "/training-jobs", ProjectTrainingJobViewSet, basename="api-project-training-job"
 )
+router.register(PROJECT + "/assist/endpoints", EndpointViewSet, basename="api-assist-endpoint")
+router.register(PROJECT + "/assist/jobs", AssistJobViewSet, basename="api-assist-job")
 router.register("training-jobs", TrainingJobViewSet, basename="api-training-job")
 router.register(
     r"training-jobs/(?P<job_id>[0-9]+)/deliveries", DeliveryViewSet, basename="api-delivery"

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import threading
 
-from math_verify import parse, verify
-
 from .untrusted import last_boxed
 
 MAX_ANSWER_CHARS = 500
@@ -30,6 +28,8 @@ def equivalent(answer: str, reference: str) -> bool:
         return True
     if len(answer) > MAX_ANSWER_CHARS or len(reference) > MAX_ANSWER_CHARS:
         return False
+    from math_verify import parse, verify  # sympy: loaded by the jobs that check answers only
+
     limit = 5 if threading.current_thread() is threading.main_thread() else None
     try:
         gold = parse(f"${reference}$", parsing_timeout=limit)

@@ -20,7 +20,8 @@ class ExportStep(NamedTuple):
     """One step: a half-open span ``[start, end)`` of the trace field the segmentation cuts.
 
     A NamedTuple so that the Django side can pass plain tuples
-    ``(start, end, type, rating, note, title)`` and so that 100k traces of 15 steps stay cheap.
+    ``(start, end, type, rating, note, title, source)`` and so that 100k traces of 15 steps stay
+    cheap.
     """
 
     start: int
@@ -29,6 +30,8 @@ class ExportStep(NamedTuple):
     rating: int | None = None  # PRM800K scale: -1, 0, +1; None when unrated
     note: str = ""
     title: str | None = None  # None: parse it from the "1. **Title** action" form
+    # Who or what gave the labels: person, rule, imported, model, rollouts, consensus ("" unlabeled)
+    source: str = ""
 
 
 @dataclass(slots=True)

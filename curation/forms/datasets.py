@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
-from curation.export.formats import FORMATS
+from curation.export.formats import DEFAULT_FORMATS, FORMATS
 from curation.export.writers import CONTAINERS
 from curation.models import Dataset, Project
 from curation.services.datasets.spec import (
-    DEFAULT_CONTAINERS, LABEL_RULES, RATING_RULES, REVIEW_RULES, SOURCES, STATUSES, BuildSpec,
-    InvalidSpec,
+    DEFAULT_CONTAINERS, LABEL_RULES, LABEL_SOURCES, RATING_RULES, REVIEW_RULES, SOURCES, STATUSES,
+    BuildSpec, InvalidSpec,
 )
 
 # Beyond this many distinct teachers the list stops being a useful checkbox group.
@@ -72,7 +72,7 @@ class BuildSpecForm(forms.Form):
         help_text="Only traces whose annotators agreed at least this much (two or more annotators).",
     )
     ratings = forms.ChoiceField(choices=_choices(RATING_RULES), initial="all")
-    formats = forms.MultipleChoiceField(choices=[(f, f) for f in FORMATS], initial=list(FORMATS),
+    formats = forms.MultipleChoiceField(choices=[(f, f) for f in FORMATS], initial=list(DEFAULT_FORMATS),
                                         widget=forms.CheckboxSelectMultiple)
     containers = forms.MultipleChoiceField(choices=[(c, c) for c in CONTAINERS],
                                            initial=list(DEFAULT_CONTAINERS),
@@ -81,6 +81,8 @@ class BuildSpecForm(forms.Form):
                                               label="SRL: hint the next step's title")
     labels = forms.ChoiceField(choices=_choices(LABEL_RULES), initial="plus-one",
                                label="PRM labels")
+    label_sources = forms.ChoiceField(choices=_choices(LABEL_SOURCES), initial="human",
+                                      required=False, label="Whose labels")
 
     def __init__(self, *args, project: Project, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -97,6 +99,9 @@ class BuildSpecForm(forms.Form):
 
     def clean_review(self) -> str:
         return self.cleaned_data.get("review") or "any"
+
+    def clean_label_sources(self) -> str:
+        return self.cleaned_data["label_sources"] or "human"  # a form from before issue 17
 
     def clean(self) -> dict:
         data = super().clean()

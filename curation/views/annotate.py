@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from curation.access import ANNOTATORS, is_lead, may_read_segmentation, project_view
-from curation.models import Assignment, Project, Segmentation
+from curation.models import Assignment, Project, Segmentation, StepProposal
 from curation.segment.edits import EditError
 from curation.services.annotation import edits as annotation
 from curation.services.annotation import queue
-from curation.services import review
+from curation.services import assist, review
 from curation.services.annotation.edits import Conflict, EditorState
 from curation.forms import annotate as forms
 from curation.views.annotate_render import (
@@ -68,14 +68,16 @@ def take_next(request: HttpRequest, project: Project) -> HttpResponse:
 def editor(request: HttpRequest, assignment: Assignment) -> HttpResponse:
     state = annotation.load_state(assignment.segmentation)
     trace, project = assignment.trace, assignment.project
+    # Beside the text being cut, read-only: the other field; beside a rewrite, the original.
     other = "reasoning" if state.segmentation.field == "response" else "response"
+    other_label = "original response" if state.segmentation.field == "rewrite" else other
     schema = project.label_schema
     context = {
         **_head_context(assignment, state),
         "field_html": field_html(state.text, state.steps, schema),
         "step_list_html": step_list_html(state.text, state.steps, schema),
         "trace": trace,
-        "other_field": other,
+        "other_field": other_label,
         "other_text": getattr(trace, other),
         "guidelines": guidelines_html(project.guidelines),
         "rating_scale": project.rating_scale,
@@ -158,6 +160,31 @@ def segmentation_history(request: HttpRequest, project: Project, segmentation_id
     return render(request, "curation/annotate/history.html", context)
 
 
+@project_view(roles=ANNOTATORS, assignment=True)
+@require_POST
+def proposal_decide(request: HttpRequest, assignment: Assignment, proposal_id: int, decision: str) -> HttpResponse:
+    """Accept (an edit at the posted revision) or reject a model's proposal for a draft's step."""
+    if decision not in ("accept", "reject"):
+        raise Http404("No such decision.")
+    proposal = get_object_or_404(StepProposal, pk=proposal_id, segmentation__trace=assignment.trace_id)
+    form = forms.RevisionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, assignment, forms.first_error(form), status=400)
+    draft = assignment.segmentation
+    try:
+        if decision == "accept":
+            state = assist.accept_proposal(proposal=proposal, draft=draft, user=request.user,
+                                           revision=form.cleaned_data["revision"])
+        else:
+            assist.reject_proposal(proposal=proposal, draft=draft, user=request.user)
+            state = annotation.load_state(draft, message="Proposal rejected.")
+    except Conflict as conflict:
+        return _refused(request, assignment, str(conflict), status=409)
+    except EditError as error:
+        return _refused(request, assignment, str(error), status=422)
+    return _workspace(request, assignment, state)
+
+
 # --- Helpers --------------------------------------------------------------------------------
 
 
@@ -205,7 +232,9 @@ def _workspace(
 
 def _head_context(assignment: Assignment, state: EditorState) -> dict:
     steps = state.steps
+    proposals = assist.proposals_for_draft(state.segmentation, steps)
     return {
+        "proposals": sorted(proposals.items()),
         "project": assignment.project,
         "assignment": assignment,
         "state": state,

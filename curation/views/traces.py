@@ -13,8 +13,9 @@ def trace_detail(request: HttpRequest, project: Project, trace_id: int) -> HttpR
     trace = get_object_or_404(Trace, pk=trace_id, project=project)
     colours = {label["key"]: label["colour"] for label in project.label_schema}
     segmentations = []
-    for seg in trace.segmentations.select_related("author").prefetch_related("steps"):
-        text = getattr(trace, seg.field)
+    for seg in trace.segmentations.select_related("author", "rewrite").prefetch_related("steps"):
+        seg.trace = trace
+        text = seg.text()
         steps = [
             {"step": step, "text": text[step.start:step.end], "colour": colours.get(step.type, "#999")}
             for step in seg.steps.all()

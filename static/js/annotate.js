@@ -431,7 +431,8 @@
 
   select(0, { scroll: false });
   if (localStorage.getItem("stepwise.latex") === "1") setLatex(true);
-  window.stepwiseEditor = { caretOffset, setCaret, select, state };
+  // send: other scripts' requests (static/js/proposals.js) queue behind the edits, at their revision.
+  window.stepwiseEditor = { caretOffset, setCaret, select, send, state };
   editor.dataset.ready = "1";
   performance.mark("stepwise-ready");  // read by bench/annotate_browser.py
 })();

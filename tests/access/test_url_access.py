@@ -18,7 +18,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from curation.models import (
-    ApiToken, Dataset, DatasetVersion, ImportJob, Membership, SegmentationRun, TrainingJob,
+    ApiToken, AssistJob, Dataset, ModelEndpoint, StepProposal, DatasetVersion, ImportJob, Membership, SegmentationRun, TrainingJob,
 )
 from curation.services.annotation import queue
 from curation.services.people import invitations, tokens
@@ -103,6 +103,16 @@ EXPECTED: dict[str, list[tuple[int, ...]]] = {
     'dataset-version': [ALL_MEMBERS],
     'dataset-version-progress': [ALL_MEMBERS],
     'dataset-file': [ALL_MEMBERS],
+    'assist': [LEADS_ONLY],
+    'assist-endpoint-add': [(302, 422, 404, 404, 404)],  # 422: an empty form
+    'assist-endpoint': [LEADS_ONLY],
+    'assist-endpoint-save': [(302, 422, 404, 404, 404)],
+    'assist-endpoint-try': [LEADS_ONLY],  # 200 says the policy refused the URL
+    'assist-job-start': [(302, 422, 404, 404, 404)],
+    'assist-job-progress': [LEADS_ONLY],
+    'assist-job-cancel': [LEADS_ONLY],
+    'assist-job-resume': [LEADS_ONLY_REDIRECTED],
+    'annotate-proposal': [OWN_ASSIGNMENT],
     'api-schema': [(200, 200, 200, 200, 200, 200, 200)],
     'api-docs': [(200, 200, 200, 200, 200, 200, 200)],
     'api/^v1/': [(404, 404, 404, 404, 404, 404, 404)],
@@ -131,6 +141,12 @@ EXPECTED: dict[str, list[tuple[int, ...]]] = {
     'api-project-training-job-pause': [API_LEADS_WRITE],
     'api-project-training-job-resume': [API_LEADS_WRITE],
     'api-delivery-detail': [(401, 404, 404, 404, 404, 404, 404)],
+    'api-assist-endpoint-list': [API_LEADS, (401, 400, 403, 403, 404, 404, 403)],
+    'api-assist-endpoint-detail': [API_LEADS, (401, 200, 403, 403, 404, 404, 403)],
+    'api-assist-endpoint-try-it': [(401, 200, 403, 403, 404, 404, 403)],
+    'api-assist-job-list': [API_LEADS, (401, 400, 403, 403, 404, 404, 403)],
+    'api-assist-job-detail': [API_LEADS],
+    'api-assist-job-cancel': [(401, 200, 403, 403, 404, 404, 403)],
 }
 
 
@@ -167,7 +183,13 @@ def world(db, settings, tmp_path, project, other_project, lead, annotator, revie
     settings.STORAGES = {**settings.STORAGES, "datasets": {
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}}}
     trace = add_trace(project, 1)
-    add_segmentation(trace)
+    auto = add_segmentation(trace)
+    # A private URL: "try it" is refused by the outbound policy without a packet sent.
+    endpoint = ModelEndpoint.objects.create(project=project, name="e", base_url="http://10.0.0.9/v1", model="m")
+    assist_job = AssistJob.objects.create(project=project, endpoint=endpoint, task="critic",
+                                          trace_ids=[trace.pk], traces_total=1)
+    proposal = StepProposal.objects.create(segmentation=auto, step_index=0, start=0, end=5,
+                                           value="1", source="model")
     assignment = queue.claim_next(project=project, annotator=annotator)
     submitted = add_segmentation(add_trace(project, 2), origin="human", author=annotator)
     approved = add_segmentation(add_trace(project, 3), origin="human", author=annotator, status="approved")
@@ -190,7 +212,8 @@ def world(db, settings, tmp_path, project, other_project, lead, annotator, revie
     invitation, raw_invitation = invitations.create_invitation(
         project=project, role="annotator", created_by=lead)
     return {
-        "trace": trace, "assignment": assignment, "dataset": dataset, "job": job,
+        "trace": trace, "assignment": assignment, "endpoint": endpoint, "assist_job": assist_job,
+        "proposal": proposal, "dataset": dataset, "job": job,
         "submitted": submitted, "approved": approved, "disputed": disputed,
         "import": ImportJob.objects.create(project=project, status=ImportJob.Status.STAGED,
                                            original_name="x.jsonl"),
@@ -222,6 +245,8 @@ def _page(name: str, *args):
 SLUG = "alpha"
 DS = "gsm"
 ASSIGNMENT = lambda w: w["assignment"].pk  # noqa: E731
+ENDPOINT = lambda w: w["endpoint"].pk  # noqa: E731
+ASSIST_JOB = lambda w: w["assist_job"].pk  # noqa: E731
 API_V1 = "/api/v1/projects/alpha"
 
 CALLS = {
@@ -290,6 +315,17 @@ CALLS = {
     "dataset-version": [("get", _page("dataset-version", SLUG, DS, 1))],
     "dataset-version-progress": [("get", _page("dataset-version-progress", SLUG, DS, 1))],
     "dataset-file": [("get", _page("dataset-file", SLUG, DS, 1, "README.md"))],
+    "assist": [("get", _page("assist", SLUG))],
+    "assist-endpoint-add": [("post", _page("assist-endpoint-add", SLUG))],
+    "assist-endpoint": [("get", _page("assist-endpoint", SLUG, ENDPOINT))],
+    "assist-endpoint-save": [("post", _page("assist-endpoint-save", SLUG, ENDPOINT))],
+    "assist-endpoint-try": [("post", _page("assist-endpoint-try", SLUG, ENDPOINT))],
+    "assist-job-start": [("post", _page("assist-job-start", SLUG))],
+    "assist-job-progress": [("get", _page("assist-job-progress", SLUG, ASSIST_JOB))],
+    "assist-job-cancel": [("post", _page("assist-job-cancel", SLUG, ASSIST_JOB))],
+    "assist-job-resume": [("post", _page("assist-job-resume", SLUG, ASSIST_JOB))],
+    "annotate-proposal": [("post", _page("annotate-proposal", SLUG, ASSIGNMENT,
+                                         lambda w: w["proposal"].pk, "accept"))],
     # API
     "api-schema": [("get", lambda w: "/api/schema/")],
     "api-docs": [("get", lambda w: "/api/docs/")],
@@ -327,6 +363,18 @@ CALLS = {
         ("post", lambda w: f"{API_V1}/training-jobs/{w['job'].pk}/pause/")],
     "api-project-training-job-resume": [
         ("post", lambda w: f"{API_V1}/training-jobs/{w['job'].pk}/resume/")],
+    "api-assist-endpoint-list": [("get", lambda w: API_V1 + "/assist/endpoints/"),
+                                 ("post", lambda w: API_V1 + "/assist/endpoints/")],
+    "api-assist-endpoint-detail": [
+        ("get", lambda w: f"{API_V1}/assist/endpoints/{w['endpoint'].pk}/"),
+        ("patch", lambda w: f"{API_V1}/assist/endpoints/{w['endpoint'].pk}/")],
+    "api-assist-endpoint-try-it": [
+        ("post", lambda w: f"{API_V1}/assist/endpoints/{w['endpoint'].pk}/try/")],
+    "api-assist-job-list": [("get", lambda w: API_V1 + "/assist/jobs/"),
+                            ("post", lambda w: API_V1 + "/assist/jobs/")],
+    "api-assist-job-detail": [("get", lambda w: f"{API_V1}/assist/jobs/{w['assist_job'].pk}/")],
+    "api-assist-job-cancel": [
+        ("post", lambda w: f"{API_V1}/assist/jobs/{w['assist_job'].pk}/cancel/")],
 }
 
 

@@ -51,13 +51,16 @@ schema = schemathesis.openapi.from_wsgi(
             },
             "generation": {"max-examples": EXAMPLES_PER_OPERATION},
             # These bodies can be well-formed yet name a dataset or version that does not exist, or
-            # leave out both delivery targets: a 400 with the field named is the right answer there.
+            # leave out both delivery targets, name a model endpoint the outbound policy refuses or
+            # that is not the project's: a 400 with the field named is the right answer there.
             "operations": [
                 {
                     "include-operation-id": [
                         "training_jobs_create",
                         "training_jobs_deliver_create",
                         "projects_imports_create",
+                        "projects_assist_endpoints_create",
+                        "projects_assist_jobs_create",
                     ],
                     "checks": {"positive_data_acceptance": {"enabled": False}},
                 },

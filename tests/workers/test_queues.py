@@ -23,7 +23,8 @@ HEAVY = ("spacy", "transformers", "tokenizers", "torch")
     ("curation.deliver_version", "deliver"),
     ("curation.feed_followers", "deliver"),
     ("curation.compute_agreement", "quality"),
-    ("curation.assist.suggest_steps", "assist"),
+    ("curation.run_assist_job", "assist"),
+    ("curation.reap_stale_jobs", "celery"),
 ])
 def test_each_kind_of_work_goes_to_its_own_queue(task, queue):
     assert app.amqp.router.route({}, task, args=(), kwargs={})["queue"].name == queue

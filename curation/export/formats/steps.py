@@ -19,7 +19,10 @@ One row per trace. Schema (version ``STEPS_SCHEMA_VERSION``):
   ``str`` indices, not bytes, not UTF-16 units) into ``row[row["steps_field"]]``; ``type`` is a
   label-schema key ("" when untyped); ``rating`` is -1, 0, +1 or null; ``note`` is free text;
   ``title`` is the title the segmentation gave the step, or null when none was given (the
-  ``1. **Title**`` form in the text is not copied here: it is already in the text).
+  ``1. **Title**`` form in the text is not copied here: it is already in the text);
+  ``source`` (schema 2) says who gave the step's labels: ``person``, ``rule`` (the segmenter's
+  typing), ``imported``, or a proposal's ``model``, ``rollouts`` or ``consensus`` (the manifest's
+  ``label_sources`` says which of these a build let in); "" when the step has no label.
 
 Re-import: create the trace from the text fields, then one segmentation with these spans; the
 step text is ``row[row["steps_field"]][start:end]``. Nothing else is needed.
@@ -34,7 +37,7 @@ from curation.export.encoding import dumps_sorted
 from curation.export.options import DEFAULT_OPTIONS, BuildOptions
 from curation.export.records import ExportTrace
 
-STEPS_SCHEMA_VERSION = 2  # 2: provenance columns status, reviewer, agreement
+STEPS_SCHEMA_VERSION = 2  # 2: provenance columns status, reviewer, agreement; each step's label ``source``
 
 STEP = pa.struct(
     [
@@ -44,6 +47,7 @@ STEP = pa.struct(
         ("rating", pa.int64()),
         ("note", pa.string()),
         ("title", pa.string()),
+        ("source", pa.string()),
     ]
 )
 

@@ -1,5 +1,6 @@
 """manage.py build_dataset --project SLUG --dataset NAME [--formats srl,prm,sft,steps]
-[--container jsonl,parquet] [--source approved|submitted|auto] [--out DIR] [filters ...]
+[--container jsonl,parquet] [--source approved|submitted|auto] [--labels human|consensus|any]
+[--out DIR] [filters ...]
 
 Builds and publishes a new version, then prints its number and the path of its manifest.
 With ``--verify N`` it builds version N again from the database and compares the checksums.
@@ -11,15 +12,23 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from curation.export.formats import FORMATS
+from curation.export.formats import DEFAULT_FORMATS, FORMATS
 from curation.export.writers import CONTAINERS
 from curation.management.progress import ProgressBar, follow
 from curation.models import Dataset, DatasetVersion, Project
 from curation.services.datasets import build as datasets
 from curation.services.datasets.spec import (
-    DEFAULT_CONTAINERS, LABEL_RULES, RATING_RULES, REVIEW_RULES, SOURCES, STATUSES, BuildSpec,
-    InvalidSpec,
+    DEFAULT_CONTAINERS, LABEL_RULES, LABEL_SOURCES, RATING_RULES, REVIEW_RULES, SOURCES, STATUSES,
+    BuildSpec, InvalidSpec,
 )
+
+
+def _labels(opts: dict) -> dict:
+    """--labels names whose labels (human, consensus, any); it named the PRM label rule before
+    --label-rule existed, and those values still mean that."""
+    if opts["labels"] in LABEL_RULES:
+        return {"labels": opts["labels"], "label_sources": "human"}
+    return {"labels": opts["label_rule"], "label_sources": opts["labels"]}
 
 
 def comma_list(value: str) -> tuple[str, ...]:
@@ -32,8 +41,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--project", required=True, help="Project slug.")
         parser.add_argument("--dataset", required=True, help="Dataset name (a slug).")
-        parser.add_argument("--formats", type=comma_list, default=tuple(FORMATS),
-                            help=f"Comma-separated, of {', '.join(FORMATS)} (default: all).")
+        parser.add_argument("--formats", type=comma_list, default=DEFAULT_FORMATS,
+                            help=f"Comma-separated, of {', '.join(FORMATS)} "
+                                 f"(default: {','.join(DEFAULT_FORMATS)}).")
         parser.add_argument("--container", type=comma_list, default=DEFAULT_CONTAINERS,
                             help=f"Comma-separated, of {', '.join(CONTAINERS)} "
                                  f"(default: {','.join(DEFAULT_CONTAINERS)}).")
@@ -75,7 +85,10 @@ class Command(BaseCommand):
         options = parser.add_argument_group("format options")
         options.add_argument("--hint", action="store_true",
                              help="SRL prompts end with the next step's title.")
-        options.add_argument("--labels", choices=list(LABEL_RULES), default="plus-one",
+        options.add_argument("--labels", choices=[*LABEL_SOURCES, *LABEL_RULES], default="human",
+                             help="Whose labels: " + "; ".join(f"{k}: {v}" for k, v in LABEL_SOURCES.items())
+                             + " (plus-one and non-negative, spelt here before, set --label-rule).")
+        options.add_argument("--label-rule", choices=list(LABEL_RULES), default="plus-one",
                              help="; ".join(f"{k}: {v[0]}" for k, v in LABEL_RULES.items()))
 
     def handle(self, *args, **opts) -> None:
@@ -126,7 +139,7 @@ class Command(BaseCommand):
                 max_step_tokens=opts["max_step_tokens"], ratings=opts["ratings"],
                 review=opts["review"], min_agreement=opts["min_agreement"],
                 formats=opts["formats"], containers=opts["container"],
-                next_step_title_hint=opts["hint"], labels=opts["labels"],
+                next_step_title_hint=opts["hint"], **_labels(opts),
             )
         except InvalidSpec as exc:
             raise CommandError(str(exc)) from None

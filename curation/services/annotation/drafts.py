@@ -12,7 +12,9 @@ from __future__ import annotations
 from django.db import connection
 from django.utils import timezone
 
-from curation.models import Assignment, Segmentation, SegmentationEdit, Step, Trace
+from curation.models import (
+    REWRITE_FIELD, Assignment, Segmentation, SegmentationEdit, Step, Trace, TraceRewrite,
+)
 from curation.segment.edits import EditableStep, Splice
 from curation.services.annotation import rawsql
 
@@ -25,7 +27,20 @@ _SHIFT_CLEAR = 1_000_000
 
 def field_text(segmentation: Segmentation) -> str:
     """Only the field being cut: a trace row also holds the problem and the other field."""
+    if segmentation.field == REWRITE_FIELD:
+        return TraceRewrite.objects.values_list("text", flat=True).get(pk=segmentation.rewrite_id)
     return Trace.objects.values_list(segmentation.field, flat=True).get(pk=segmentation.trace_id)
+
+
+def _text_subquery(segmentation: Segmentation, draft: str) -> str:
+    """The SQL that reads the text a draft's steps point into: a trace field or its rewrite."""
+    if segmentation.field == REWRITE_FIELD:
+        rewrite = rawsql.table(TraceRewrite)
+        return (f"SELECT {rawsql.column(TraceRewrite, 'text')} FROM {rewrite}"
+                f" WHERE {rewrite}.id = {draft}.rewrite_id")
+    trace = rawsql.table(Trace)
+    return (f"SELECT {rawsql.column(Trace, segmentation.field)} FROM {trace}"
+            f" WHERE {trace}.id = {draft}.trace_id")
 
 
 def take_revision(segmentation: Segmentation, user, seen: int) -> str | None:
@@ -35,14 +50,13 @@ def take_revision(segmentation: Segmentation, user, seen: int) -> str | None:
     it is active; the row lock it takes makes concurrent edits of one draft queue up until
     commit. The assignment's activity is the draft's ``updated_at``, set here too.
     """
-    draft, assignment, trace = (rawsql.table(model) for model in (Segmentation, Assignment, Trace))
+    draft, assignment = (rawsql.table(model) for model in (Segmentation, Assignment))
     row = rawsql.fetch_one(
         f"UPDATE {draft} SET revision = revision + 1, updated_at = %s"
         f" WHERE {draft}.id = %s AND revision = %s AND author_id = %s AND status IN (%s, %s)"
         f" AND EXISTS (SELECT 1 FROM {assignment} WHERE {assignment}.segmentation_id = {draft}.id"
         f" AND {assignment}.annotator_id = %s AND {assignment}.status = %s)"
-        f" RETURNING (SELECT {rawsql.column(Trace, segmentation.field)} FROM {trace}"
-        f" WHERE {trace}.id = {draft}.trace_id)",
+        f" RETURNING ({_text_subquery(segmentation, draft)})",
         [
             connection.ops.adapt_datetimefield_value(timezone.now()),
             segmentation.pk, seen, user.pk, Segmentation.Status.DRAFT, Segmentation.Status.SENT_BACK,
@@ -131,6 +145,10 @@ def _changed_fields(old: EditableStep, new: EditableStep) -> dict:
     }
     if "start" in changed or "end" in changed:
         changed["token_count"] = None  # counted by the segmenter for the old span: now wrong
+    if "rating" in changed or "type" in changed:
+        # A person changed the label: it is theirs now, whoever proposed the one before
+        # (accepting a proposal sets its source again after this edit, services.assist).
+        changed["label_source"], changed["verified_by"] = "", None
     return changed
 
 

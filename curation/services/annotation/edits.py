@@ -121,8 +121,10 @@ def move_boundary(
 
 
 def set_type(
-    *, segmentation: Segmentation, user, revision: int, index: int, type: str
+    *, segmentation: Segmentation, user, revision: int, index: int, type: str,
+    proposal: int | None = None,
 ) -> EditorState:
+    """``proposal``: the id of the proposal this accepts (kept in the history's parameters)."""
     if type and type not in _type_keys(segmentation):
         raise EditError(f"{type!r} is not a step type of this project.")
     return _edit(
@@ -130,20 +132,22 @@ def set_type(
         user,
         revision,
         Op.TYPE,
-        {"index": index, "type": type},
+        _with_proposal({"index": index, "type": type}, proposal),
         lambda text, steps: edits.update_step(steps, index, type=type),
     )
 
 
 def rate(
-    *, segmentation: Segmentation, user, revision: int, index: int, rating: int | None
+    *, segmentation: Segmentation, user, revision: int, index: int, rating: int | None,
+    proposal: int | None = None,
 ) -> EditorState:
+    """``proposal``: the id of the proposal this accepts (kept in the history's parameters)."""
     return _edit(
         segmentation,
         user,
         revision,
         Op.RATE,
-        {"index": index, "rating": rating},
+        _with_proposal({"index": index, "rating": rating}, proposal),
         lambda text, steps: edits.update_step(steps, index, rating=rating),
     )
 
@@ -241,6 +245,10 @@ def skip(*, segmentation: Segmentation, user, revision: int, reason: str) -> Ass
 def history(segmentation: Segmentation):
     """Every edit of the segmentation, oldest first, with its author."""
     return segmentation.edits.select_related("author").order_by("id")
+
+
+def _with_proposal(params: dict, proposal: int | None) -> dict:
+    return {**params, "proposal": proposal} if proposal is not None else params
 
 
 # --- The write path -------------------------------------------------------------------------

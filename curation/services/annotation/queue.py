@@ -258,7 +258,8 @@ def open_draft(trace: Trace, author) -> Segmentation:
     source = _starting_point(trace)
     field = source.field if source else plan_for(trace).field
     segmentation = Segmentation.objects.create(
-        trace=trace, field=field, origin=Segmentation.Origin.HUMAN, author=author
+        trace=trace, field=field, origin=Segmentation.Origin.HUMAN, author=author,
+        rewrite_id=source.rewrite_id if source else None,
     )
     steps = _copied_steps(source) if source else _whole_field(trace, field)
     Step.objects.bulk_create([_step_row(segmentation, i, step) for i, step in enumerate(steps)])
@@ -278,10 +279,17 @@ def open_draft(trace: Trace, author) -> Segmentation:
 
 
 def _starting_point(trace: Trace) -> Segmentation | None:
-    """The imported segmentation if the source had one (people made it), else the automatic one."""
-    preferred = {Segmentation.Origin.IMPORTED: 0, Segmentation.Origin.AUTO: 1}
+    """The imported segmentation if the source had one (people made it), else a model's
+    (a rewrite's steps or sections, which a person reviews here), else the automatic one."""
+    preferred = {Segmentation.Origin.IMPORTED: 0, Segmentation.Origin.MODEL: 1,
+                 Segmentation.Origin.AUTO: 2}
     sources = trace.segmentations.filter(origin__in=preferred).order_by("-id")
     return min(sources, key=lambda seg: preferred[seg.origin], default=None)
+
+
+def starting_point(trace: Trace) -> Segmentation | None:
+    """The segmentation an annotator's draft of ``trace`` starts from (proposals sit on it)."""
+    return _starting_point(trace)
 
 
 def _copied_steps(source: Segmentation) -> list[dict]:

@@ -170,7 +170,7 @@ def _build_and_publish(
         with BuildProgress(version, on_progress) as progress, _snapshot():
             chosen = chosen_segmentations(version.dataset.project, spec)
             progress.begin(chosen.count())
-            traces = progress.counting(export_traces(chosen))
+            traces = progress.counting(export_traces(chosen, labels=spec.label_sources))
             result = build_artifacts(traces, staging, spec.formats, spec.containers, options)
         _publish(version, staging, result, time.monotonic() - started)
 
@@ -269,7 +269,7 @@ def verify_version(version: DatasetVersion) -> list[str]:
     options = spec.build_options(dataset=version.dataset, number=version.number)
     with tempfile.TemporaryDirectory(prefix="stepwise-verify-") as tmp, _snapshot():
         chosen = chosen_segmentations(version.dataset.project, spec)
-        result = build_artifacts(export_traces(chosen), tmp, spec.formats, spec.containers, options)
+        result = build_artifacts(export_traces(chosen, labels=spec.label_sources), tmp, spec.formats, spec.containers, options)
     published = version.manifest.get("files", {})
     rebuilt = {path: digest.sha256 for path, digest in result.files.items()}
     paths = sorted(set(published) | set(rebuilt))

@@ -21,7 +21,7 @@ def preview_rows(
     options = spec.build_options(dataset=dataset, number=next_number(dataset))
     preview: dict[str, list[dict]] = {name: [] for name in spec.formats}
     chosen = chosen_segmentations(dataset.project, spec)
-    for trace in export_traces(chosen, limit=traces):
+    for trace in export_traces(chosen, limit=traces, labels=spec.label_sources):
         kept = apply_filters(trace, options.trace_filters)
         if kept is None:
             continue

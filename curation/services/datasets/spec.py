@@ -20,7 +20,7 @@ from curation.export.filters import (
     keep_steps_before_first_negative,
     keep_steps_through_first_negative,
 )
-from curation.export.formats import FORMATS
+from curation.export.formats import DEFAULT_FORMATS, FORMATS
 from curation.export.options import RatingLabel, non_negative_is_true, plus_one_is_true
 from curation.export.splits import DEFAULT_RATIOS, validate_ratios
 from curation.export.writers import CONTAINERS
@@ -59,6 +59,13 @@ LABEL_RULES: dict[str, tuple[str, RatingLabel]] = {
     "plus-one": ("+1 is true, 0 and -1 are false (TRL's PRM800K converter)", plus_one_is_true),
     "non-negative": ("only -1 is false", non_negative_is_true),
 }
+# Whose step labels a version takes (issue 17). Nothing a model proposed reaches a "human" build
+# without a person: pending proposals never count there, accepted ones are a person's edit.
+LABEL_SOURCES = {
+    "human": "labels people gave or verified (accepted proposals included)",
+    "consensus": "as 'human', and unlabelled steps take a pending critic-and-rollouts consensus",
+    "any": "as 'human', and unlabelled steps take any pending proposal (the most confident)",
+}
 DEFAULT_CONTAINERS = ("jsonl", "parquet")
 # A JSON key of Trace.source; "__" is refused because the ORM would read it as a nested path.
 _SOURCE_KEY = re.compile(r"\A(?!.*__)[A-Za-z0-9_][A-Za-z0-9_.\-]*\Z")
@@ -89,10 +96,11 @@ class BuildSpec:
     review: str = "any"  # see REVIEW_RULES
     min_agreement: float | None = None  # stored boundary F1 of the trace's annotators, 0 to 1
     ratings: str = "all"
-    formats: tuple[str, ...] = tuple(FORMATS)
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     containers: tuple[str, ...] = DEFAULT_CONTAINERS
     next_step_title_hint: bool = False
     labels: str = "plus-one"
+    label_sources: str = "human"
     split_ratios: tuple[float, float, float] = DEFAULT_RATIOS
 
     def __post_init__(self) -> None:
@@ -127,6 +135,7 @@ class BuildSpec:
         _one_of("ratings", self.ratings, RATING_RULES)
         _one_of("review", self.review, REVIEW_RULES)
         _one_of("labels", self.labels, LABEL_RULES)
+        _one_of("label_sources", self.label_sources, LABEL_SOURCES)
         if not self.formats or not self.containers:
             raise InvalidSpec("choose at least one format and one container")
         if self.source_key and not _SOURCE_KEY.match(self.source_key):
@@ -188,6 +197,7 @@ class BuildSpec:
             system_prompt=dataset.srl_system_prompt,
             next_step_title_hint=self.next_step_title_hint,
             label_for_rating=LABEL_RULES[self.labels][1],
+            label_sources=self.label_sources,
         )
 
 

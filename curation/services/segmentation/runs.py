@@ -242,10 +242,11 @@ def _remaining(run: SegmentationRun) -> QuerySet[Trace]:
 
 
 def _fields_cut_by_people(traces: list[Trace]) -> set[tuple[int, str]]:
-    """(trace, field) pairs with a human or imported segmentation: left to the people."""
+    """(trace, field) pairs with a human or imported segmentation: left to the people (a
+    model's proposals are not a person's cut)."""
+    people = (Segmentation.Origin.HUMAN, Segmentation.Origin.IMPORTED)
     return set(
-        Segmentation.objects.filter(trace__in=traces)
-        .exclude(origin=Segmentation.Origin.AUTO)
+        Segmentation.objects.filter(trace__in=traces, origin__in=people)
         .values_list("trace_id", "field")
     )
 

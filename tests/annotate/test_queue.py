@@ -11,7 +11,7 @@ from curation.models import Assignment, Segmentation
 from curation.services.annotation import edits as annotation
 from curation.services.annotation import queue
 from tests.annotate.conftest import run_at_once
-from tests.factories import add_cut_trace
+from tests.factories import add_cut_trace, add_trace
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,27 @@ def test_claiming_hands_out_the_first_open_trace_with_a_copy_of_its_automatic_st
     assert (draft.origin, draft.author, draft.status) == ("human", annotator, "draft")
     fields = ("start", "end", "type", "token_count")
     assert list(draft.steps.values_list(*fields)) == list(auto.steps.values_list(*fields))
+
+
+def test_a_trace_with_only_whitespace_and_no_segmentation_is_passed_over(project, annotator):
+    blank = add_trace(project, 1, reasoning="  \n\t", text=" \n")
+    real = add_trace(project, 2)
+
+    assignment = queue.claim_next(project=project, annotator=annotator)
+
+    assert assignment.trace == real
+    assert assignment.segmentation.field == "response"
+    assert not Assignment.objects.filter(trace=blank).exists()
+
+
+def test_a_queue_of_only_whitespace_traces_hands_out_nothing(project, annotator):
+    blank = add_trace(project, 1, reasoning=" ", text="\n\n")
+
+    assert queue.claim_next(project=project, annotator=annotator) is None
+    assert not Assignment.objects.exists()
+    with pytest.raises(ValueError, match="no text to annotate"):
+        queue.open_draft(blank, annotator)
+    assert not Segmentation.objects.exists()
 
 
 def test_the_copy_is_the_first_entry_of_the_drafts_history(project, annotator, traces):

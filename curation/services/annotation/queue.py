@@ -118,10 +118,17 @@ def _claim_from(project: Project, annotator, *, gold: bool) -> Assignment | None
             trace = _lock_candidate(project, annotator, exclude=tried, skip_locked=False, gold=gold)
         if trace is None:
             return None
-        if gold or _filled_slots(trace) < slots_of(trace, project):
+        if has_work(trace) and (gold or _filled_slots(trace) < slots_of(trace, project)):
             return _assign(trace, annotator)
         tried.append(trace.pk)
     return None
+
+
+def has_work(trace: Trace) -> bool:
+    """Whether a draft of the trace has something to start from: a field with text, or a
+    segmentation to copy. A whitespace-only field passes the queue's SQL filter (an equality
+    test, cheap on long texts; a regex would read every text) but leaves nothing to cut."""
+    return plan_for(trace) is not None or _starting_point(trace) is not None
 
 
 def reactivate(assignment: Assignment) -> bool:
@@ -256,7 +263,10 @@ def open_draft(trace: Trace, author) -> Segmentation:
     of the draft's history, so the history alone rebuilds every revision.
     """
     source = _starting_point(trace)
-    field = source.field if source else plan_for(trace).field
+    plan = None if source else plan_for(trace)
+    if source is None and plan is None:  # the queue skips such traces (``has_work``)
+        raise ValueError(f"trace {trace.pk} has no text to annotate")
+    field = source.field if source else plan.field
     segmentation = Segmentation.objects.create(
         trace=trace, field=field, origin=Segmentation.Origin.HUMAN, author=author,
         rewrite_id=source.rewrite_id if source else None,

@@ -28,9 +28,12 @@ def test_counts_follow_the_choices_as_they_change(builder):
 
 
 def test_the_preview_shows_the_first_srl_rows(builder):
-    builder.wait_for_selector("#preview h3:has-text('srl')")
+    # The page's first preview is of its default source (submitted: no rows); wait for the one
+    # made after the fixture chose "auto", the first with srl rows, not for any srl heading.
+    srl = "#preview article:has(h3:has-text('srl'))"
+    builder.wait_for_selector(f"{srl} pre.row-preview")
 
-    assert "expert_step" in builder.inner_text("#preview")
+    assert "expert_step" in builder.inner_text(srl)
 
 
 def test_build_publishes_and_the_page_lists_the_files(builder):

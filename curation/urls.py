@@ -11,6 +11,7 @@ urlpatterns = [
     path("p/<slug:slug>/imports/<int:job_id>/", imports.import_detail, name="import-detail"),
     path("p/<slug:slug>/imports/<int:job_id>/preview/", imports.import_preview, name="import-preview"),
     path("p/<slug:slug>/imports/<int:job_id>/start/", imports.import_start, name="import-start"),
+    path("p/<slug:slug>/imports/<int:job_id>/discard/", imports.import_discard, name="import-discard"),
     path("p/<slug:slug>/imports/<int:job_id>/progress/", imports.import_progress, name="import-progress"),
     path("p/<slug:slug>/segment/", segmentation.start_segmentation, name="segment-start"),
     path("p/<slug:slug>/runs/<int:run_id>/", segmentation.run_progress, name="segment-progress"),

@@ -203,6 +203,17 @@ def preview(
     )
 
 
+def unsupported_container(
+    stream: BinaryIO, *, name: str = "", max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+) -> str | None:
+    """Why ``stream`` is no container Stepwise reads (None when it is one): read its start only.
+
+    Used to refuse an upload before any import starts (page, API and command alike).
+    """
+    items = read_records(stream, name=name, max_record_bytes=max_record_bytes)
+    return _unsupported(_peek(items, 1))
+
+
 def _resolve_setup(preset: str, mapping: dict | None, options: dict | None) -> tuple[str, dict]:
     options = dict(options or {})
     if mapping is not None:

@@ -9,7 +9,9 @@ from django.views.decorators.http import require_POST
 
 from curation.forms import ImportSettingsForm, ImportUploadForm, mapping_lines
 from curation.models import ImportJob, Membership
-from curation.services.imports import create_import_job, preview_import
+from curation.services.imports import (
+    UnsupportedFile, check_job_container, create_import_job, discard_import, preview_import,
+)
 from curation.tasks import import_traces
 from curation.views.access import project_for
 
@@ -80,11 +82,27 @@ def import_preview(request: HttpRequest, slug: str, job_id: int) -> HttpResponse
 def import_start(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     job = _job_for(request, slug, job_id)
     if job.status == ImportJob.Status.STAGED:
+        try:
+            check_job_container(job)
+        except UnsupportedFile as exc:
+            messages.error(request, str(exc))
+            return redirect(job)
         job.status = ImportJob.Status.QUEUED
         job.save(update_fields=["status"])
         import_traces.delay(job.pk)
         messages.info(request, "Import queued.")
     return redirect(job)
+
+
+@login_required
+@require_POST
+def import_discard(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    """Delete an upload that was never started, with its file."""
+    job = _job_for(request, slug, job_id)
+    if job.status == ImportJob.Status.STAGED:
+        discard_import(job)
+        messages.info(request, f"Upload {job.original_name} discarded.")
+    return redirect("import-list", slug=job.project.slug)
 
 
 @login_required

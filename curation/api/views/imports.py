@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,7 +15,7 @@ from curation.api.filters import DeclaredFilters, QueryFilter
 from curation.api.serializers.imports import ImportCreateSerializer, ImportJobSerializer
 from curation.api.views.datasets import PROJECT
 from curation.models import ImportJob
-from curation.services.imports import create_import_job
+from curation.services.imports import UnsupportedFile, check_container, create_import_job
 from curation.tasks import import_traces
 
 
@@ -48,6 +49,10 @@ class ImportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         form = ImportCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         upload = form.validated_data["file"]
+        try:
+            check_container(upload, upload.name)
+        except UnsupportedFile as exc:
+            raise ValidationError({"file": [str(exc)]}) from None
         job = create_import_job(
             project=project,
             upload=upload,

@@ -11,7 +11,9 @@ from curation.ingest.presets import PRESETS
 from curation.management.progress import ProgressBar
 from curation.models import FieldMapping, ImportJob, Project
 from curation.services import segmentation
-from curation.services.imports import create_import_job, run_import, saved_mappings
+from curation.services.imports import (
+    UnsupportedFile, check_container, create_import_job, run_import, saved_mappings,
+)
 from curation.tasks import import_traces
 
 
@@ -55,6 +57,11 @@ class Command(BaseCommand):
         path: Path = opts["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
+        with path.open("rb") as stream:
+            try:
+                check_container(stream, path.name)
+            except UnsupportedFile as exc:
+                raise CommandError(f"{path}: {exc}") from None
         project, created = Project.objects.get_or_create(
             slug=opts["project"], defaults={"name": opts["project"]}
         )
@@ -128,7 +135,11 @@ class Command(BaseCommand):
         return job
 
     def _report(self, job: ImportJob) -> None:
-        self.stdout.write(f"Preset: {job.detected_preset or job.preset}")
+        chosen = getattr(job, "chosen_mapping", "")
+        self.stdout.write(
+            f"Preset: {job.detected_preset or job.preset}"
+            + (f" (mapping {chosen!r}, chosen automatically)" if chosen else "")
+        )
         for error in job.errors[:20]:
             self.stdout.write(f"  record {error['location']}: {error['reason']}")
         if job.errors_count > 20:

@@ -239,6 +239,7 @@ class Segmentation(models.Model):
         DRAFT = "draft", "In progress"
         SUBMITTED = "submitted", "Submitted"
         APPROVED = "approved", "Approved"
+        SKIPPED = "skipped", "Skipped"  # its annotator gave the trace back; kept for its history
 
     trace = models.ForeignKey(Trace, on_delete=models.CASCADE, related_name="segmentations")
     field = models.CharField(

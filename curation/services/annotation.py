@@ -219,6 +219,9 @@ def skip(*, segmentation: Segmentation, user, revision: int, reason: str) -> Ass
             raise Conflict(_stale_message(revision, current.revision))
         assignment.skip_reason = reason
         _finish(assignment, Assignment.Status.SKIPPED, "skip_reason")
+        # No draft stays "in progress": the skipped one is closed, its history kept for leads.
+        current.status = Segmentation.Status.SKIPPED
+        current.save(update_fields=["status"])
     return assignment
 
 

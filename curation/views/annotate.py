@@ -20,7 +20,9 @@ from curation.segment.edits import EditError
 from curation.services import annotation, queue
 from curation.services.annotation import Conflict, EditorState
 from curation.views import annotate_forms as forms
+from curation.services import drafts
 from curation.views.access import own_assignment, project_for
+from curation.views.history_rows import history_rows
 from curation.views.annotate_render import (
     field_html,
     guidelines_html,
@@ -152,11 +154,9 @@ def segmentation_history(request: HttpRequest, slug: str, segmentation_id: int) 
     )
     if segmentation.author_id != request.user.pk and not _is_lead(request, project):
         raise Http404("No such segmentation.")
-    context = {
-        "project": project,
-        "segmentation": segmentation,
-        "edits": annotation.history(segmentation),
-    }
+    type_names = {label["key"]: label["name"] for label in project.label_schema}
+    rows = history_rows(annotation.history(segmentation), drafts.field_text(segmentation), type_names)
+    context = {"project": project, "segmentation": segmentation, "rows": rows}
     return render(request, "curation/annotate/history.html", context)
 
 

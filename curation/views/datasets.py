@@ -24,6 +24,7 @@ from curation.services.dataset_preview import preview_rows
 from curation.services.dataset_selection import count_selection
 from curation.tasks import build_dataset_version
 from curation.views.access import project_for
+from curation.services.dataset_diff import spec_changes
 from curation.views.dataset_forms import BuildSpecForm, DatasetForm, DiffForm
 
 LEADS = {Membership.Role.LEAD}
@@ -86,7 +87,7 @@ def dataset_detail(request: HttpRequest, slug: str, name: str) -> HttpResponse:
         "dataset": dataset,
         "versions": dataset.versions.select_related("created_by"),
         "form": form,
-        "diff_form": DiffForm(),
+        "diff_form": DiffForm(numbers=_published_numbers(dataset)),
         "is_lead": _is_lead(request, dataset.project),
     }
     return render(request, "curation/datasets/detail.html", context)
@@ -204,11 +205,19 @@ def version_file(
 def version_diff(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     """Traces added, removed and cut again between two published versions."""
     dataset = _dataset_for(request, slug, name)
-    form = DiffForm(request.GET)
+    form = DiffForm(request.GET or None, numbers=_published_numbers(dataset))
+    context = {"project": dataset.project, "dataset": dataset, "diff_form": form}
     if not form.is_valid():
-        raise Http404("Name two versions.")
+        # A friendly page with the choice again, never a bare 404 for a mistyped number.
+        context["problem"] = "Choose two published versions of this dataset to compare."
+        return render(request, "curation/datasets/diff.html", context, status=400 if request.GET else 200)
     published = dataset.versions.filter(status=DatasetVersion.Status.PUBLISHED)
-    old = get_object_or_404(published, number=form.cleaned_data["old"])
-    new = get_object_or_404(published, number=form.cleaned_data["new"])
-    context = {"project": dataset.project, "dataset": dataset, "diff": diff_versions(old, new)}
+    old = published.get(number=form.cleaned_data["old"])
+    new = published.get(number=form.cleaned_data["new"])
+    context.update(diff=diff_versions(old, new), spec_changes=spec_changes(old.spec, new.spec))
     return render(request, "curation/datasets/diff.html", context)
+
+
+def _published_numbers(dataset) -> list[int]:
+    published = dataset.versions.filter(status=DatasetVersion.Status.PUBLISHED)
+    return list(published.order_by("number").values_list("number", flat=True))

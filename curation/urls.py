@@ -22,6 +22,7 @@ urlpatterns = [
     path("p/<slug:slug>/annotate/<int:assignment_id>/", annotate.editor, name="annotate-editor"),
     path("p/<slug:slug>/annotate/<int:assignment_id>/submit/", annotate.submit, name="annotate-submit"),
     path("p/<slug:slug>/annotate/<int:assignment_id>/skip/", annotate.skip, name="annotate-skip"),
+    path("p/<slug:slug>/annotate/<int:assignment_id>/revision/", annotate.revision, name="annotate-revision"),
     path("p/<slug:slug>/annotate/<int:assignment_id>/<slug:operation>/", annotate.edit, name="annotate-edit"),
     path("p/<slug:slug>/segmentations/<int:segmentation_id>/history/", annotate.segmentation_history,
          name="segmentation-history"),

@@ -7,9 +7,11 @@ it was made on a stale revision, 422 when it cannot be made, 400 when the reques
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.views.decorators.http import require_GET
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -85,6 +87,8 @@ def editor(request: HttpRequest, slug: str, assignment_id: int) -> HttpResponse:
         "guidelines": guidelines_html(project.guidelines),
         "rating_scale": project.rating_scale,
         "labels": _labels(project),
+        # How often an open editor asks whether its steps changed elsewhere.
+        "poll_ms": getattr(settings, "STEPWISE_EDITOR_POLL_MS", 4000),
     }
     return render(request, "curation/annotate/editor.html", context)
 
@@ -108,6 +112,34 @@ def edit(request: HttpRequest, slug: str, assignment_id: int, operation: str) ->
     except EditError as error:
         return _refused(request, assignment, str(error), status=422)
     return _workspace(request, assignment, state)
+
+
+@login_required
+@require_GET
+def revision(request: HttpRequest, slug: str, assignment_id: int) -> HttpResponse:
+    """The draft's revision, polled by open editors so a stale tab knows at once.
+
+    One query, and a 304 with no body while the ETag (revision and status) is unchanged.
+    """
+    row = (
+        Assignment.objects.filter(pk=assignment_id, annotator=request.user, project__slug=slug)
+        .values_list("segmentation__revision", "segmentation__status", "status")
+        .first()
+    )
+    if row is None or row[0] is None:
+        raise Http404("No such assignment.")
+    number, status, assignment_status = row
+    editable = status == Segmentation.Status.DRAFT and assignment_status in (
+        Assignment.Status.ACTIVE, Assignment.Status.EXPIRED,
+    )
+    etag = f'"{number}-{status}-{assignment_status}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+    else:
+        response = JsonResponse({"revision": number, "editable": editable})
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @login_required

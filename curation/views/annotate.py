@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.views.decorators.http import require_GET
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,6 +35,7 @@ from curation.views.annotate_render import (
 )
 
 ANNOTATING_ROLES = {Membership.Role.ANNOTATOR, Membership.Role.LEAD}
+YOUR_TRACES_PER_PAGE = 20
 
 # Operation name in the URL -> (its form, the service function taking the form's fields).
 OPERATIONS = {
@@ -52,11 +54,13 @@ OPERATIONS = {
 @login_required
 def queue_page(request: HttpRequest, slug: str) -> HttpResponse:
     project = project_for(request, slug, roles=ANNOTATING_ROLES)
+    # All of one's own earlier work, a page at a time; each opens (read only once closed).
+    mine = Paginator(_assignments(project).filter(annotator=request.user), YOUR_TRACES_PER_PAGE)
     context = {
         "project": project,
         "summary": queue.queue_summary(project=project, annotator=request.user),
         "current": queue.current_assignment(project=project, annotator=request.user),
-        "mine": _assignments(project).filter(annotator=request.user)[:20],
+        "mine": mine.get_page(request.GET.get("page")),
         "is_lead": _is_lead(request, project),
         "everyone": _assignments(project)[:100] if _is_lead(request, project) else [],
     }

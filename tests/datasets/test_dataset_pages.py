@@ -81,7 +81,7 @@ def test_the_builder_previews_the_first_rows_of_each_format(client, lead, datase
     body = client.post(url("dataset-preview", dataset), BUILD_FORM).content.decode()
 
     for fmt in ("srl", "prm", "sft", "steps"):
-        assert f"<h3>{fmt} " in body
+        assert f"<h4>{fmt} " in body and f'data-format-tab="{fmt}"' in body
     assert "&quot;expert_step&quot;: &quot;1. **Read** We have x + 1 = 3.&quot;" in body
 
 

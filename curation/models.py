@@ -239,6 +239,7 @@ class Segmentation(models.Model):
         DRAFT = "draft", "In progress"
         SUBMITTED = "submitted", "Submitted"
         APPROVED = "approved", "Approved"
+        SKIPPED = "skipped", "Skipped"  # its annotator gave the trace back; kept for its history
 
     trace = models.ForeignKey(Trace, on_delete=models.CASCADE, related_name="segmentations")
     field = models.CharField(
@@ -316,6 +317,9 @@ class SegmentationRun(models.Model):
     traces_done = models.PositiveIntegerField(default=0)
     steps_created = models.PositiveIntegerField(default=0)
     skipped_human = models.PositiveIntegerField(default=0, help_text="Traces a person had cut.")
+    kept_imported = models.PositiveIntegerField(
+        default=0, help_text="Traces that came cut with the source (also in skipped_human)."
+    )
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -325,6 +329,11 @@ class SegmentationRun(models.Model):
 
     def __str__(self) -> str:
         return f"Segmentation run #{self.pk} ({self.strategy}) of {self.project.slug}"
+
+    @property
+    def kept_human(self) -> int:
+        """Traces left alone because a person of the project had cut them."""
+        return max(self.skipped_human - self.kept_imported, 0)
 
     @property
     def progress_percent(self) -> int:

@@ -36,6 +36,8 @@ def _secret_key() -> str:
 
 # --- Core ---------------------------------------------------------------------------------
 DEBUG = env_bool("DEBUG", True)
+# Django's technical 404/500 pages instead of the app's, for a developer (webapp/error_pages.py).
+STEPWISE_DEBUG_PAGES = env_bool("STEPWISE_DEBUG_PAGES", False)
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "webapp.error_pages.AppErrorPages",  # the app's error pages under DEBUG=1 too
 ]
 
 ROOT_URLCONF = "webapp.urls"

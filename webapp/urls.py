@@ -1,9 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page links; send them to the static icon.
+    path(
+        "favicon.ico",
+        lambda request: HttpResponsePermanentRedirect(static("favicon.svg")),
+        name="favicon",
+    ),
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -109,5 +109,14 @@ def _as_spec_value(value):
 
 
 class DiffForm(forms.Form):
-    old = forms.IntegerField(min_value=1, label="Version")
-    new = forms.IntegerField(min_value=1, label="against version")
+    """Two of the dataset's published versions, chosen from a list (never typed)."""
+
+    old = forms.TypedChoiceField(coerce=int, label="Version")
+    new = forms.TypedChoiceField(coerce=int, label="against version")
+
+    def __init__(self, *args, numbers: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(n, f"v{n}") for n in numbers]
+        self.fields["old"].choices = self.fields["new"].choices = choices
+        if len(numbers) >= 2 and not self.is_bound:  # the two latest, the usual question
+            self.initial = {"old": numbers[-2], "new": numbers[-1], **self.initial}

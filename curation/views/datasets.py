@@ -20,7 +20,7 @@ from curation.access import LEADS, is_lead, project_view
 from curation.models import Dataset, DatasetVersion, Project
 from curation.services.datasets import storage as dataset_storage
 from curation.services.datasets import build as datasets
-from curation.services.datasets.diff import diff_versions
+from curation.services.datasets.diff import diff_versions, spec_changes
 from curation.services.datasets.preview import preview_rows
 from curation.services.datasets.selection import count_selection
 from curation.views.dataset_forms import BuildSpecForm, DatasetForm, DiffForm
@@ -77,7 +77,7 @@ def dataset_detail(request: HttpRequest, project: Project, name: str) -> HttpRes
         "dataset": dataset,
         "versions": dataset.versions.select_related("created_by"),
         "form": form,
-        "diff_form": DiffForm(),
+        "diff_form": DiffForm(numbers=_published_numbers(dataset)),
         "is_lead": is_lead(request.user, dataset.project),
     }
     return render(request, "curation/datasets/detail.html", context)
@@ -193,11 +193,19 @@ def version_file(request: HttpRequest, project: Project, name: str, number: int,
 def version_diff(request: HttpRequest, project: Project, name: str) -> HttpResponse:
     """Traces added, removed and cut again between two published versions."""
     dataset = _dataset_for(project, name)
-    form = DiffForm(request.GET)
+    form = DiffForm(request.GET or None, numbers=_published_numbers(dataset))
+    context = {"project": dataset.project, "dataset": dataset, "diff_form": form}
     if not form.is_valid():
-        raise Http404("Name two versions.")
+        # A friendly page with the choice again, never a bare 404 for a mistyped number.
+        context["problem"] = "Choose two published versions of this dataset to compare."
+        return render(request, "curation/datasets/diff.html", context, status=400 if request.GET else 200)
     published = dataset.versions.filter(status=DatasetVersion.Status.PUBLISHED)
-    old = get_object_or_404(published, number=form.cleaned_data["old"])
-    new = get_object_or_404(published, number=form.cleaned_data["new"])
-    context = {"project": dataset.project, "dataset": dataset, "diff": diff_versions(old, new)}
+    old = published.get(number=form.cleaned_data["old"])
+    new = published.get(number=form.cleaned_data["new"])
+    context.update(diff=diff_versions(old, new), spec_changes=spec_changes(old.spec, new.spec))
     return render(request, "curation/datasets/diff.html", context)
+
+
+def _published_numbers(dataset) -> list[int]:
+    published = dataset.versions.filter(status=DatasetVersion.Status.PUBLISHED)
+    return list(published.order_by("number").values_list("number", flat=True))

@@ -9,7 +9,11 @@ from django.views.decorators.http import require_POST
 from curation.forms import ImportSettingsForm, ImportUploadForm, mapping_lines
 from curation.access import LEADS, project_view
 from curation.models import ImportJob, Project
-from curation.services.imports import create_import_job, preview_import, start_import
+from curation.services.imports import (
+    UnsupportedFile, check_job_container, create_import_job, discard_import, preview_import,
+    start_import,
+)
+
 
 def _job_for(project: Project, job_id: int) -> ImportJob:
     return get_object_or_404(ImportJob.objects.select_related("project"), pk=job_id, project=project)
@@ -73,9 +77,25 @@ def import_preview(request: HttpRequest, project: Project, job_id: int) -> HttpR
 def import_start(request: HttpRequest, project: Project, job_id: int) -> HttpResponse:
     job = _job_for(project, job_id)
     if job.status == ImportJob.Status.STAGED:
+        try:
+            check_job_container(job)
+        except UnsupportedFile as exc:
+            messages.error(request, str(exc))
+            return redirect(job)
         start_import(job)
         messages.info(request, "Import queued.")
     return redirect(job)
+
+
+@project_view(roles=LEADS)
+@require_POST
+def import_discard(request: HttpRequest, project: Project, job_id: int) -> HttpResponse:
+    """Delete an upload that was never started, with its file."""
+    job = _job_for(project, job_id)
+    if job.status == ImportJob.Status.STAGED:
+        discard_import(job)
+        messages.info(request, f"Upload {job.original_name} discarded.")
+    return redirect("import-list", slug=project.slug)
 
 
 @project_view(roles=LEADS)

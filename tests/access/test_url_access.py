@@ -49,13 +49,15 @@ EXPECTED: dict[str, list[tuple[int, ...]]] = {
     'import-detail': [LEADS_ONLY],
     'import-preview': [LEADS_ONLY],
     'import-start': [LEADS_ONLY_REDIRECTED],
+    'import-discard': [LEADS_ONLY_REDIRECTED],
     'import-progress': [LEADS_ONLY],
     'segment-start': [LEADS_ONLY_REDIRECTED],
     'segment-progress': [ALL_MEMBERS],
     'trace-detail': [ALL_MEMBERS],
-    'annotate-queue': [ANNOTATORS],
+    'annotate-queue': [ANNOTATORS, ANNOTATORS],  # the second: a page of "your traces"
     'annotate-next': [(302, 302, 302, 404, 404)],
     'annotate-editor': [(302, 404, 200, 404, 404)],  # the annotator's own
+    'annotate-revision': [(302, 404, 200, 404, 404)],  # the annotator's own
     'annotate-submit': [OWN_ASSIGNMENT],
     'annotate-skip': [OWN_ASSIGNMENT],
     'annotate-edit': [OWN_ASSIGNMENT],
@@ -76,10 +78,11 @@ EXPECTED: dict[str, list[tuple[int, ...]]] = {
     'dataset-builder': [LEADS_ONLY],
     'dataset-counts': [LEADS_ONLY],
     'dataset-preview': [LEADS_ONLY],
-    'dataset-diff': [ALL_MEMBERS],
+    'dataset-diff': [ALL_MEMBERS, (302, 400, 400, 400, 404)],  # the second: a bad choice
     'dataset-version': [ALL_MEMBERS],
     'dataset-version-progress': [ALL_MEMBERS],
     'dataset-file': [ALL_MEMBERS],
+    'favicon': [(301, 301, 301, 301, 301)],
     'api-schema': [(200, 200, 200, 200, 200, 200, 200)],
     'api-docs': [(200, 200, 200, 200, 200, 200, 200)],
     'api/^v1/': [(404, 404, 404, 404, 404, 404, 404)],
@@ -105,8 +108,9 @@ EXPECTED: dict[str, list[tuple[int, ...]]] = {
 
 
 def _ours(route: str, pattern: URLPattern) -> bool:
-    """The app's and the API's patterns (the schema and docs included), not admin or login."""
-    return pattern.lookup_str.startswith("curation.") or route.startswith("api/")
+    """The project's own patterns (the app, the API with its schema and docs, the favicon),
+    not the admin's or Django's login and logout views."""
+    return not route.startswith("admin/") and not pattern.lookup_str.startswith("django.")
 
 
 def url_names() -> set[str]:
@@ -152,12 +156,14 @@ def world(db, settings, tmp_path, project, other_project, lead, annotator, revie
     job = TrainingJob.objects.create(owner=lead, dataset=dataset, name="run", format="srl",
                                      webhook_url="http://receiver.invalid/hook", secret="s")
     Membership.objects.create(project=other_project, user=lead, role=Membership.Role.ANNOTATOR)
+    staged = tmp_path / "x.jsonl"  # a staged import's file: starting it reads its head
+    staged.write_text('{"problem": "1+1", "reasoning": "2", "answer": "2"}\n')
     invitation, raw_invitation = invitations.create_invitation(
         project=project, role="annotator", created_by=lead)
     return {
         "trace": trace, "assignment": assignment, "dataset": dataset, "job": job,
         "import": ImportJob.objects.create(project=project, status=ImportJob.Status.STAGED,
-                                           original_name="x.jsonl"),
+                                           original_name="x.jsonl", source_path=str(staged)),
         "run": SegmentationRun.objects.create(project=project, traces_total=0),
         "membership": Membership.objects.get(project=project, user=annotator),
         "invitation": invitation, "raw_invitation": raw_invitation,
@@ -196,13 +202,16 @@ CALLS = {
     "import-detail": [("get", _page("import-detail", SLUG, lambda w: w["import"].pk))],
     "import-preview": [("post", _page("import-preview", SLUG, lambda w: w["import"].pk))],
     "import-start": [("post", _page("import-start", SLUG, lambda w: w["import"].pk))],
+    "import-discard": [("post", _page("import-discard", SLUG, lambda w: w["import"].pk))],
     "import-progress": [("get", _page("import-progress", SLUG, lambda w: w["import"].pk))],
     "segment-start": [("post", _page("segment-start", SLUG))],
     "segment-progress": [("get", _page("segment-progress", SLUG, lambda w: w["run"].pk))],
     "trace-detail": [("get", _page("trace-detail", SLUG, lambda w: w["trace"].pk))],
-    "annotate-queue": [("get", _page("annotate-queue", SLUG))],
+    "annotate-queue": [("get", _page("annotate-queue", SLUG)),
+                       ("get", lambda w: reverse("annotate-queue", args=[SLUG]) + "?page=2")],
     "annotate-next": [("post", _page("annotate-next", SLUG))],
     "annotate-editor": [("get", _page("annotate-editor", SLUG, ASSIGNMENT))],
+    "annotate-revision": [("get", _page("annotate-revision", SLUG, ASSIGNMENT))],
     "annotate-submit": [("post", _page("annotate-submit", SLUG, ASSIGNMENT))],
     "annotate-skip": [("post", _page("annotate-skip", SLUG, ASSIGNMENT))],
     "annotate-edit": [("post", _page("annotate-edit", SLUG, ASSIGNMENT, "undo"))],
@@ -226,10 +235,12 @@ CALLS = {
     "dataset-builder": [("get", _page("dataset-builder", SLUG, DS))],
     "dataset-counts": [("post", _page("dataset-counts", SLUG, DS))],
     "dataset-preview": [("post", _page("dataset-preview", SLUG, DS))],
-    "dataset-diff": [("get", lambda w: reverse("dataset-diff", args=[SLUG, DS]) + "?old=1&new=1")],
+    "dataset-diff": [("get", lambda w: reverse("dataset-diff", args=[SLUG, DS]) + "?old=1&new=1"),
+                     ("get", lambda w: reverse("dataset-diff", args=[SLUG, DS]) + "?old=9&new=1")],
     "dataset-version": [("get", _page("dataset-version", SLUG, DS, 1))],
     "dataset-version-progress": [("get", _page("dataset-version-progress", SLUG, DS, 1))],
     "dataset-file": [("get", _page("dataset-file", SLUG, DS, 1, "README.md"))],
+    "favicon": [("get", lambda w: "/favicon.ico")],
     # API
     "api-schema": [("get", lambda w: "/api/schema/")],
     "api-docs": [("get", lambda w: "/api/docs/")],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,7 +14,9 @@ from curation.api.filters import DeclaredFilters, QueryFilter
 from curation.api.serializers.imports import ImportCreateSerializer, ImportJobSerializer
 from curation.api.views.datasets import PROJECT
 from curation.models import ImportJob
-from curation.services.imports import create_import_job, start_import
+from curation.services.imports import (
+    UnsupportedFile, check_container, create_import_job, start_import,
+)
 
 
 @extend_schema_view(
@@ -45,6 +48,10 @@ class ImportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         form = ImportCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         upload = form.validated_data["file"]
+        try:
+            check_container(upload, upload.name)
+        except UnsupportedFile as exc:
+            raise ValidationError({"file": [str(exc)]}) from None
         job = create_import_job(
             project=project,
             upload=upload,

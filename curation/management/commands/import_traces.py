@@ -10,7 +10,8 @@ from curation.ingest.presets import PRESETS
 from curation.management.progress import ProgressBar, follow
 from curation.models import FieldMapping, ImportJob, Project
 from curation.services.imports import (
-    create_import_job, run_import, saved_mappings, segment_new_traces, start_import,
+    UnsupportedFile, check_container, create_import_job, run_import, saved_mappings,
+    segment_new_traces, start_import,
 )
 
 
@@ -54,6 +55,11 @@ class Command(BaseCommand):
         path: Path = opts["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
+        with path.open("rb") as stream:
+            try:
+                check_container(stream, path.name)
+            except UnsupportedFile as exc:
+                raise CommandError(f"{path}: {exc}") from None
         project, created = Project.objects.get_or_create(
             slug=opts["project"], defaults={"name": opts["project"]}
         )
@@ -122,7 +128,11 @@ class Command(BaseCommand):
         )
 
     def _report(self, job: ImportJob) -> None:
-        self.stdout.write(f"Preset: {job.detected_preset or job.preset}")
+        chosen = getattr(job, "chosen_mapping", "")
+        self.stdout.write(
+            f"Preset: {job.detected_preset or job.preset}"
+            + (f" (mapping {chosen!r}, chosen automatically)" if chosen else "")
+        )
         for error in job.errors[:20]:
             self.stdout.write(f"  record {error['location']}: {error['reason']}")
         if job.errors_count > 20:

@@ -112,8 +112,9 @@ def move_boundary(
 
 
 def set_type(
-    *, segmentation: Segmentation, user, revision: int, index: int, type: str
+    *, segmentation: Segmentation, user, revision: int, index: int, type: str, to_end: bool = False
 ) -> EditorState:
+    """Set the type of step ``index`` (``to_end``: and of every step after it, as one edit)."""
     if type and type not in _type_keys(segmentation):
         raise EditError(f"{type!r} is not a step type of this project.")
     return _edit(
@@ -121,22 +122,39 @@ def set_type(
         user,
         revision,
         Op.TYPE,
-        {"index": index, "type": type},
-        lambda text, steps: edits.update_step(steps, index, type=type),
+        _label_params(index, to_end, type=type),
+        lambda text, steps: _label(steps, index, to_end, type=type),
     )
 
 
 def rate(
-    *, segmentation: Segmentation, user, revision: int, index: int, rating: int | None
+    *,
+    segmentation: Segmentation,
+    user,
+    revision: int,
+    index: int,
+    rating: int | None,
+    to_end: bool = False,
 ) -> EditorState:
+    """Rate step ``index`` (``to_end``: and every step after it, as one edit)."""
     return _edit(
         segmentation,
         user,
         revision,
         Op.RATE,
-        {"index": index, "rating": rating},
-        lambda text, steps: edits.update_step(steps, index, rating=rating),
+        _label_params(index, to_end, rating=rating),
+        lambda text, steps: _label(steps, index, to_end, rating=rating),
     )
+
+
+def _label_params(index: int, to_end: bool, **change) -> dict:
+    return {"index": index, **change, **({"to_end": True} if to_end else {})}
+
+
+def _label(steps: list[EditableStep], index: int, to_end: bool, **change) -> Splice:
+    if to_end:
+        return edits.update_steps_to_end(steps, index, **change)
+    return edits.update_step(steps, index, **change)
 
 
 def note(*, segmentation: Segmentation, user, revision: int, index: int, text: str) -> EditorState:
@@ -202,6 +220,9 @@ def skip(*, segmentation: Segmentation, user, revision: int, reason: str) -> Ass
             raise Conflict(_stale_message(revision, current.revision))
         assignment.skip_reason = reason
         _finish(assignment, Assignment.Status.SKIPPED, "skip_reason")
+        # No draft stays "in progress": the skipped one is closed, its history kept for leads.
+        current.status = Segmentation.Status.SKIPPED
+        current.save(update_fields=["status"])
     return assignment
 
 

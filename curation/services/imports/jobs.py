@@ -20,7 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from curation.ingest.known_mappings import KNOWN_MAPPINGS
-from curation.ingest.pipeline import parse_stream, preview
+from curation.ingest.pipeline import parse_stream, preview, unsupported_container
 from curation.traces.records import RecordError, TraceRecord
 from curation.models import ImportJob, Project, Segmentation, SegmentationRun, Step, Trace
 from curation.services import segmentation
@@ -37,6 +37,38 @@ class AtomicImportRejected(Exception):
 
 class UnreadableFile(Exception):
     """No preset fits the file, or no record of it could be read at all."""
+
+
+class UnsupportedFile(ValueError):
+    """The file is no container Stepwise reads (random bytes, an image ...): nothing to start."""
+
+
+def check_container(upload: IO[bytes], name: str = "") -> None:
+    """Raise UnsupportedFile when ``upload`` is not a supported container; rewinds it."""
+    position = upload.tell()
+    try:
+        reason = unsupported_container(
+            upload, name=name, max_record_bytes=settings.STEPWISE_MAX_RECORD_BYTES
+        )
+    finally:
+        upload.seek(position)
+    if reason:
+        raise UnsupportedFile(f"This file cannot be imported: {reason}.")
+
+
+def check_job_container(job: ImportJob) -> None:
+    """``check_container`` on a staged job's file."""
+    with job.open_source() as stream:
+        check_container(stream, job.original_name)
+
+
+def discard_import(job: ImportJob) -> None:
+    """Delete a staged (never started) import and its stored file."""
+    if job.status != ImportJob.Status.STAGED:
+        raise ValueError("only an import that was never started can be discarded")
+    if job.file:
+        job.file.delete(save=False)
+    job.delete()
 
 
 def create_import_job(
@@ -122,7 +154,9 @@ def saved_mappings(project: Project) -> dict[str, dict]:
 def preview_import(job: ImportJob, *, limit: int = 5) -> dict[str, Any]:
     """The preset that would be chosen and the first records as they would be mapped."""
     with job.open_source() as stream:
-        result = preview(stream, limit=limit, **_reading_settings(job))
+        result = preview(
+            stream, limit=limit, mappings=_auto_mappings(job), **_reading_settings(job)
+        )
     records, errors = [], []
     for location, item in result.items:
         if isinstance(item, RecordError):
@@ -131,7 +165,21 @@ def preview_import(job: ImportJob, *, limit: int = 5) -> dict[str, Any]:
             records.append(_preview_row(location, item))
     if result.error:
         errors.append({"location": 0, "reason": result.error})
-    return {"preset": result.preset, "records": records, "errors": errors, "fields": result.fields}
+    return {
+        "preset": result.preset,
+        "records": records,
+        "errors": errors,
+        "fields": result.fields,
+        "unsupported": result.unsupported,
+        "mapping_name": result.mapping_name,
+    }
+
+
+def _auto_mappings(job: ImportJob) -> dict[str, dict] | None:
+    """The named mappings ``auto`` may choose for this job: the project's and the built-in."""
+    if job.preset != "auto" or job.mapping:
+        return None
+    return saved_mappings(job.project)
 
 
 def _reading_settings(job: ImportJob) -> dict[str, Any]:
@@ -220,7 +268,10 @@ def _summary(job: ImportJob) -> str:
     if job.errors_count:
         parts.append(_count(job.errors_count, "bad record"))
     seconds = (timezone.now() - job.started_at).total_seconds()
-    return ", ".join(parts) + f" in {seconds:.2f} s (preset: {job.detected_preset})."
+    preset = job.detected_preset
+    if getattr(job, "chosen_mapping", ""):
+        preset += f" {job.chosen_mapping!r}, chosen automatically"
+    return ", ".join(parts) + f" in {seconds:.2f} s (preset: {preset})."
 
 
 def _run_atomic(job: ImportJob, on_progress: ProgressCallback | None) -> None:
@@ -240,9 +291,10 @@ def _import_records(
     counters = _Counters()
     job.errors = []
     with job.open_source() as stream:
-        parsed = parse_stream(stream, **_reading_settings(job))
+        parsed = parse_stream(stream, mappings=_auto_mappings(job), **_reading_settings(job))
         job.detected_preset = parsed.preset or ""
         job.save(update_fields=["detected_preset"])
+        job.chosen_mapping = parsed.mapping_name  # named in the summary, not stored
         batches = _batches(
             parsed, settings.STEPWISE_IMPORT_BATCH_SIZE, settings.STEPWISE_IMPORT_BATCH_CHARS
         )

@@ -126,7 +126,8 @@ def segment_chunk(run: SegmentationRun, trace_ids: Iterable[int]) -> int:
     with transaction.atomic():
         Segmentation.objects.filter(trace__in=[t for t, _, _ in cut], origin=Segmentation.Origin.AUTO).delete()
         steps = _save(cut)
-    _advance(run, done=len(traces), steps=steps, skipped=len(human))
+    imported = _traces_cut_by_source(traces)
+    _advance(run, done=len(traces), steps=steps, skipped=len(human), imported=len(imported))
     return steps
 
 
@@ -141,6 +142,15 @@ def _traces_cut_by_people(traces: list[Trace]) -> set[int]:
     return set(
         Segmentation.objects.filter(trace__in=traces)
         .exclude(origin=Segmentation.Origin.AUTO)
+        .values_list("trace_id", flat=True)
+    )
+
+
+def _traces_cut_by_source(traces: list[Trace]) -> set[int]:
+    """Traces whose steps came with the source: cut, but by no person of the project."""
+    return set(
+        Segmentation.objects.filter(trace__in=traces, origin=Segmentation.Origin.IMPORTED)
+        .exclude(trace__segmentations__origin=Segmentation.Origin.HUMAN)
         .values_list("trace_id", flat=True)
     )
 
@@ -183,12 +193,15 @@ def _save(cut: list) -> int:
     return len(rows)
 
 
-def _advance(run: SegmentationRun, *, done: int, steps: int, skipped: int) -> None:
+def _advance(
+    run: SegmentationRun, *, done: int, steps: int, skipped: int, imported: int = 0
+) -> None:
     """Count a finished chunk; the chunk that completes the run marks it done."""
     SegmentationRun.objects.filter(pk=run.pk).update(
         traces_done=F("traces_done") + done,
         steps_created=F("steps_created") + steps,
         skipped_human=F("skipped_human") + skipped,
+        kept_imported=F("kept_imported") + imported,
     )
     SegmentationRun.objects.filter(
         pk=run.pk, traces_done__gte=F("traces_total"), status=SegmentationRun.Status.RUNNING

@@ -1,13 +1,23 @@
-"""Shared test data: two projects, a lead, an annotator and an outsider, and small trace files."""
+"""The standard test world: two projects; a lead, an annotator and a reviewer of ``alpha`` and an
+outsider (a lead of ``beta``), each with a write API token; small trace files; eager Celery.
+
+Builders for rows and records are in ``tests/factories.py``; a folder's conftest only adds what
+that folder alone needs.
+"""
 from __future__ import annotations
 
-import json
+import os
+import subprocess
+import sys
+import uuid
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+from tests.factories import (
+    REPO_ROOT, add_member, add_segmentation, add_trace, generation_record, processbench_record,
+    write_jsonl,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -55,6 +65,21 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def datasets_root(settings, tmp_path) -> Path:
+    """A private ``datasets`` storage: a test publishes into its own folder, never var/datasets."""
+    root = tmp_path / "datasets"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "datasets": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                     "OPTIONS": {"location": str(root)}},
+    }
+    return root
+
+
+# --- The standard principals ---------------------------------------------------------------------
+
+
+@pytest.fixture
 def project(db):
     from curation.models import Project
 
@@ -68,61 +93,69 @@ def other_project(db):
     return Project.objects.create(slug="beta", name="Beta")
 
 
-def _member(django_user_model, project, username: str, role: str):
-    from curation.models import Membership
-
-    user = django_user_model.objects.create_user(username=username, password="pw-" + username)
-    Membership.objects.create(project=project, user=user, role=role)
-    return user
-
-
 @pytest.fixture
 def lead(django_user_model, project):
-    return _member(django_user_model, project, "lena", "lead")
+    return add_member(django_user_model, project, "lena", "lead")
 
 
 @pytest.fixture
 def annotator(django_user_model, project):
-    return _member(django_user_model, project, "anna", "annotator")
+    return add_member(django_user_model, project, "anna", "annotator")
 
 
 @pytest.fixture
 def reviewer(django_user_model, project):
-    return _member(django_user_model, project, "rita", "reviewer")
+    return add_member(django_user_model, project, "rita", "reviewer")
 
 
 @pytest.fixture
 def outsider(django_user_model, other_project):
-    return _member(django_user_model, other_project, "otto", "lead")
+    return add_member(django_user_model, other_project, "otto", "lead")
 
 
-def write_jsonl(path: Path, records: list) -> Path:
-    with path.open("w", encoding="utf-8") as out:
-        for record in records:
-            out.write(record if isinstance(record, str) else json.dumps(record))
-            out.write("\n")
-    return path
+def _write_token(user) -> str:
+    from curation.services.people import tokens
+
+    return tokens.create_token(user=user, name="tests", scope="write")[1]
 
 
-def generation_record(n: int, **extra) -> dict:
-    """A raw R1-style generation: a problem and one text with <think>reasoning</think>answer."""
-    return {
-        "problem": f"What is {n} + {n}?",
-        "output": f"<think>\nI add {n} and {n}.\n\nSo the sum is {2 * n}.\n</think>\nThe answer is $\\boxed{{{2 * n}}}$.",
-        "model": "teacher-x",
-        **extra,
-    }
+@pytest.fixture
+def lead_token(lead) -> str:
+    return _write_token(lead)
 
 
-def processbench_record(n: int, label: int = -1) -> dict:
-    return {
-        "id": f"pb-{n}",
-        "generator": "student-y",
-        "problem": f"Tom has {n} apples and buys {n} more. How many now?",
-        "steps": [f"Tom starts with {n} apples.", f"He buys {n}, so {n} + {n} = {2 * n}.", f"The answer is {2 * n}."],
-        "label": label,
-        "final_answer_correct": label == -1,
-    }
+@pytest.fixture
+def annotator_token(annotator) -> str:
+    return _write_token(annotator)
+
+
+@pytest.fixture
+def reviewer_token(reviewer) -> str:
+    return _write_token(reviewer)
+
+
+@pytest.fixture
+def outsider_token(outsider) -> str:
+    return _write_token(outsider)
+
+
+# --- Shared data sets ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def dataset(project):
+    from curation.services.datasets import create_dataset
+
+    return create_dataset(project=project, name="gsm-steps", license="mit")
+
+
+@pytest.fixture
+def auto_traces(project):
+    """Five traces cut by the segmenter only."""
+    traces = [add_trace(project, n) for n in range(5)]
+    for trace in traces:
+        add_segmentation(trace)
+    return traces
 
 
 @pytest.fixture
@@ -133,3 +166,42 @@ def generations_file(tmp_path) -> Path:
 @pytest.fixture
 def processbench_file(tmp_path) -> Path:
     return write_jsonl(tmp_path / "processbench.jsonl", [processbench_record(1, label=1), processbench_record(2)])
+
+
+# --- A real Celery worker ------------------------------------------------------------------------
+
+
+def database_url_of_test_db() -> str:
+    """The URL of the database this test runs in, for the worker process to share."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(tmp_path, media_root):
+    """A real worker process on a queue of its own, stopped after the test."""
+    from django.conf import settings
+
+    if os.environ.get("STEPWISE_REQUIRE_WORKER_TEST"):
+        assert not settings.CELERY_BROKER_URL.startswith("filesystem"), "CI must use a real broker"
+    queue = f"stepwise-test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DATABASE_URL": database_url_of_test_db(), "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    log = (tmp_path / "worker.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "webapp", "worker", "--pool=solo",
+         "--queues", queue, "--loglevel=INFO", "--without-gossip", "--without-mingle"],
+        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    yield queue
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+    print((tmp_path / "worker.log").read_text()[-4000:])

@@ -22,7 +22,7 @@ from curation.segment.edits import EditError
 from curation.services.annotation import drafts, queue
 from curation.services.annotation import edits as annotation
 from curation.services.annotation.edits import Conflict, EditorState
-from curation.views import annotate_forms as forms
+from curation.forms import annotate as forms
 from curation.views.history_rows import history_rows
 from curation.views.annotate_render import (
     field_html,

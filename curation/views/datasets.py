@@ -23,7 +23,7 @@ from curation.services.datasets import build as datasets
 from curation.services.datasets.diff import diff_versions, spec_changes
 from curation.services.datasets.preview import preview_rows
 from curation.services.datasets.selection import count_selection
-from curation.views.dataset_forms import BuildSpecForm, DatasetForm, DiffForm
+from curation.forms.datasets import BuildSpecForm, DatasetForm, DiffForm
 
 PREVIEW_CHARS = 300  # per string in the preview: rows carry whole solutions and prompts
 CARD_BYTES = 256 * 1024

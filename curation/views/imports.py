@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from curation.forms import ImportSettingsForm, ImportUploadForm, mapping_lines
+from curation.forms.imports import ImportSettingsForm, ImportUploadForm, mapping_lines
 from curation.access import LEADS, project_view
 from curation.models import ImportJob, Project
 from curation.services.imports import (

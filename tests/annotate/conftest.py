@@ -1,56 +1,19 @@
-"""Traces with automatic steps, ready to be handed out by the queue."""
+"""Traces with automatic steps, ready to be handed out by the queue; a second annotator; races."""
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Sequence
 
 import pytest
 from django.db import connection
 
-from curation.models import Segmentation, Step, Trace
-
-TEXT = "We add the numbers. 2 + 2 = 4.\n\nThen we check it: 4 - 2 = 2.\n\nSo the answer is 4."
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """One span per paragraph, like the automatic segmenter's output on TEXT."""
-    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
-
-
-def add_trace(
-    project, n: int = 0, *, text: str = TEXT, spans=None, origin="auto", **fields
-) -> Trace:
-    trace = Trace.objects.create(
-        project=project,
-        problem=f"Problem {n}: what is 2 + 2?",
-        response=text,
-        content_hash=f"{project.slug}-{n}",
-        **fields,
-    )
-    if spans is None:
-        spans = sentence_spans(text)
-    if spans:
-        seg = Segmentation.objects.create(
-            trace=trace, field="response", origin=origin, strategy="test"
-        )
-        Step.objects.bulk_create(
-            Step(segmentation=seg, index=i, start=s, end=e, type="compute", token_count=3)
-            for i, (s, e) in enumerate(spans)
-        )
-    return trace
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The fixtures' users log in with passwords; hashing them properly costs most of a test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from tests.factories import add_cut_trace
 
 
 @pytest.fixture
 def traces(project):
-    return [add_trace(project, n) for n in range(3)]
+    return [add_cut_trace(project, n) for n in range(3)]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.urls import reverse
 from curation.models import Assignment
 from curation.services.annotation import edits as annotation
 from curation.services.annotation import queue
-from tests.annotate.conftest import add_trace
+from tests.factories import add_cut_trace
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +194,7 @@ def test_skip_without_a_reason_is_refused(client, annotator, assignment):
 
 
 def test_trace_text_is_escaped_everywhere_in_the_editor(client, project, annotator):
-    trace = add_trace(
+    trace = add_cut_trace(
         project, 9, text=HOSTILE, spans=[(0, 30), (31, len(HOSTILE))], reasoning=HOSTILE
     )
     trace.problem = HOSTILE
@@ -211,7 +211,7 @@ def test_trace_text_is_escaped_everywhere_in_the_editor(client, project, annotat
 
 
 def test_carriage_returns_survive_as_character_references(client, project, annotator):
-    add_trace(project, 8, text="One.\r\nTwo.", spans=[(0, 4), (6, 10)])
+    add_cut_trace(project, 8, text="One.\r\nTwo.", spans=[(0, 4), (6, 10)])
     client.force_login(annotator)
 
     assignment = queue.claim_next(project=project, annotator=annotator)

@@ -53,9 +53,9 @@ def test_the_last_lead_cannot_be_removed_or_demoted(project, lead):
 
 
 def test_removing_a_member_frees_the_traces_they_held(project, annotator):
-    from tests.annotate.conftest import add_trace
+    from tests.factories import add_cut_trace
 
-    add_trace(project)
+    add_cut_trace(project)
     held = queue.claim_next(project=project, annotator=annotator)
 
     members.remove_member(membership=Membership.objects.get(user=annotator))

@@ -10,7 +10,8 @@ from django.utils import timezone
 from curation.models import Assignment, Segmentation
 from curation.services.annotation import edits as annotation
 from curation.services.annotation import queue
-from tests.annotate.conftest import add_trace, run_at_once
+from tests.annotate.conftest import run_at_once
+from tests.factories import add_cut_trace
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def test_the_copy_is_the_first_entry_of_the_drafts_history(project, annotator, t
 
 
 def test_an_imported_segmentation_is_preferred_over_the_automatic_one(project, annotator):
-    trace = add_trace(project, spans=[(0, 19)], origin="imported")
+    trace = add_cut_trace(project, spans=[(0, 19)], origin="imported")
     Segmentation.objects.create(trace=trace, field="response", origin="auto")
 
     draft = queue.claim_next(project=project, annotator=annotator).segmentation
@@ -45,7 +46,7 @@ def test_an_imported_segmentation_is_preferred_over_the_automatic_one(project, a
 
 
 def test_a_trace_nobody_cut_starts_as_one_step_over_its_field(project, annotator):
-    add_trace(project, text="  Just one thought.  ", spans=[])
+    add_cut_trace(project, text="  Just one thought.  ", spans=[])
 
     draft = queue.claim_next(project=project, annotator=annotator).segmentation
 
@@ -82,7 +83,7 @@ def test_with_overlap_two_two_annotators_share_a_trace_and_a_third_gets_the_next
 
 
 def test_a_submitted_trace_still_fills_its_slot(project, annotator, second_annotator):
-    only = add_trace(project)
+    only = add_cut_trace(project)
     mine = queue.claim_next(project=project, annotator=annotator)
     annotation.submit(segmentation=mine.segmentation, user=annotator, revision=1)
 
@@ -93,7 +94,7 @@ def test_a_submitted_trace_still_fills_its_slot(project, annotator, second_annot
 def test_a_skipped_trace_goes_to_someone_else_but_never_back_to_the_skipper(
     project, annotator, second_annotator
 ):
-    only = add_trace(project)
+    only = add_cut_trace(project)
     mine = queue.claim_next(project=project, annotator=annotator)
     annotation.skip(segmentation=mine.segmentation, user=annotator, revision=1, reason="garbled")
 
@@ -105,7 +106,7 @@ def test_stale_assignments_expire_and_free_their_slot(
     project, annotator, second_annotator, settings
 ):
     settings.STEPWISE_ASSIGNMENT_TTL_MINUTES = 30
-    only = add_trace(project)
+    only = add_cut_trace(project)
     mine = queue.claim_next(project=project, annotator=annotator)
     idle_since = timezone.now() - timedelta(minutes=31)
     Assignment.objects.filter(pk=mine.pk).update(last_active_at=idle_since)
@@ -121,7 +122,7 @@ def test_a_recent_edit_keeps_an_old_claim_from_expiring(
     project, annotator, second_annotator, settings
 ):
     settings.STEPWISE_ASSIGNMENT_TTL_MINUTES = 30
-    add_trace(project)
+    add_cut_trace(project)
     mine = queue.claim_next(project=project, annotator=annotator)
     Assignment.objects.filter(pk=mine.pk).update(
         last_active_at=timezone.now() - timedelta(minutes=31)
@@ -134,7 +135,7 @@ def test_a_recent_edit_keeps_an_old_claim_from_expiring(
 
 
 def test_an_annotator_gets_their_own_expired_trace_back_first_with_their_draft(project, annotator):
-    traces = [add_trace(project, n) for n in range(2)]
+    traces = [add_cut_trace(project, n) for n in range(2)]
     mine = queue.claim_next(project=project, annotator=annotator)
     Assignment.objects.filter(pk=mine.pk).update(status="expired")
 
@@ -149,7 +150,7 @@ def test_an_empty_queue_answers_none(project, annotator):
 
 
 def test_traces_of_other_projects_are_never_handed_out(project, other_project, annotator):
-    add_trace(other_project)
+    add_cut_trace(other_project)
 
     assert queue.claim_next(project=project, annotator=annotator) is None
 
@@ -169,7 +170,7 @@ def test_concurrent_claims_never_exceed_the_overlap(project, django_user_model):
     project.overlap = 2
     project.save()
     for n in range(4):
-        add_trace(project, n)
+        add_cut_trace(project, n)
     users = [django_user_model.objects.create_user(username=f"u{n}") for n in range(8)]
     results = run_at_once(lambda user: queue.claim_next(project=project, annotator=user), users)
 

@@ -9,7 +9,7 @@ from curation.models import Assignment
 from curation.services.annotation import edits as annotation
 from curation.services.annotation import queue
 
-from .conftest import add_trace
+from tests.factories import add_cut_trace
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def submit_traces(project, annotator, count: int) -> list[Assignment]:
     done = []
     for n in range(count):
-        add_trace(project, 100 + n)
+        add_cut_trace(project, 100 + n)
     for _ in range(count):
         assignment = queue.claim_next(project=project, annotator=annotator)
         annotation.submit(segmentation=assignment.segmentation, user=annotator, revision=1)

@@ -16,27 +16,18 @@ from curation.export import BuildOptions, build_artifacts
 from curation.models import ApiToken, Dataset, DatasetVersion
 from curation.services.people import tokens
 from tests.api.webhook_receiver import WebhookReceiver
-from tests.export.factories import solution_trace, text_trace
+from tests.factories import solution_trace, text_trace
 
 
 @pytest.fixture(autouse=True)
-def datasets_root(settings, tmp_path) -> Path:
-    """Every test publishes into its own folder, never into var/datasets."""
-    root = tmp_path / "datasets"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "datasets": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
-    return root
+def private_datasets_storage(datasets_root) -> Path:
+    """Every test publishes into its own folder (the root conftest's ``datasets_root``)."""
+    return datasets_root
 
 
 @pytest.fixture(autouse=True)
 def api_settings(settings, tmp_path):
     cache.clear()  # throttling counts live in the cache: each test starts with none
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STEPWISE_API_RATES = {"user": "", "anon": ""}  # throttling has its own tests
     settings.STEPWISE_DELIVERY_ROOT = tmp_path / "deliveries"
     settings.STEPWISE_PUBLIC_URL = "http://testserver"

@@ -10,7 +10,6 @@ import pytest
 from curation.models import Delivery
 from curation.services.delivery.training_jobs import register_job
 from tests.api.conftest import SECRET
-from tests.integration.test_celery_worker import worker  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 BACKOFF_BASE = 0.4  # seconds: attempt 2 waits 0.2-0.4 s, attempt 3 waits 0.4-0.8 s

@@ -9,7 +9,7 @@ import pytest
 
 from curation.models import ImportJob, Trace
 from tests.api.conftest import client_with, token_for
-from tests.conftest import processbench_record
+from tests.factories import processbench_record
 
 URL = "/api/v1/projects/alpha/imports/"
 

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from curation.models import ApiToken, ImportJob
 from curation.services.delivery.training_jobs import register_job
 from tests.api.conftest import token_for
-from tests.api.test_traces_api import make_trace
+from tests.factories import add_two_step_trace
 from webapp.wsgi import application
 
 # Bounded: a few examples per operation keeps the whole run to seconds.
@@ -90,7 +90,7 @@ def test_transaction_survives_requests():
 @pytest.fixture
 def write_token(lead, project, version, test_transaction_survives_requests) -> str:
     """A lead's write token, and one object of every kind for the generated calls to find."""
-    make_trace(project, 1)
+    add_two_step_trace(project, 1)
     ImportJob.objects.create(project=project, original_name="x.jsonl", status=ImportJob.Status.DONE)
     register_job(owner=lead, dataset=version.dataset, name="job", storage_target="runs")
     return token_for(lead, ApiToken.Scope.WRITE)

@@ -12,7 +12,7 @@ from curation.services.datasets.build import build_version, start_build
 from curation.services.datasets.spec import BuildSpec
 from curation.services.delivery.training_jobs import register_job
 from tests.api.conftest import SECRET, streamed
-from tests.datasets.conftest import add_segmentation, add_trace
+from tests.factories import add_segmentation, add_trace
 
 
 @pytest.fixture

@@ -4,31 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from curation.models import Segmentation, Step, Trace
-
-
-def make_trace(project, n: int, kind: str = "text") -> Trace:
-    trace = Trace.objects.create(
-        project=project,
-        kind=kind,
-        problem=f"Problem {n}",
-        response="Step one. Step two.",
-        teacher_model="teacher-x",
-        content_hash=f"h{project.slug}{n}",
-    )
-    segmentation = Segmentation.objects.create(
-        trace=trace, field="response", origin="auto", status="submitted"
-    )
-    Step.objects.create(
-        segmentation=segmentation, index=0, start=0, end=9, type="compute", rating=1
-    )
-    Step.objects.create(segmentation=segmentation, index=1, start=10, end=19)
-    return trace
+from tests.factories import add_two_step_trace
 
 
 @pytest.fixture
 def traces(project):
-    return [make_trace(project, n) for n in range(3)]
+    return [add_two_step_trace(project, n) for n in range(3)]
 
 
 def test_a_trace_comes_with_its_segmentations_and_steps(lead_client, traces):
@@ -48,7 +29,7 @@ def test_traces_page_by_cursor(lead_client, traces):
 
 
 def test_traces_filter_by_kind(lead_client, project, traces):
-    agent = make_trace(project, 99, kind="agent")
+    agent = add_two_step_trace(project, 99, kind="agent")
 
     body = lead_client.get("/api/v1/projects/alpha/traces/", {"kind": "agent"}).json()
 
@@ -56,7 +37,7 @@ def test_traces_filter_by_kind(lead_client, project, traces):
 
 
 def test_a_trace_of_another_project_is_404(lead_client, other_project):
-    theirs = make_trace(other_project, 1)
+    theirs = add_two_step_trace(other_project, 1)
 
     assert lead_client.get(f"/api/v1/projects/alpha/traces/{theirs.pk}/").status_code == 404
 

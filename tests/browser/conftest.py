@@ -46,11 +46,6 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def new_page(browser, live_server):
     """Pages in fresh browser contexts (separate cookies: separate tabs or people)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from curation.models import Assignment, Segmentation
-from tests.annotate.conftest import TEXT, add_trace
+from tests.factories import TEXT, add_cut_trace
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,7 +15,7 @@ HOSTILE = 'Look: <script>window.pwned = 1</script> then <img src=x onerror="wind
 
 @pytest.fixture
 def traces(project):
-    return [add_trace(project, n) for n in range(2)]
+    return [add_cut_trace(project, n) for n in range(2)]
 
 
 @pytest.fixture
@@ -197,7 +197,7 @@ def test_an_edit_from_a_stale_tab_is_refused_with_the_current_state(editor, new_
 
 
 def test_hostile_trace_text_shows_as_text_and_never_runs(new_page, project, annotator):
-    add_trace(project, 7, text=HOSTILE, spans=[(0, 40), (46, len(HOSTILE))], reasoning=HOSTILE)
+    add_cut_trace(project, 7, text=HOSTILE, spans=[(0, 40), (46, len(HOSTILE))], reasoning=HOSTILE)
     page = new_page()
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -222,7 +222,7 @@ def test_question_mark_opens_the_shortcut_overlay(editor):
 
 
 def test_the_latex_toggle_renders_math_with_katex_and_back(new_page, project, annotator):
-    add_trace(project, 5, text="We get $x^2 + 1$ here.", spans=[(0, 22)])
+    add_cut_trace(project, 5, text="We get $x^2 + 1$ here.", spans=[(0, 22)])
     page = new_page()
     log_in(page, "anna")
     page.goto("/p/alpha/annotate/")

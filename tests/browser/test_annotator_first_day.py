@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from curation.models import Assignment, Segmentation
-from tests.annotate.conftest import add_trace
+from tests.factories import add_cut_trace
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def traces(project):
-    return [add_trace(project, n) for n in range(2)]
+    return [add_cut_trace(project, n) for n in range(2)]
 
 
 @pytest.fixture

@@ -5,11 +5,10 @@ import pytest
 
 from curation.models import DatasetVersion
 from tests.browser.conftest import log_in
-# The dataset fixtures live beside the other dataset tests; the browser ones come from this
-# folder's conftest (a second import of its session-wide browser would start a second one).
-from tests.datasets.conftest import auto_traces, dataset, datasets_root  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The dataset and its traces come from the root conftest, published into a private storage.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("datasets_root")]
 
 
 @pytest.fixture

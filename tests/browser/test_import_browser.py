@@ -10,9 +10,18 @@ import pytest
 
 from curation.models import ImportJob
 from tests.browser.conftest import log_in
-from tests.conftest import generation_record
+from tests.factories import generation_record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def tokenizer_loaded():
+    """Starting an import segments it in the request (eager tasks): the first tokenizer load of
+    the process (about 15 s on two cores) must not count against the click's 10 s."""
+    from curation.segment.tokens import load_tokenizer
+
+    load_tokenizer()
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from curation.models import Trace
 from tests.browser.conftest import log_in
+from tests.factories import add_trace
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,9 +14,7 @@ LONG_PROBLEM = "\n".join(f"Line {n}: let $x_{n} = {n}^2$." for n in range(60))
 
 @pytest.fixture
 def trace_page(new_page, lead, project):
-    trace = Trace.objects.create(
-        project=project, problem=LONG_PROBLEM, response="So $x^2 + 1 > 0$.", content_hash="t1"
-    )
+    trace = add_trace(project, 1, problem=LONG_PROBLEM, text="So $x^2 + 1 > 0$.")
     page = new_page()
     log_in(page, "lena")
     page.goto(f"/p/alpha/traces/{trace.pk}/")

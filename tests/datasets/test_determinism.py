@@ -9,7 +9,7 @@ from curation.models import Segmentation
 from curation.services.datasets.spec import BuildSpec
 from curation.services.datasets.build import build_version, start_build, verify_version
 
-from .conftest import add_segmentation, add_trace
+from tests.factories import add_segmentation, add_trace
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from curation.services.datasets import build as datasets_service
 from curation.services.datasets.spec import BuildSpec
 from curation.services.datasets.build import build_version, fail_abandoned_builds, start_build
 
-from .conftest import add_segmentation, add_trace
+from tests.factories import add_segmentation, add_trace
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from curation.services.datasets.selection import chosen_segmentations, count_sel
 from curation.services.datasets.spec import BuildSpec
 from curation.services.datasets.build import build_version, start_build
 
-from .conftest import add_segmentation, add_trace
+from tests.factories import add_segmentation, add_trace
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from curation.services.datasets.reader import export_traces
 from curation.services.datasets.selection import chosen_segmentations
 from curation.services.datasets.spec import BuildSpec
 
-from .conftest import SOLUTION, add_segmentation, add_trace, step_spans
+from tests.factories import SOLUTION, add_segmentation, add_trace, step_spans
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from curation.models import Segmentation
 from curation.services.datasets.selection import chosen_segmentations
 from curation.services.datasets.spec import BuildSpec
 
-from .conftest import add_segmentation, add_trace
+from tests.factories import add_segmentation, add_trace
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from curation.services.datasets.spec import BuildSpec
 from curation.services.datasets.build import build_version, start_build
 from curation.services.imports.jobs import create_import_job, run_import
 
-from .conftest import add_segmentation, add_trace
+from tests.factories import add_segmentation, add_trace
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ import yaml
 import stepwise_reward
 from curation.export import BuildOptions, build_artifacts, publish_atomically, staging_dir
 from curation.export.filters import drop_traces_with_negative_step
-from tests.export.factories import mixed_traces, solution_trace
+from tests.factories import mixed_traces, solution_trace
 
 ALL_CONTAINERS = ("jsonl", "jsonl.gz", "parquet")
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -74,7 +74,7 @@ def test_the_same_inputs_give_byte_identical_files(built, tmp_path):
 def test_a_build_in_another_process_with_another_hash_seed_is_identical(built, tmp_path):
     code = (
         "import sys; from curation.export import build_artifacts;"
-        "from tests.export.factories import mixed_traces;"
+        "from tests.factories import mixed_traces;"
         "print(build_artifacts(mixed_traces(), sys.argv[1],"
         " containers=('jsonl', 'jsonl.gz', 'parquet')).manifest_sha256)"
     )

@@ -19,7 +19,7 @@ from curation.export.card import feature_yaml  # noqa: E402
 from curation.export.formats import FORMATS  # noqa: E402
 from curation.export.prompts import SRL_SYSTEM_PROMPT  # noqa: E402
 from stepwise_reward import srl_reward  # noqa: E402
-from tests.export.factories import HOSTILE, mixed_traces  # noqa: E402
+from tests.factories import HOSTILE, mixed_traces  # noqa: E402
 
 SPLITS = ("train", "validation", "test")
 CHAT_TEMPLATE = (

@@ -8,7 +8,7 @@ from curation.export.filters import (
     keep_steps_before_first_negative,
     keep_steps_through_first_negative,
 )
-from tests.export.factories import text_trace
+from tests.factories import text_trace
 
 
 def ratings(trace):

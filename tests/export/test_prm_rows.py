@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from curation.export.formats.prm import SCHEMA, prm_rows
 from curation.export.options import BuildOptions, non_negative_is_true
-from tests.export.factories import solution_trace, text_trace
+from tests.factories import solution_trace, text_trace
 
 
 def test_one_row_with_prompt_completions_and_labels():

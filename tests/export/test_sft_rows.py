@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from curation.export.formats.sft import SCHEMA, sft_rows
-from tests.export.factories import HOSTILE, solution_trace
+from tests.factories import HOSTILE, solution_trace
 
 
 def test_messages_are_user_problem_then_assistant_think_and_response():

@@ -4,7 +4,7 @@ from __future__ import annotations
 from curation.export.formats.srl import srl_rows
 from curation.export.options import BuildOptions
 from curation.export.prompts import AGENT_SYSTEM_PROMPT, SRL_SYSTEM_PROMPT
-from tests.export.factories import HOSTILE, agent_trace, solution_trace, text_trace
+from tests.factories import HOSTILE, agent_trace, solution_trace, text_trace
 
 
 def user_text(row: dict) -> str:

@@ -5,7 +5,7 @@ import json
 
 from curation.export.formats.steps import SCHEMA, steps_rows
 from curation.export.records import ExportStep, ExportTrace
-from tests.export.factories import HOSTILE, solution_trace
+from tests.factories import HOSTILE, solution_trace
 
 
 def reimport(row: dict) -> ExportTrace:

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from curation.models import FieldMapping, ImportJob, Trace
-from tests.conftest import generation_record
+from tests.factories import generation_record
 
 pytestmark = pytest.mark.django_db
 

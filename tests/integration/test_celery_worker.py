@@ -5,53 +5,15 @@ embedded filesystem broker and a SQLite file are used, so the test runs everywhe
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import uuid
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from curation.models import ImportJob, Segmentation, Trace
 from curation.services.imports.jobs import create_import_job
-from tests.conftest import REPO_ROOT, processbench_record, write_jsonl
+from tests.factories import processbench_record, write_jsonl
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def database_url_of_test_db() -> str:
-    """The URL of the database this test runs in, for the worker process to share."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@pytest.fixture
-def worker(tmp_path, media_root):
-    """A real worker process on a queue of its own, stopped after the test."""
-    if os.environ.get("STEPWISE_REQUIRE_WORKER_TEST"):
-        assert not settings.CELERY_BROKER_URL.startswith("filesystem"), "CI must use a real broker"
-    queue = f"stepwise-test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": database_url_of_test_db(), "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
-    log = (tmp_path / "worker.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "webapp", "worker", "--pool=solo",
-         "--queues", queue, "--loglevel=INFO", "--without-gossip", "--without-mingle"],
-        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    yield queue
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
-    print((tmp_path / "worker.log").read_text()[-4000:])
 
 
 def wait_until_finished(job: ImportJob, timeout: float = 90) -> ImportJob:

@@ -6,16 +6,16 @@ from django.template.loader import render_to_string
 
 from curation.models import Segmentation, SegmentationRun, Trace
 from curation.services import segmentation
+from tests.factories import add_segmentation, add_trace
 
 pytestmark = pytest.mark.django_db
 
 
 def make_trace(project, n: int, origin: str | None = None) -> Trace:
-    trace = Trace.objects.create(
-        project=project, content_hash=f"h{n}", problem=f"P{n}", response="One.\n\nTwo."
-    )
+    """A two-paragraph trace, with a segmentation of ``origin`` (no steps) when one is given."""
+    trace = add_trace(project, n, text="One.\n\nTwo.")
     if origin:
-        Segmentation.objects.create(trace=trace, field="response", origin=origin)
+        add_segmentation(trace, origin=origin, status="draft", spans=[])
     return trace
 
 

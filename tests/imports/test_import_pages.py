@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from curation.models import ImportJob, Trace
-from tests.conftest import generation_record
+from tests.factories import generation_record
 
 pytestmark = pytest.mark.django_db
 

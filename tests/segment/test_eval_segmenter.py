@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.conftest import processbench_record, write_jsonl
+from tests.factories import processbench_record, write_jsonl
 
 
 def evaluate(*args) -> str:

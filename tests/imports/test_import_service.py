@@ -5,7 +5,7 @@ import pytest
 
 from curation.models import ImportJob, Segmentation, Trace
 from curation.services.imports.jobs import create_import_job, run_import
-from tests.conftest import generation_record, processbench_record, write_jsonl
+from tests.factories import generation_record, processbench_record, write_jsonl
 
 pytestmark = pytest.mark.django_db
 

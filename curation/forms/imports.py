@@ -1,4 +1,4 @@
-"""Forms: the one place where browser input is validated."""
+"""The import pages' input: an upload, its reading settings and a field mapping."""
 from __future__ import annotations
 
 from django import forms

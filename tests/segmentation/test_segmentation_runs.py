@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from curation.models import Segmentation, SegmentationRun, Step, Trace
 from curation.services.segmentation import runs as segmentation
-from tests.conftest import generation_record, write_jsonl
+from tests.factories import add_trace, generation_record, write_jsonl
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +17,10 @@ SOLUTION = "We need the sum.\n\n1. **Add** the numbers: 2 + 2 = 4.\n2. **Check**
 
 
 def make_trace(project, n: int = 0, **fields) -> Trace:
-    values = {"problem": f"Problem {n}", "reasoning": "", "response": SOLUTION, **fields}
-    return Trace.objects.create(project=project, content_hash=f"hash-{n}", **values)
+    """A trace with a SOLUTION-like response and no reasoning, nobody's steps yet."""
+    blank = {"reasoning": "", "answer": "", "teacher_model": "", "source": {}}
+    return add_trace(project, n, text=SOLUTION, problem=f"Problem {n}",
+                     content_hash=f"hash-{n}", **{**blank, **fields})
 
 
 def run_all(project, **kwargs) -> SegmentationRun:

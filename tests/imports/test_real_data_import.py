@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from curation.models import Segmentation, Step, Trace
-from tests.conftest import SHARED_DATA
+from tests.factories import SHARED_DATA
 
 pytestmark = [
     pytest.mark.django_db,

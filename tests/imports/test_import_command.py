@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from curation.models import FieldMapping, Project, Trace
-from tests.conftest import write_jsonl
+from tests.factories import write_jsonl
 
 pytestmark = pytest.mark.django_db
 

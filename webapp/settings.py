@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "curation",
 ]
 
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as axes asks: it turns a lockout flagged during authentication into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "webapp.urls"
@@ -116,6 +119,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Login throttling (django-axes): every authenticate() call, the admin's login included, goes
+# through axes first; see curation/login_throttle.py for the growing cool-off.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("STEPWISE_LOGIN_FAILURE_LIMIT", "10"))
+# Counted separately: one account from anywhere, and one address whatever the accounts.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+STEPWISE_LOGIN_COOLOFF_SECONDS = int(os.environ.get("STEPWISE_LOGIN_COOLOFF_SECONDS", "300"))
+STEPWISE_LOGIN_COOLOFF_MAX_SECONDS = int(
+    os.environ.get("STEPWISE_LOGIN_COOLOFF_MAX_SECONDS", "3600")
+)
+AXES_COOLOFF_TIME = "curation.login_throttle.cool_off"
+AXES_LOCKOUT_CALLABLE = "curation.login_throttle.locked_out"
+AXES_CLIENT_IP_CALLABLE = "curation.login_throttle.client_address"
+# Counts live in the database (shared by every process without a shared cache); the failure
+# log feeds the growing cool-off; successful logins are not logged (nothing reads them).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Trusted reverse proxies in front of gunicorn: the client address is read from
+# X-Forwarded-For (from the right) for login throttling and the API's anonymous throttle.
+STEPWISE_PROXY_COUNT = int(os.environ.get("STEPWISE_PROXY_COUNT", "0"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "project-list"
 LOGOUT_REDIRECT_URL = "login"
@@ -200,6 +228,7 @@ REST_FRAMEWORK = {
         "curation.api.throttling.ClientThrottle",
         "curation.api.throttling.AnonymousThrottle",
     ],
+    "NUM_PROXIES": STEPWISE_PROXY_COUNT,  # 0: REMOTE_ADDR, never a spoofable header
     "DEFAULT_PAGINATION_CLASS": "curation.api.pagination.PagePagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],  # uploads say otherwise

@@ -120,7 +120,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 # Login throttling (django-axes): every authenticate() call, the admin's login included, goes
-# through axes first; see curation/login_throttle.py for the growing cool-off.
+# through axes first; see curation/login_throttle.py for the growing cool-off. (Two backends:
+# a login() without authenticate(), as after an invitation's sign-up, names ModelBackend.)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -206,6 +206,18 @@ STEPWISE_IMPORT_BATCH_SIZE = int(os.environ.get("STEPWISE_IMPORT_BATCH_SIZE", "5
 # ... or fewer, once a batch holds this many characters of trace text (memory stays flat).
 STEPWISE_IMPORT_BATCH_CHARS = int(os.environ.get("STEPWISE_IMPORT_BATCH_CHARS", str(8_000_000)))
 STEPWISE_MAX_REPORTED_ERRORS = 1000
+# Bounds on the work of one import (issue 12): a small gzip can expand to gigabytes or millions
+# of records. Past either the import fails with a message saying so; 0 turns a bound off.
+STEPWISE_MAX_DECOMPRESSED_BYTES = int(
+    os.environ.get("STEPWISE_MAX_DECOMPRESSED_BYTES", str(8 * 1024**3))
+)
+STEPWISE_MAX_RECORDS = int(os.environ.get("STEPWISE_MAX_RECORDS", "2000000"))
+# The largest file accepted for upload (browser, API and command line alike).
+STEPWISE_MAX_UPLOAD_BYTES = int(os.environ.get("STEPWISE_MAX_UPLOAD_BYTES", str(512 * 1024**2)))
+# The import page's preview runs in the web request on every load: it stops after this many
+# decompressed bytes or seconds and says so (the import itself reads on).
+STEPWISE_PREVIEW_MAX_BYTES = int(os.environ.get("STEPWISE_PREVIEW_MAX_BYTES", str(32 * 1024**2)))
+STEPWISE_PREVIEW_SECONDS = float(os.environ.get("STEPWISE_PREVIEW_SECONDS", "5"))
 # An annotator's assignment with no edit for this long goes back to the queue.
 STEPWISE_ASSIGNMENT_TTL_MINUTES = int(os.environ.get("STEPWISE_ASSIGNMENT_TTL_MINUTES", "120"))
 # An invitation link to join a project works for this many days (and only once).

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from .budget import Limits, Meter, MeteredStream, metered_items
 from .containers import DEFAULT_MAX_RECORD_BYTES, CountingReader, Item, read_records
 from .detect import NoPresetMatched, detect_preset
 from .presets import PRESETS
@@ -35,6 +36,7 @@ class ParsedStream:
     options: dict = field(default_factory=dict)
     traces: int = 0  # counts so far, for progress reports
     errors: int = 0
+    meter: Meter | None = None  # what was counted against the limits, when there are limits
     _items: Iterator[Item] = field(default_factory=lambda: iter(()), repr=False)
 
     def __iter__(self) -> Iterator[Parsed]:
@@ -69,6 +71,7 @@ class Preview:
     items: list[Parsed]  # the first mapped records and errors, in file order
     error: str | None = None
     fields: list[str] = field(default_factory=list)  # field names seen in the sample records
+    stopped: str | None = None  # why the preview stopped reading early (a limit), if it did
 
     @property
     def records(self) -> list[dict]:
@@ -120,18 +123,34 @@ def parse_stream(
     options: dict | None = None,
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
     sample_size: int = 20,
+    limits: Limits | None = None,
+    stop_at_limit: bool = False,
 ) -> ParsedStream:
-    """Open ``stream`` for import. Raises ValueError only for a bad preset, mapping or option."""
+    """Open ``stream`` for import. Raises ValueError only for a bad preset, mapping or option.
+
+    With ``limits``, iterating raises ``LimitExceeded`` once one is passed (the records before
+    it have come out); with ``stop_at_limit`` the records just end there instead, and
+    ``meter.stopped`` says why.
+    """
     preset, options = _resolve_setup(preset, mapping, options)
     reader = CountingReader(stream)
-    items = read_records(reader, name=name, max_record_bytes=max_record_bytes)
+    meter = Meter(limits) if limits else None
+    source = MeteredStream(reader, meter, skip_gzip=True) if meter else reader
+    inflated = (lambda inner: MeteredStream(inner, meter)) if meter else None
+    items = read_records(
+        source, name=name, max_record_bytes=max_record_bytes, inflated=inflated
+    )
+    if meter:
+        items = metered_items(items, meter, stop_at_limit=stop_at_limit)
     head = _peek(items, sample_size)
     chosen, error = preset, None
     if preset == "auto":
         chosen, error = _detect(head)
     if chosen:
         _check_options(chosen, options)
-    return ParsedStream(chosen, reader, error, options, _items=itertools.chain(head, items))
+    return ParsedStream(
+        chosen, reader, error, options, meter=meter, _items=itertools.chain(head, items)
+    )
 
 
 def preview(
@@ -144,8 +163,12 @@ def preview(
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
     sample_size: int = 20,
     limit: int = 5,
+    limits: Limits | None = None,
 ) -> Preview:
-    """The preset that would be used and the first ``limit`` mapped records or errors."""
+    """The preset that would be used and the first ``limit`` mapped records or errors.
+
+    With ``limits`` the preview stops reading where one is passed and says so in ``stopped``.
+    """
     parsed = parse_stream(
         stream,
         name=name,
@@ -154,13 +177,17 @@ def preview(
         options=options,
         max_record_bytes=max_record_bytes,
         sample_size=max(sample_size, limit),
+        limits=limits,
+        stop_at_limit=True,
     )
     head = _peek(parsed._items, max(sample_size, limit))
     fields = sorted(
         {str(key) for item in head if not isinstance(item, RecordError) for key in item[1]}
     )
     parsed._items = iter(head)
-    return Preview(parsed.preset, list(itertools.islice(parsed, limit)), parsed.error, fields)
+    items = list(itertools.islice(parsed, limit))
+    stopped = parsed.meter.stopped if parsed.meter else None
+    return Preview(parsed.preset, items, parsed.error, fields, stopped)
 
 
 def _resolve_setup(preset: str, mapping: dict | None, options: dict | None) -> tuple[str, dict]:

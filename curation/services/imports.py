@@ -19,6 +19,7 @@ import orjson
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from curation.ingest.budget import LimitExceeded, Limits
 from curation.ingest.known_mappings import KNOWN_MAPPINGS
 from curation.ingest.pipeline import parse_stream, preview
 from curation.ingest.records import RecordError, TraceRecord
@@ -85,7 +86,7 @@ def saved_mappings(project: Project) -> dict[str, dict]:
 def preview_import(job: ImportJob, *, limit: int = 5) -> dict[str, Any]:
     """The preset that would be chosen and the first records as they would be mapped."""
     with job.open_source() as stream:
-        result = preview(stream, limit=limit, **_reading_settings(job))
+        result = preview(stream, limit=limit, limits=_preview_limits(), **_reading_settings(job))
     records, errors = [], []
     for location, item in result.items:
         if isinstance(item, RecordError):
@@ -94,7 +95,25 @@ def preview_import(job: ImportJob, *, limit: int = 5) -> dict[str, Any]:
             records.append(_preview_row(location, item))
     if result.error:
         errors.append({"location": 0, "reason": result.error})
-    return {"preset": result.preset, "records": records, "errors": errors, "fields": result.fields}
+    return {
+        "preset": result.preset, "records": records, "errors": errors, "fields": result.fields,
+        "stopped": result.stopped,
+    }
+
+
+def _preview_limits() -> Limits:
+    """A preview runs in a web request on every page load: a small budget, and it says so."""
+    return Limits(
+        max_bytes=settings.STEPWISE_PREVIEW_MAX_BYTES,
+        seconds=settings.STEPWISE_PREVIEW_SECONDS,
+    )
+
+
+def _import_limits() -> Limits:
+    return Limits(
+        max_bytes=settings.STEPWISE_MAX_DECOMPRESSED_BYTES or None,
+        max_records=settings.STEPWISE_MAX_RECORDS or None,
+    )
 
 
 def _reading_settings(job: ImportJob) -> dict[str, Any]:
@@ -142,6 +161,8 @@ def run_import(job: ImportJob, *, on_progress: ProgressCallback | None = None) -
             _import_records(job, on_progress)
     except (AtomicImportRejected, UnreadableFile) as rejected:
         _finish(job, ImportJob.Status.FAILED, str(rejected))
+    except LimitExceeded as exc:
+        _finish(job, ImportJob.Status.FAILED, _limit_message(job, exc))
     except Exception as exc:  # the worker must survive any file: report, don't crash
         log.exception("import %s failed", job.pk)
         _finish(job, ImportJob.Status.FAILED, f"Import stopped: {type(exc).__name__}: {exc}")
@@ -170,6 +191,21 @@ def _finish(job: ImportJob, status: str, message: str) -> None:
     if status == ImportJob.Status.DONE:
         job.bytes_read = job.bytes_total
     job.save()
+
+
+def _limit_message(job: ImportJob, exc: LimitExceeded) -> str:
+    """Which limit stopped the import, and what of the file was kept."""
+    if job.atomic:
+        kept = "Nothing was imported (atomic import)."
+    else:
+        kept = (
+            f"The {_count(job.traces_created, 'trace')} saved before that point are kept "
+            "(a non-atomic import keeps its good records); split the file to import the rest."
+        )
+    return (
+        f"Import refused: {exc} (the limits are STEPWISE_MAX_DECOMPRESSED_BYTES and "
+        f"STEPWISE_MAX_RECORDS). {kept}"
+    )
 
 
 def _count(number: int, noun: str) -> str:
@@ -203,7 +239,7 @@ def _import_records(
     counters = _Counters()
     job.errors = []
     with job.open_source() as stream:
-        parsed = parse_stream(stream, **_reading_settings(job))
+        parsed = parse_stream(stream, limits=_import_limits(), **_reading_settings(job))
         job.detected_preset = parsed.preset or ""
         job.save(update_fields=["detected_preset"])
         batches = _batches(

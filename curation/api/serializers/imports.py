@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from curation.ingest.budget import upload_too_large
 from curation.ingest.presets import PRESETS
 from curation.ingest.presets.mapping import compile_mapping
 from curation.models import ImportJob
@@ -86,6 +88,11 @@ class ImportCreateSerializer(serializers.Serializer):
         if empty:
             raise serializers.ValidationError(empty)
         return super().to_internal_value(data)
+
+    def validate_file(self, upload):
+        if reason := upload_too_large(upload.size, settings.STEPWISE_MAX_UPLOAD_BYTES):
+            raise serializers.ValidationError(reason)
+        return upload
 
     def validate_mapping(self, mapping) -> dict:
         if not isinstance(mapping, dict):

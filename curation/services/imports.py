@@ -23,7 +23,7 @@ from curation.ingest.budget import LimitExceeded, Limits
 from curation.ingest.known_mappings import KNOWN_MAPPINGS
 from curation.ingest.pipeline import parse_stream, preview
 from curation.ingest.records import RecordError, TraceRecord
-from curation.models import ImportJob, Project, Segmentation, Step, Trace
+from curation.models import ImportJob, Project, Segmentation, Step, Trace, short_file_name
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,10 @@ def create_import_job(
         status=status,
     )
     if upload is not None:
-        job.original_name = Path(upload_name or getattr(upload, "name", "upload")).name
+        # The column holds 255; the stored file's name is cut shorter still (import_upload_path).
+        job.original_name = short_file_name(
+            Path(upload_name or getattr(upload, "name", "upload")).name, max_bytes=255
+        )
         job.file.save(job.original_name, File(upload), save=False)
         job.bytes_total = job.file.size
     else:

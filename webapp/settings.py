@@ -255,7 +255,15 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Stepwise API",
-    "DESCRIPTION": "Pull step-supervised dataset versions, import traces, feed training jobs.",
+    "DESCRIPTION": (
+        "Pull step-supervised dataset versions, import traces, feed training jobs.\n\n"
+        "Limits outside the operations: a request line (method, path and query string) longer "
+        "than 4094 bytes is answered `414 Request-URI Too Long` by the web server (gunicorn's "
+        "`limit_request_line`) before it reaches the API, with a plain-text body rather than "
+        "the JSON error body; keep query strings short (filter on the server's terms, page "
+        "through results). Uploads larger than the server's STEPWISE_MAX_UPLOAD_BYTES are "
+        "answered 400 with the limit in `fields.file`."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",

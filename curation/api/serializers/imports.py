@@ -67,7 +67,8 @@ class ImportCreateSerializer(serializers.Serializer):
     preset = serializers.ChoiceField(choices=["auto", *PRESETS], default="auto")
     mapping = MappingField(
         required=False,
-        help_text='A JSON object, e.g. {"problem": "question", "steps": "chunks[].text"}.',
+        help_text='A JSON object, e.g. {"problem": "question", "steps": "chunks[].text"}; '
+        "{} means no mapping, as leaving it out.",
     )
     teacher = serializers.CharField(
         required=False,
@@ -97,6 +98,8 @@ class ImportCreateSerializer(serializers.Serializer):
     def validate_mapping(self, mapping) -> dict:
         if not isinstance(mapping, dict):
             raise serializers.ValidationError("A mapping is a JSON object of field -> dotted path.")
+        if not mapping:
+            return {}  # {} is "no mapping", as leaving the field out (the schema allows it)
         try:
             compile_mapping(mapping)
         except (ValueError, TypeError) as error:  # MappingError is a ValueError

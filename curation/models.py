@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from curation.segment.schema import (
+    DEFAULT_LABEL_SCHEMA, DEFAULT_RATING_SCALE, label_schema_problems,
+)
 from curation.traces.records import STEP_FIELDS
-from curation.segment.schema import DEFAULT_LABEL_SCHEMA, DEFAULT_RATING_SCALE
 
 
 def default_label_schema() -> list[dict]:
@@ -45,6 +48,20 @@ class Project(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("project-detail", args=[self.slug])
+
+    def clean(self) -> None:
+        super().clean()
+        self._check_label_schema()
+
+    def save(self, *args, **kwargs) -> None:
+        # Colours go into style attributes: a bad one is refused whoever saves (admin, shell).
+        if "label_schema" in (kwargs.get("update_fields") or ["label_schema"]):
+            self._check_label_schema()
+        super().save(*args, **kwargs)
+
+    def _check_label_schema(self) -> None:
+        if problems := label_schema_problems(self.label_schema):
+            raise ValidationError({"label_schema": problems})
 
 
 class Membership(models.Model):
@@ -113,8 +130,31 @@ class FieldMapping(models.Model):
         return f"{self.project.slug}/{self.name}"
 
 
+# Most file systems allow 255 bytes per name; the storage may add "_" and 7 characters to make
+# a name unique, and the name may be UTF-8 of several bytes a character: stay well below.
+MAX_STORED_NAME_BYTES = 150
+
+
 def import_upload_path(job: "ImportJob", filename: str) -> str:
-    return f"imports/{job.project.slug}/{filename}"
+    return f"imports/{job.project.slug}/{short_file_name(filename)}"
+
+
+def short_file_name(filename: str, max_bytes: int = MAX_STORED_NAME_BYTES) -> str:
+    """``filename`` cut to ``max_bytes`` of UTF-8, keeping its extensions (``.jsonl.gz``).
+
+    A 250-character upload name once raised "OSError: File name too long"; the original name
+    is kept on the job for people to read, this one is only where the bytes are stored.
+    """
+    if len(filename.encode()) <= max_bytes:
+        return filename
+    stem, suffix = filename, ""
+    for _ in range(2):  # at most two short extensions: .jsonl.gz, .tar.gz
+        base, dot, ext = stem.rpartition(".")
+        if not dot or not base or len(ext) > 10:
+            break
+        stem, suffix = base, f".{ext}{suffix}"
+    room = max(1, max_bytes - len(suffix.encode()))
+    return stem.encode()[:room].decode(errors="ignore") + suffix
 
 
 class ImportJob(models.Model):

@@ -53,11 +53,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "curation",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "webapp.error_pages.AppErrorPages",  # the app's error pages under DEBUG=1 too
+    # Last, as axes asks: it turns a lockout flagged during authentication into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "webapp.urls"
@@ -92,6 +97,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'stepwise.sqlite3'}"),
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before each request reuses it: after the database
+        # dropped it (a restart, a failover) the request reconnects instead of answering 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -119,6 +127,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Login throttling (django-axes): every authenticate() call, the admin's login included, goes
+# through axes first; see curation/login_throttle.py for the growing cool-off. (Two backends:
+# a login() without authenticate(), as after an invitation's sign-up, names ModelBackend.)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("STEPWISE_LOGIN_FAILURE_LIMIT", "10"))
+# Counted separately: one account from anywhere, and one address whatever the accounts.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+STEPWISE_LOGIN_COOLOFF_SECONDS = int(os.environ.get("STEPWISE_LOGIN_COOLOFF_SECONDS", "300"))
+STEPWISE_LOGIN_COOLOFF_MAX_SECONDS = int(
+    os.environ.get("STEPWISE_LOGIN_COOLOFF_MAX_SECONDS", "3600")
+)
+AXES_COOLOFF_TIME = "curation.login_throttle.cool_off"
+AXES_LOCKOUT_CALLABLE = "curation.login_throttle.locked_out"
+AXES_CLIENT_IP_CALLABLE = "curation.login_throttle.client_address"
+# Counts live in the database (shared by every process without a shared cache); the failure
+# log feeds the growing cool-off; successful logins are not logged (nothing reads them).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Trusted reverse proxies in front of gunicorn: the client address is read from
+# X-Forwarded-For (from the right) for login throttling and the API's anonymous throttle.
+STEPWISE_PROXY_COUNT = int(os.environ.get("STEPWISE_PROXY_COUNT", "0"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "project-list"
 LOGOUT_REDIRECT_URL = "login"
@@ -180,6 +214,18 @@ STEPWISE_IMPORT_BATCH_SIZE = int(os.environ.get("STEPWISE_IMPORT_BATCH_SIZE", "5
 # ... or fewer, once a batch holds this many characters of trace text (memory stays flat).
 STEPWISE_IMPORT_BATCH_CHARS = int(os.environ.get("STEPWISE_IMPORT_BATCH_CHARS", str(8_000_000)))
 STEPWISE_MAX_REPORTED_ERRORS = 1000
+# Bounds on the work of one import (issue 12): a small gzip can expand to gigabytes or millions
+# of records. Past either the import fails with a message saying so; 0 turns a bound off.
+STEPWISE_MAX_DECOMPRESSED_BYTES = int(
+    os.environ.get("STEPWISE_MAX_DECOMPRESSED_BYTES", str(8 * 1024**3))
+)
+STEPWISE_MAX_RECORDS = int(os.environ.get("STEPWISE_MAX_RECORDS", "2000000"))
+# The largest file accepted for upload (browser, API and command line alike).
+STEPWISE_MAX_UPLOAD_BYTES = int(os.environ.get("STEPWISE_MAX_UPLOAD_BYTES", str(512 * 1024**2)))
+# The import page's preview runs in the web request on every load: it stops after this many
+# decompressed bytes or seconds and says so (the import itself reads on).
+STEPWISE_PREVIEW_MAX_BYTES = int(os.environ.get("STEPWISE_PREVIEW_MAX_BYTES", str(32 * 1024**2)))
+STEPWISE_PREVIEW_SECONDS = float(os.environ.get("STEPWISE_PREVIEW_SECONDS", "5"))
 # An annotator's assignment with no edit for this long goes back to the queue.
 STEPWISE_ASSIGNMENT_TTL_MINUTES = int(os.environ.get("STEPWISE_ASSIGNMENT_TTL_MINUTES", "120"))
 # An invitation link to join a project works for this many days (and only once).
@@ -203,6 +249,7 @@ REST_FRAMEWORK = {
         "curation.api.throttling.ClientThrottle",
         "curation.api.throttling.AnonymousThrottle",
     ],
+    "NUM_PROXIES": STEPWISE_PROXY_COUNT,  # 0: REMOTE_ADDR, never a spoofable header
     "DEFAULT_PAGINATION_CLASS": "curation.api.pagination.PagePagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],  # uploads say otherwise
@@ -211,7 +258,15 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Stepwise API",
-    "DESCRIPTION": "Pull step-supervised dataset versions, import traces, feed training jobs.",
+    "DESCRIPTION": (
+        "Pull step-supervised dataset versions, import traces, feed training jobs.\n\n"
+        "Limits outside the operations: a request line (method, path and query string) longer "
+        "than 4094 bytes is answered `414 Request-URI Too Long` by the web server (gunicorn's "
+        "`limit_request_line`) before it reaches the API, with a plain-text body rather than "
+        "the JSON error body; keep query strings short (filter on the server's terms, page "
+        "through results). Uploads larger than the server's STEPWISE_MAX_UPLOAD_BYTES are "
+        "answered 400 with the limit in `fields.file`."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
@@ -258,6 +313,36 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Browser security headers ------------------------------------------------------------------
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline
+# (templates hold no inline script or event handler; keep it so). Styles allow 'unsafe-inline':
+# KaTeX sets inline style attributes on every formula it renders, htmx adds its indicator
+# style, and step colours travel as style="--c:#hex"; a colour is validated before it gets
+# there (curation/segment/schema.py), and img-src keeps a CSS url() from reaching any host.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# HSTS once the operator serves HTTPS and says so (a max-age cannot be taken back from browsers
+# that saw it): STEPWISE_HSTS_SECONDS=31536000 for a year. Sent on HTTPS requests only.
+SECURE_HSTS_SECONDS = int(os.environ.get("STEPWISE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("STEPWISE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("STEPWISE_HSTS_PRELOAD", False)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips the client's own):
+# lets Django see such requests as HTTPS, for HSTS and secure redirects.
+if env_bool("STEPWISE_TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

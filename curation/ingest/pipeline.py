@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from curation.ingest.containers import DEFAULT_MAX_RECORD_BYTES, CountingReader, Item, read_records
+from .budget import Limits, Meter, MeteredStream, metered_items
 from .detect import NoPresetMatched, detect_mapping, detect_preset
 from .presets import PRESETS
 from .presets.mapping import compile_mapping
@@ -39,6 +40,7 @@ class ParsedStream:
     mapping_name: str = ""
     traces: int = 0  # counts so far, for progress reports
     errors: int = 0
+    meter: Meter | None = None  # what was counted against the limits, when there are limits
     _items: Iterator[Item] = field(default_factory=lambda: iter(()), repr=False)
 
     def __iter__(self) -> Iterator[Parsed]:
@@ -78,6 +80,7 @@ class Preview:
     fields: list[str] = field(default_factory=list)  # field names seen in the sample records
     unsupported: str | None = None  # why the file is not a container Stepwise reads
     mapping_name: str = ""  # the named mapping auto detection chose, if any
+    stopped: str | None = None  # why the preview stopped reading early (a limit), if it did
 
     @property
     def records(self) -> list[dict]:
@@ -143,15 +146,26 @@ def parse_stream(
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
     sample_size: int = 20,
     mappings: dict[str, dict] | None = None,
+    limits: Limits | None = None,
+    stop_at_limit: bool = False,
 ) -> ParsedStream:
     """Open ``stream`` for import. Raises ValueError only for a bad preset, mapping or option.
 
     ``mappings`` (name -> mapping) are the named mappings ``auto`` may choose besides the
-    presets (the built-in ones and a project's saved ones).
+    presets (the built-in ones and a project's saved ones). With ``limits``, iterating raises
+    ``LimitExceeded`` once one is passed (the records before it have come out); with
+    ``stop_at_limit`` the records just end there instead, and ``meter.stopped`` says why.
     """
     preset, options = _resolve_setup(preset, mapping, options)
     reader = CountingReader(stream)
-    items = read_records(reader, name=name, max_record_bytes=max_record_bytes)
+    meter = Meter(limits) if limits else None
+    source = MeteredStream(reader, meter, skip_gzip=True) if meter else reader
+    inflated = (lambda inner: MeteredStream(inner, meter)) if meter else None
+    items = read_records(
+        source, name=name, max_record_bytes=max_record_bytes, inflated=inflated
+    )
+    if meter:
+        items = metered_items(items, meter, stop_at_limit=stop_at_limit)
     head = _peek(items, sample_size)
     unsupported = _unsupported(head)
     chosen, error, mapping_name = preset, None, ""
@@ -164,7 +178,7 @@ def parse_stream(
     if chosen:
         _check_options(chosen, options)
     return ParsedStream(
-        chosen, reader, error, options, unsupported, mapping_name,
+        chosen, reader, error, options, unsupported, mapping_name, meter=meter,
         _items=itertools.chain(head, items),
     )
 
@@ -180,8 +194,12 @@ def preview(
     sample_size: int = 20,
     limit: int = 5,
     mappings: dict[str, dict] | None = None,
+    limits: Limits | None = None,
 ) -> Preview:
-    """The preset that would be used and the first ``limit`` mapped records or errors."""
+    """The preset that would be used and the first ``limit`` mapped records or errors.
+
+    With ``limits`` the preview stops reading where one is passed and says so in ``stopped``.
+    """
     parsed = parse_stream(
         stream,
         name=name,
@@ -191,6 +209,8 @@ def preview(
         max_record_bytes=max_record_bytes,
         sample_size=max(sample_size, limit),
         mappings=mappings,
+        limits=limits,
+        stop_at_limit=True,
     )
     head = _peek(parsed._items, max(sample_size, limit))
     fields = sorted(
@@ -198,8 +218,10 @@ def preview(
     )
     parsed._items = iter(head)
     items = list(itertools.islice(parsed, limit))
+    stopped = parsed.meter.stopped if parsed.meter else None
     return Preview(
-        parsed.preset, items, parsed.error, fields, parsed.unsupported, parsed.mapping_name
+        parsed.preset, items, parsed.error, fields, parsed.unsupported, parsed.mapping_name,
+        stopped,
     )
 
 

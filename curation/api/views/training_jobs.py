@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -67,8 +67,8 @@ class TrainingJobViewSet(
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
         dataset = dataset_by_reference(request, data.pop("dataset"))
-        if dataset is None:
-            raise ValidationError({"dataset": ["No such dataset."]})
+        if dataset is None:  # as for any object the caller cannot see: 404, as the schema says
+            raise NotFound("No such dataset.")
         number = data.pop("version", None)
         version = dataset.versions.filter(number=number).first() if number is not None else None
         if number is not None and version is None:

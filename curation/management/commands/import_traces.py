@@ -4,8 +4,10 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from curation.ingest.budget import upload_too_large
 from curation.ingest.presets import PRESETS
 from curation.management.progress import ProgressBar, follow
 from curation.models import FieldMapping, ImportJob, Project
@@ -60,6 +62,11 @@ class Command(BaseCommand):
                 check_container(stream, path.name)
             except UnsupportedFile as exc:
                 raise CommandError(f"{path}: {exc}") from None
+        # --enqueue uploads the file to storage for the workers: an upload's limit applies. Read
+        # in place, a file is bounded by the import limits alone.
+        too_large = upload_too_large(path.stat().st_size, settings.STEPWISE_MAX_UPLOAD_BYTES)
+        if opts["enqueue"] and too_large:
+            raise CommandError(f"{path}: {too_large}")
         project, created = Project.objects.get_or_create(
             slug=opts["project"], defaults={"name": opts["project"]}
         )

@@ -19,12 +19,15 @@ import orjson
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from curation.ingest.budget import LimitExceeded, Limits
 from curation.ingest.known_mappings import KNOWN_MAPPINGS
 from curation.ingest.pipeline import parse_stream, preview, unsupported_container
-from curation.traces.records import RecordError, TraceRecord
-from curation.models import ImportJob, Project, Segmentation, SegmentationRun, Step, Trace
+from curation.models import (
+    ImportJob, Project, Segmentation, SegmentationRun, Step, Trace, short_file_name,
+)
 from curation.services import segmentation
 from curation.services.enqueue import enqueue_on_commit
+from curation.traces.records import RecordError, TraceRecord
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +100,10 @@ def create_import_job(
         status=status,
     )
     if upload is not None:
-        job.original_name = Path(upload_name or getattr(upload, "name", "upload")).name
+        # The column holds 255; the stored file's name is cut shorter still (import_upload_path).
+        job.original_name = short_file_name(
+            Path(upload_name or getattr(upload, "name", "upload")).name, max_bytes=255
+        )
         job.file.save(job.original_name, File(upload), save=False)
         job.bytes_total = job.file.size
     else:
@@ -155,7 +161,8 @@ def preview_import(job: ImportJob, *, limit: int = 5) -> dict[str, Any]:
     """The preset that would be chosen and the first records as they would be mapped."""
     with job.open_source() as stream:
         result = preview(
-            stream, limit=limit, mappings=_auto_mappings(job), **_reading_settings(job)
+            stream, limit=limit, mappings=_auto_mappings(job), limits=_preview_limits(),
+            **_reading_settings(job),
         )
     records, errors = [], []
     for location, item in result.items:
@@ -172,6 +179,7 @@ def preview_import(job: ImportJob, *, limit: int = 5) -> dict[str, Any]:
         "fields": result.fields,
         "unsupported": result.unsupported,
         "mapping_name": result.mapping_name,
+        "stopped": result.stopped,
     }
 
 
@@ -180,6 +188,21 @@ def _auto_mappings(job: ImportJob) -> dict[str, dict] | None:
     if job.preset != "auto" or job.mapping:
         return None
     return saved_mappings(job.project)
+
+
+def _preview_limits() -> Limits:
+    """A preview runs in a web request on every page load: a small budget, and it says so."""
+    return Limits(
+        max_bytes=settings.STEPWISE_PREVIEW_MAX_BYTES,
+        seconds=settings.STEPWISE_PREVIEW_SECONDS,
+    )
+
+
+def _import_limits() -> Limits:
+    return Limits(
+        max_bytes=settings.STEPWISE_MAX_DECOMPRESSED_BYTES or None,
+        max_records=settings.STEPWISE_MAX_RECORDS or None,
+    )
 
 
 def _reading_settings(job: ImportJob) -> dict[str, Any]:
@@ -227,6 +250,8 @@ def run_import(job: ImportJob, *, on_progress: ProgressCallback | None = None) -
             _import_records(job, on_progress)
     except (AtomicImportRejected, UnreadableFile) as rejected:
         _finish(job, ImportJob.Status.FAILED, str(rejected))
+    except LimitExceeded as exc:
+        _finish(job, ImportJob.Status.FAILED, _limit_message(job, exc))
     except Exception as exc:  # the worker must survive any file: report, don't crash
         log.exception("import %s failed", job.pk)
         _finish(job, ImportJob.Status.FAILED, f"Import stopped: {type(exc).__name__}: {exc}")
@@ -255,6 +280,21 @@ def _finish(job: ImportJob, status: str, message: str) -> None:
     if status == ImportJob.Status.DONE:
         job.bytes_read = job.bytes_total
     job.save()
+
+
+def _limit_message(job: ImportJob, exc: LimitExceeded) -> str:
+    """Which limit stopped the import, and what of the file was kept."""
+    if job.atomic:
+        kept = "Nothing was imported (atomic import)."
+    else:
+        kept = (
+            f"The {_count(job.traces_created, 'trace')} saved before that point are kept "
+            "(a non-atomic import keeps its good records); split the file to import the rest."
+        )
+    return (
+        f"Import refused: {exc} (the limits are STEPWISE_MAX_DECOMPRESSED_BYTES and "
+        f"STEPWISE_MAX_RECORDS). {kept}"
+    )
 
 
 def _count(number: int, noun: str) -> str:
@@ -291,7 +331,9 @@ def _import_records(
     counters = _Counters()
     job.errors = []
     with job.open_source() as stream:
-        parsed = parse_stream(stream, mappings=_auto_mappings(job), **_reading_settings(job))
+        parsed = parse_stream(
+            stream, mappings=_auto_mappings(job), limits=_import_limits(), **_reading_settings(job)
+        )
         job.detected_preset = parsed.preset or ""
         job.save(update_fields=["detected_preset"])
         job.chosen_mapping = parsed.mapping_name  # named in the summary, not stored

@@ -60,7 +60,7 @@ _COHESION_WINDOW = 40
 _HEAD = re.compile(r"[^\w\n]{0,3}(\w+)(?:[^\w\n]{1,3}(\w+))?")
 _DISPLAY_OPEN = ("\\[", "$$", "\\begin")
 # "Choosing the Chairman: ..." / "Step 2 - Expand:": a short title and a colon open the unit.
-_TITLE_COLON = re.compile(r"(?:[#*_ \t]*)(?:[\w'()\-]+[ \t]?){1,6}\**:(?=\s)")
+_TITLE_COLON = re.compile(r"[#*_ \t]*[\w'()\-]+(?:[ \t][\w'()\-]+){0,5}\**:(?=\s)")
 
 NUMERIC = (
     "gap_newlines", "gap_chars", "gap_is_one_space",

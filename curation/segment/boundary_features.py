@@ -32,10 +32,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .markers import (
-    _BULLET_SCAN, _HEADING_SCAN, _INLINE_NUMBERED, _INLINE_STEP, _NUMBERED_SCAN, _STEP_SCAN,
-    marker_cuts,
-)
+from .markers import _BULLET_SCAN, _HEADING_SCAN, _NUMBERED_SCAN, _STEP_SCAN, marker_cuts
 from .lines import continues
 from .moves import _longest_phrase
 from .regions import Regions, find_regions
@@ -53,10 +50,15 @@ _APOSTROPHES = "'‘’"
 _OPERATORS = "+<>/^_|&~%@"
 # A step may end after these (sentence ends, closers, formulas).
 _ENDERS = frozenset(_CLASS[c] for c in (".", "!", "?", ";", ":", ")", "]", "}", "$", '"', "'"))
+_BREAKERS = np.array([_CLASS[c] for c in (".", "!", "?", ";", ":")])
+_CLOSERS = np.array([_CLASS[c] for c in (")", "]", "}", "$", '"', "'", "*", "`")])
 _SENTENCE_END = frozenset(_CLASS[c] for c in (".", "!", "?"))
 # Cohesion: words of at least four ASCII letters (a cheap stop-word filter), windows of words.
 _COHESION_WORD = re.compile(r"[A-Za-z]{4,}")
-_COHESION_WINDOW = 40
+_COHESION_WINDOW = 24
+# ``markers``' inline Step N and numbered markers, anchored at a candidate.
+_INLINE_STEP_AT = re.compile(r"(?i)(?:\*\*)?step[ \t]*\d{1,3}\b")
+_INLINE_NUMBERED_AT = re.compile(r"\d{1,2}[.)][ \t]+(?=\S)(?!\d{1,2}[.)]\s)")
 _HEAD = re.compile(r"[^\w\n]{0,3}(\w+)(?:[^\w\n]{1,3}(\w+))?")
 _DISPLAY_OPEN = ("\\[", "$$", "\\begin")
 # "Choosing the Chairman: ..." / "Step 2 - Expand:": a short title and a colon open the unit.
@@ -162,10 +164,11 @@ def candidates(text: str, regions: Regions | None = None) -> Candidates:
     next_cls = cls[starts]
     newlines = np.cumsum(cls == _CLASS["newline"])
     gap_newlines = newlines[starts - 1] - newlines[gap_start - 1]
-    prose = (next_cls == _CLASS["lower"]) & np.isin(
-        prev_cls, (_CLASS["lower"], _CLASS["upper"], _CLASS["digit"], _CLASS[","])
-    )
-    keep = (gap_newlines > 0) | ~prose
+    # A step starts after a line break, after a sentence end or ";" / ":", or after a closing
+    # bracket, quote or formula when no lower-case word follows (the text runs on).
+    after_end = np.isin(prev_cls, _BREAKERS)
+    after_close = np.isin(prev_cls, _CLOSERS) & (next_cls != _CLASS["lower"])
+    keep = (gap_newlines > 0) | after_end | after_close
     keep &= _allowed(regions, starts)
     starts, gap_start, prev_cls, next_cls, gap_newlines = (
         starts[keep], gap_start[keep], prev_cls[keep], next_cls[keep], gap_newlines[keep]
@@ -173,11 +176,11 @@ def candidates(text: str, regions: Regions | None = None) -> Candidates:
     if len(starts) == 0:
         return _empty()
     one_space = (starts - gap_start == 1) & (points[gap_start] == 32)
-    return _featurize(text, regions, cls, starts, gap_start, prev_cls, next_cls, gap_newlines,
-                      one_space)
+    return _featurize(text, regions, points, cls, starts, gap_start, prev_cls, next_cls,
+                      gap_newlines, one_space)
 
 
-def _featurize(text, regions, cls, starts, gap_start, prev_cls, next_cls, gap_newlines,
+def _featurize(text, regions, points, cls, starts, gap_start, prev_cls, next_cls, gap_newlines,
                one_space):
     n = len(text)
     count = len(starts)
@@ -198,9 +201,12 @@ def _featurize(text, regions, cls, starts, gap_start, prev_cls, next_cls, gap_ne
     columns["line_continues"] = _line_continues(text, starts, gap_newlines)
     for name, found in _markers(text).items():
         columns[name] = np.isin(starts, found)
+    # Inline markers ("... so 7. Step 3: ..." in one-line text), tried at the candidates only.
+    inline = (_INLINE_STEP_AT.match, _INLINE_NUMBERED_AT.match)
+    columns["inline_marker"] = [any(m(text, p) for m in inline) for p in starts.tolist()]
     columns.update(_math(text, regions, starts, gap_start))
     columns.update(_distances(cls, starts, gap_newlines, prev_cls, n))
-    columns["cohesion"], columns["cohesion_near"] = _cohesion(text, starts)
+    columns["cohesion"], columns["cohesion_near"] = _cohesion(text, points, starts)
     numeric = np.column_stack([np.asarray(columns[name], dtype=np.float32) for name in NUMERIC])
     return Candidates(starts.astype(np.int64), numeric.reshape(count, len(NUMERIC)), words)
 
@@ -213,8 +219,8 @@ def _heads(text: str, starts: np.ndarray, words: list[tuple[str, str]]) -> dict:
     firsts = Counter(a for a, _ in words)
     return {
         "title_colon": [match(text, pos, pos + 80) is not None for pos in starts.tolist()],
-        "head_repeats": [min(pairs[w], 20) for w in words],
-        "first_repeats": [min(firsts[w[0]], 20) for w in words],
+        "head_repeats": np.minimum([pairs[w] for w in words], 20),
+        "first_repeats": np.minimum([firsts[w[0]] for w in words], 20),
     }
 
 
@@ -278,8 +284,6 @@ def _markers(text: str) -> dict[str, list[int]]:
         "numbered_marker": _line_starts(padded, _NUMBERED_SCAN),
         "heading_marker": _line_starts(padded, _HEADING_SCAN),
         "bullet_marker": _line_starts(padded, _BULLET_SCAN),
-        "inline_marker": [m.start() for m in _INLINE_STEP.finditer(text)]
-        + [m.start() for m in _INLINE_NUMBERED.finditer(text)],
     }
     solution = marker_cuts(text)
     found["solution_marker"] = _skip_space(text, solution[0]) if solution else []
@@ -363,26 +367,44 @@ def _next(at: np.ndarray, flag: np.ndarray, default: float) -> np.ndarray:
     return np.where(following < size, at[np.minimum(following, size - 1)], default)
 
 
-def _cohesion(text: str, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Cosine of the word sets before and after each cut: a window of ``_COHESION_WINDOW``
-    words and one of a quarter of that (TextTiling with binary vectors)."""
-    spans = [(m.start(), m.group().lower()) for m in _COHESION_WORD.finditer(text)]
+def _cohesion(text: str, points: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """TextTiling's lexical cohesion across each cut: the share of the words in a window after
+    it that also occur in the window before it (``_COHESION_WINDOW`` words, and a quarter of
+    that), words as ids of this text, compared all at once with numpy."""
     far = np.zeros(len(starts), dtype=np.float32)
     near = np.zeros(len(starts), dtype=np.float32)
-    if not spans:
+    words = _COHESION_WORD.findall(text)
+    if not words:
         return far, near
-    word_starts = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
-    words = [w for _, w in spans]
-    index = np.searchsorted(word_starts, starts).tolist()
-    window, small = _COHESION_WINDOW, _COHESION_WINDOW // 4
-    for k, i in enumerate(index):
-        far[k] = _cosine(words[max(0, i - window) : i], words[i : i + window])
-        near[k] = _cosine(words[max(0, i - small) : i], words[i : i + small])
+    ids: dict[str, int] = {}
+    setdefault = ids.setdefault
+    word_ids = np.fromiter((setdefault(w.lower(), len(ids)) for w in words), np.int64, len(words))
+    word_starts = _ascii_word_starts(points, len(words))
+    index = np.searchsorted(word_starts, starts)
+    for out, window in ((far, _COHESION_WINDOW), (near, _COHESION_WINDOW // 4)):
+        out[:] = _shared_share(word_ids, index, window)
     return far, near
 
 
-def _cosine(before: list[str], after: list[str]) -> float:
-    if not before or not after:
-        return 0.0
-    a, b = set(before), set(after)
-    return len(a & b) / (len(a) * len(b)) ** 0.5
+def _ascii_word_starts(points: np.ndarray, expected: int) -> np.ndarray:
+    """Where each run of at least four ASCII letters starts (``_COHESION_WORD``'s matches)."""
+    folded = points | 32
+    letter = (folded >= 97) & (folded <= 122)
+    edges = np.diff(np.concatenate([[0], letter.view(np.int8), [0]]))
+    run_starts = np.flatnonzero(edges == 1)
+    run_ends = np.flatnonzero(edges == -1)
+    found = run_starts[run_ends - run_starts >= 4]
+    assert len(found) == expected  # the regex and the runs are the same definition
+    return found
+
+
+def _shared_share(word_ids: np.ndarray, index: np.ndarray, window: int) -> np.ndarray:
+    """For each word index i: the share of words i..i+window-1 also among i-window..i-1."""
+    padded = np.concatenate([np.full(window, -1), word_ids, np.full(window, -2)])
+    offsets = np.arange(window)
+    before = padded[index[:, None] + offsets]  # (the padding shifts indices by ``window``)
+    after = padded[index[:, None] + window + offsets]
+    valid_after = after >= 0
+    shared = (after[:, :, None] == before[:, None, :]).any(axis=2) & valid_after
+    counts = valid_after.sum(axis=1)
+    return np.where(counts > 0, shared.sum(axis=1) / np.maximum(counts, 1), 0.0)

@@ -9,7 +9,7 @@ import pytest
 
 from curation.models import short_file_name
 from curation.services.imports import create_import_job, run_import
-from tests.conftest import generation_record
+from tests.factories import generation_record
 
 
 def test_a_short_name_is_kept_as_it_is():

@@ -13,7 +13,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PURE_PACKAGES = ("curation.traces", "curation.ingest", "curation.segment", "curation.export",
-                 "stepwise_reward")
+                 "curation.quality", "curation.assist", "curation.outbound", "stepwise_reward")
 
 PROBE = """
 import importlib, pkgutil, sys

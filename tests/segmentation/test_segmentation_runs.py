@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from curation.models import Segmentation, SegmentationRun, Step, Trace
 from curation.services.segmentation import runs as segmentation
-from tests.factories import add_trace, generation_record, write_jsonl
+from tests.factories import add_trace, generation_record
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ import io
 import json
 import re
 import zlib
-from collections.abc import Iterator
 
 import orjson
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import orjson
-
 from curation.ingest.containers import base  # read sizes are looked up per read: tests shrink them
 from curation.ingest.containers.base import (
     decode_record, _describe_read_error, Item, READ_ERRORS, read_some, _too_long,

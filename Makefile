@@ -22,11 +22,10 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo --host $(HOST) --port $(PORT)
 
-# The web server and a real Celery worker process; Ctrl-C stops both.
+# The web server and a real Celery worker process, started by a launcher (webapp/run.py) that
+# passes one Ctrl-C on to both and kills what is still running after a grace period.
 run: demo
-	@trap 'kill 0' INT TERM EXIT; \
-	ARROW_DEFAULT_MEMORY_POOL=system $(VENV)/bin/celery -A webapp worker --loglevel=INFO --concurrency=$(WORKER_CONCURRENCY) & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	exec $(PY) -m webapp.run --host $(HOST) --port $(PORT) --concurrency $(WORKER_CONCURRENCY)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

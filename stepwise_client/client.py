@@ -10,11 +10,16 @@ from typing import Any
 
 import requests
 
-from stepwise_client.loading import load_split
+from stepwise_client.loading import CARD_NAME, container_preference, load_split, split_path
 from stepwise_client.transfer import download_file
 
 MANIFEST_NAME = "manifest.json"
-DEFAULT_CACHE = Path(os.environ.get("STEPWISE_CACHE", Path.home() / ".cache" / "stepwise"))
+CACHE_ENV = "STEPWISE_CACHE"
+
+
+def default_cache_dir() -> Path:
+    """``$STEPWISE_CACHE``, else ``~/.cache/stepwise`` (read at each call, not at import)."""
+    return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "stepwise")
 
 
 @dataclass(frozen=True)
@@ -53,9 +58,26 @@ class Version:
             return list(self.files)
         return [f for f in self.files if "/" not in f.path or f.path.startswith(f"{format}/")]
 
+    def file(self, path: str) -> RemoteFile | None:
+        return next((f for f in self.files if f.path == path), None)
+
+    def split_file(
+        self, format: str, split: str, containers: tuple[str, ...]
+    ) -> tuple[str, RemoteFile]:
+        """The data file of one split in the first of ``containers`` the version has."""
+        for container in containers:
+            remote = self.file(split_path(format, split, container))
+            if remote is not None:
+                return container, remote
+        raise FileNotFoundError(
+            f"{self.dataset} v{self.number} has no {split} split of format {format!r} "
+            f"as {', '.join(containers)}"
+        )
+
 
 class Client:
-    """``Client(url, token)``; the token defaults to ``$STEPWISE_TOKEN``."""
+    """``Client(url, token)``; the token defaults to ``$STEPWISE_TOKEN``; ``load`` keeps its
+    files under ``cache_dir`` (default ``$STEPWISE_CACHE``, else ``~/.cache/stepwise``)."""
 
     def __init__(
         self,
@@ -64,8 +86,10 @@ class Client:
         *,
         timeout: float = 60,
         session: requests.Session | None = None,
+        cache_dir: str | os.PathLike | None = None,
     ) -> None:
         self.url = url.rstrip("/")
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self.timeout = timeout
         self.session = session or requests.Session()
         token = token if token is not None else os.environ.get("STEPWISE_TOKEN")
@@ -93,8 +117,11 @@ class Client:
         """Every file of the version (or of one format) under ``dest``, each SHA-256 checked;
         files already there are kept, interrupted ones resumed. Writes manifest.json too."""
         version = self._with_files(version)
-        dest = Path(dest)
-        for remote in version.files_for(format):
+        return self._fetch(version, Path(dest), version.files_for(format))
+
+    def _fetch(self, version: Version, dest: Path, files: list[RemoteFile]) -> Path:
+        dest.mkdir(parents=True, exist_ok=True)
+        for remote in files:
             download_file(
                 self.session,
                 remote.url,
@@ -120,16 +147,21 @@ class Client:
     ):
         """One split of one format: a ``datasets.Dataset`` if ``datasets`` is installed (with
         ``dataset_options`` passed to ``datasets.load_dataset``), else a list of row dicts read
-        from the JSON lines files. Files are kept under ``download_dir`` (by default one folder
-        per version under ``$STEPWISE_CACHE`` or ~/.cache/stepwise)."""
+        from the JSON lines files.
+
+        Downloads only that split's file, in ``container`` or else the best the version has
+        (Parquet, then JSONL, then JSONL.gz; JSONL only without ``datasets``), plus the dataset
+        card, whose declared features type the columns. Files are kept under ``download_dir``,
+        by default ``<cache_dir>/<project>/<name>/v<N>``."""
         version = self._with_files(version)
-        cache = (
-            Path(download_dir)
-            if download_dir
-            else DEFAULT_CACHE / version.dataset / f"v{version.number}"
-        )
-        self.download(version, cache, format=format)
-        return load_split(cache, format, split, container, **dataset_options)
+        cache = Path(download_dir) if download_dir else self._version_cache(version)
+        chosen, data = version.split_file(format, split, container_preference(container))
+        card = version.file(CARD_NAME)
+        self._fetch(version, cache, [card, data] if card else [data])
+        return load_split(cache, format, split, chosen, **dataset_options)
+
+    def _version_cache(self, version: Version) -> Path:
+        return (self.cache_dir or default_cache_dir()) / version.dataset / f"v{version.number}"
 
     def _with_files(self, version: Version) -> Version:
         return version if version.files else self.version(version.dataset, version.number)

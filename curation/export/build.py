@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import stepwise_reward
-from curation.export.card import CardFacts, callable_name, render_card
+from curation.export.card import CardFacts, callable_name, render_card, srl_context_rules
 from curation.export.encoding import encode_row
 from curation.export.filters import apply_filters
-from curation.export.formats import FORMATS, RowFormat
+from curation.export.formats import DEFAULT_FORMATS, FORMATS, RowFormat
 from curation.export.formats.steps import STEPS_SCHEMA_VERSION
 from curation.export.manifest import MANIFEST_NAME, FileDigest, digest_file, write_manifest
 from curation.export.options import DEFAULT_OPTIONS, BuildOptions
@@ -49,7 +49,7 @@ class _Tally:
 def build_artifacts(
     traces: Iterable[ExportTrace],
     out_dir: str | Path,
-    formats: Iterable[str] = tuple(FORMATS),
+    formats: Iterable[str] = DEFAULT_FORMATS,
     containers: Iterable[str] = ("jsonl", "parquet"),
     options: BuildOptions = DEFAULT_OPTIONS,
 ) -> BuildResult:
@@ -139,6 +139,12 @@ def _select_formats(formats: Iterable[str]) -> tuple[RowFormat, ...]:
     return tuple(FORMATS[name] for name in names)
 
 
+def _label_maps(formats: tuple[str, ...], options: BuildOptions) -> dict:
+    """Per PRM layout, what each rating became (``label_for_rating`` decides 0 and unrated)."""
+    maps = {name: FORMATS[name].label_map(options) for name in formats}
+    return {name: labels for name, labels in maps.items() if labels is not None}
+
+
 def _manifest_facts(facts: CardFacts, options: BuildOptions) -> dict:
     return {
         "dataset_name": options.dataset_name,
@@ -146,6 +152,7 @@ def _manifest_facts(facts: CardFacts, options: BuildOptions) -> dict:
         "formats": list(facts.formats),
         "containers": list(facts.containers),
         "steps_schema_version": STEPS_SCHEMA_VERSION,
+        "labels": _label_maps(facts.formats, options),
         "rows": {f"{fmt}/{split}": n for (fmt, split), n in sorted(facts.rows.items())},
         "traces": dict(sorted(facts.traces.items())),
         "dropped_traces": facts.dropped_traces,
@@ -157,5 +164,8 @@ def _manifest_facts(facts: CardFacts, options: BuildOptions) -> dict:
             "agent_system_prompt": options.agent_system_prompt,
             "next_step_title_hint": options.next_step_title_hint,
             "agent_context_pairs": options.agent_context_pairs,
+            "srl_context_steps": options.srl_context_steps,
+            "srl_context_tokens": options.srl_context_tokens,
+            "srl_context": srl_context_rules(options),
         },
     }

@@ -14,6 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from curation.export.context import FIELD_DEFAULTS, rule_for
 from curation.export.formats import FORMATS
 from curation.export.options import BuildOptions
 from curation.export.splits import SPLITS
@@ -55,7 +56,8 @@ def _feature_type(arrow_type: pa.DataType) -> dict[str, Any]:
         return {"list": item.get("dtype", item.get("struct"))}
     if pa.types.is_struct(arrow_type):
         return {"struct": [{"name": f.name, **_feature_type(f.type)} for f in arrow_type]}
-    names = {pa.string(): "string", pa.int64(): "int64", pa.bool_(): "bool"}
+    names = {pa.string(): "string", pa.int64(): "int64", pa.bool_(): "bool",
+             pa.float64(): "float64"}
     return {"dtype": names[arrow_type]}
 
 
@@ -163,7 +165,27 @@ def _formats_section(facts: CardFacts, options: BuildOptions) -> str:
         "action. The `prompt` column is conversational and works as-is with TRL's "
         "`GRPOTrainer`."
     )
+    lines.append("\n" + srl_context_sentence(options))
     return "\n".join(lines) + "\n\n" + _loading_section(facts)
+
+
+def srl_context_rules(options: BuildOptions) -> dict[str, dict[str, int | None]]:
+    """The context rule each steps field's text SRL rows were built with (for the manifest)."""
+    return {field: rule_for(field, options.srl_context_steps, options.srl_context_tokens).as_dict()
+            for field in FIELD_DEFAULTS}
+
+
+def srl_context_sentence(options: BuildOptions) -> str:
+    parts = [
+        f"steps cut from the `{field}`: "
+        + rule_for(field, options.srl_context_steps, options.srl_context_tokens).describe()
+        for field in FIELD_DEFAULTS
+    ]
+    return (
+        "SRL context of text traces (which previous steps a row's prompt carries): "
+        + "; ".join(parts) + ". When earlier steps are left out, the prompt's context is "
+        "headed `Solution (earlier steps omitted):`."
+    )
 
 
 def _loading_section(facts: CardFacts) -> str:
@@ -171,12 +193,21 @@ def _loading_section(facts: CardFacts) -> str:
     text = (
         "## Loading\n\n"
         f"Files: `<format>/data/<split>-00000-of-00001.<ext>`. The configs above read the "
-        f"`{facts.card_container}` files: `datasets.load_dataset(path, \"srl\")`.\n"
+        f"`{facts.card_container}` files with the features declared in `dataset_info`: "
+        "`datasets.load_dataset(path, \"srl\")`.\n"
     )
     for container in others:
         files = "{\"train\": \"srl/data/train-00000-of-00001." + container + "\"}"
         text += (f"The `{container}` copies load with "
-                 f"`datasets.load_dataset(path, data_files={files})`.\n")
+                 f"`datasets.load_dataset(path, data_files={files}, features=features)`.\n")
+    if others:
+        # JSON lines carry no types: without them datasets guesses from the first rows.
+        text += (
+            "\nPass the declared features with `data_files=`, "
+            "`features = datasets.info.DatasetInfosDict.from_directory(path)[\"srl\"].features`: "
+            "JSON lines carry no types, and a column that is null in the first rows fails "
+            "to load otherwise. `stepwise_client` does this for you.\n"
+        )
     return text
 
 
@@ -192,7 +223,10 @@ def _filters_section(facts: CardFacts, options: BuildOptions) -> str:
         "## Filters\n\n"
         f"Trace filters: {names or 'none'}. Traces left out by them: {facts.dropped_traces}. "
         f"PRM labels: `{callable_name(options.label_for_rating)}` maps each "
-        "step's rating to a boolean; the raw `ratings` are in the rows.\n"
+        "step's rating to a good or bad step (a boolean in `prm`, 1/0 in `prm_separator`, "
+        "`+`/`-` in `prm_steptag`; `prm800k` keeps the ratings as they are); `labels` in "
+        "`manifest.json` lists what -1, 0, +1 and unrated became in each layout, and the raw "
+        "`ratings` are in the rows.\n"
     )
 
 

@@ -33,6 +33,10 @@ class BuildOptions:
     agent_system_prompt: str = AGENT_SYSTEM_PROMPT
     next_step_title_hint: bool = False  # the paper reports the hint helps (sec. 4.2, note 1)
     agent_context_pairs: int = 2
+    # Text traces' context (see ``context``): None, None takes the steps field's default;
+    # set either to bound it (0: no limit of that kind).
+    srl_context_steps: int | None = None
+    srl_context_tokens: int | None = None
     # prm
     label_for_rating: RatingLabel = plus_one_is_true
     # containers

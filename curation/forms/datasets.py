@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from curation.export.formats import FORMATS
+from curation.export.formats import DEFAULT_FORMATS, FORMATS
 from curation.export.writers import CONTAINERS
 from curation.models import Dataset, Project
 from curation.services.datasets.spec import (
@@ -65,7 +65,7 @@ class BuildSpecForm(forms.Form):
     max_tokens = forms.IntegerField(required=False, min_value=0, label="Max tokens (all steps)")
     max_step_tokens = forms.IntegerField(required=False, min_value=0, label="Max tokens (a step)")
     ratings = forms.ChoiceField(choices=_choices(RATING_RULES), initial="all")
-    formats = forms.MultipleChoiceField(choices=[(f, f) for f in FORMATS], initial=list(FORMATS),
+    formats = forms.MultipleChoiceField(choices=[(f, f) for f in FORMATS], initial=list(DEFAULT_FORMATS),
                                         widget=forms.CheckboxSelectMultiple)
     containers = forms.MultipleChoiceField(choices=[(c, c) for c in CONTAINERS],
                                            initial=list(DEFAULT_CONTAINERS),

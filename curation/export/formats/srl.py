@@ -5,7 +5,9 @@ solution before step k as the prompt, and step k as ``expert_step``. All N targe
 (the paper trains on k = 1..N-1; filter ``step_index < num_steps`` to match it).
 
 Text traces: the context is the steps field verbatim up to the start of step k (the paper's
-Figure 3 keeps the solution's opening sentences before "1." as context too). With
+Figure 3 keeps the solution's opening sentences before "1." as context too), or, under a
+bounded context rule (``context``: the last K steps, a token budget, or the steps field's
+default), the field verbatim from the first step the rule keeps. With
 ``next_step_title_hint`` the prompt ends with step k's title prefix ("2. **Coprime Pairs**",
 the paper's note 1) and ``expert_step`` is the rest of the step: the target is always exactly
 what the model is asked to write.
@@ -27,6 +29,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from curation.export.context import approx_tokens, rule_for, window_starts
 from curation.export.options import DEFAULT_OPTIONS, BuildOptions
 from curation.export.records import ExportTrace, step_title, title_prefix_end
 from curation.traces.transcript import (
@@ -44,6 +47,10 @@ _LABELLED_SOLUTION = re.compile(r"\A\s*solution\s*:", re.IGNORECASE)
 _CALL_START = re.compile(
     r"(?m)^(?:" + re.escape(TOOL_CALL_MARKER) + "|" + re.escape(ACTION_MARKER) + r")(?: |$)"
 )
+
+# The context label when the rule left earlier steps out, so the model is not told that the
+# solution starts where its context does.
+_OMITTED_LABEL = "Solution (earlier steps omitted)"
 
 MESSAGE = pa.struct([("role", pa.string()), ("content", pa.string())])
 
@@ -75,12 +82,26 @@ def srl_rows(trace: ExportTrace, options: BuildOptions = DEFAULT_OPTIONS) -> Ite
 def _text_rows(trace: ExportTrace, options: BuildOptions) -> Iterator[dict]:
     text = trace.steps_text
     system = {"role": "system", "content": options.system_prompt}
+    starts = _context_starts(trace, options)
     for index, step in enumerate(trace.steps, start=1):
         step_text = text[step.start:step.end].strip()
         title = step_title(step, step_text)
         hint, target = _hint_and_target(step_text, index, title, options.next_step_title_hint)
-        user = _user_message("Question", trace.problem, "Solution", text[: step.start], hint)
+        first = starts[index - 1]
+        if first == 0:  # every previous step: the field verbatim up to this step
+            context, label = text[: step.start], "Solution"
+        else:
+            context, label = text[trace.steps[first].start: step.start], _OMITTED_LABEL
+        user = _user_message("Question", trace.problem, label, context, hint)
         yield _row(trace, options, index, [system, user], target, title)
+
+
+def _context_starts(trace: ExportTrace, options: BuildOptions) -> list[int]:
+    """The first previous step each row keeps, by the build's context rule."""
+    rule = rule_for(trace.steps_field, options.srl_context_steps, options.srl_context_tokens)
+    if not rule.bounded:
+        return [0] * len(trace.steps)
+    return window_starts([approx_tokens(trace.step_text(s)) for s in trace.steps], rule)
 
 
 def _hint_and_target(

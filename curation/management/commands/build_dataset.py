@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from curation.export.formats import FORMATS
+from curation.export.formats import DEFAULT_FORMATS, FORMATS
 from curation.export.writers import CONTAINERS
 from curation.management.progress import ProgressBar, follow
 from curation.models import Dataset, DatasetVersion, Project
@@ -31,8 +31,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--project", required=True, help="Project slug.")
         parser.add_argument("--dataset", required=True, help="Dataset name (a slug).")
-        parser.add_argument("--formats", type=comma_list, default=tuple(FORMATS),
-                            help=f"Comma-separated, of {', '.join(FORMATS)} (default: all).")
+        parser.add_argument("--formats", type=comma_list, default=DEFAULT_FORMATS,
+                            help=f"Comma-separated, of {', '.join(FORMATS)} "
+                                 f"(default: {','.join(DEFAULT_FORMATS)}).")
         parser.add_argument("--container", type=comma_list, default=DEFAULT_CONTAINERS,
                             help=f"Comma-separated, of {', '.join(CONTAINERS)} "
                                  f"(default: {','.join(DEFAULT_CONTAINERS)}).")

@@ -20,7 +20,7 @@ from curation.export.filters import (
     keep_steps_before_first_negative,
     keep_steps_through_first_negative,
 )
-from curation.export.formats import FORMATS
+from curation.export.formats import DEFAULT_FORMATS, FORMATS
 from curation.export.options import RatingLabel, non_negative_is_true, plus_one_is_true
 from curation.export.splits import DEFAULT_RATIOS, validate_ratios
 from curation.export.writers import CONTAINERS
@@ -81,7 +81,7 @@ class BuildSpec:
     max_tokens: int | None = None
     max_step_tokens: int | None = None  # of the longest step
     ratings: str = "all"
-    formats: tuple[str, ...] = tuple(FORMATS)
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     containers: tuple[str, ...] = DEFAULT_CONTAINERS
     next_step_title_hint: bool = False
     labels: str = "plus-one"

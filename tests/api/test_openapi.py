@@ -43,10 +43,8 @@ schema = schemathesis.openapi.from_wsgi(
         {
             "parameters": {
                 "path.project_slug": "alpha",
-                "path.slug": "alpha",
                 "path.dataset_name": "gsm-steps",
-                "path.name": "gsm-steps",
-                "path.number": 1,
+                "path.version_number": 1,
                 "path.file_path": "README.md",
             },
             "generation": {"max-examples": EXAMPLES_PER_OPERATION},

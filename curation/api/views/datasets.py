@@ -30,19 +30,19 @@ PROJECT = OpenApiParameter(
 DATASET = OpenApiParameter(
     "dataset_name", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=r"^[-\w]+$"
 )
+VERSION = OpenApiParameter("version_number", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
 @extend_schema_view(
     list=extend_schema(parameters=[PROJECT]),
-    retrieve=extend_schema(
-        parameters=[PROJECT, OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH)]
-    ),
+    retrieve=extend_schema(parameters=[PROJECT, DATASET]),
 )
 class DatasetViewSet(viewsets.ReadOnlyModelViewSet):
     # Names the model for the schema; get_queryset picks the rows.
     queryset = Dataset.objects.none()
     serializer_class = DatasetSerializer
     lookup_field = "name"
+    lookup_url_kwarg = "dataset_name"
     lookup_value_regex = r"[-\w]+"
 
     def get_queryset(self):
@@ -54,13 +54,7 @@ class DatasetViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(parameters=[PROJECT, DATASET]),
-    retrieve=extend_schema(
-        parameters=[
-            PROJECT,
-            DATASET,
-            OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH),
-        ]
-    ),
+    retrieve=extend_schema(parameters=[PROJECT, DATASET, VERSION]),
     latest=extend_schema(parameters=[PROJECT, DATASET], responses=VersionDetailSerializer),
 )
 class VersionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -69,6 +63,7 @@ class VersionViewSet(viewsets.ReadOnlyModelViewSet):
     # Names the model for the schema; get_queryset picks the rows.
     queryset = DatasetVersion.objects.none()
     lookup_field = "number"
+    lookup_url_kwarg = "version_number"
     lookup_value_regex = r"[0-9]+"
     filter_backends = [DeclaredFilters]
     filters = (

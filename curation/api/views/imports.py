@@ -29,6 +29,7 @@ from curation.services.imports import (
 class ImportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     # Names the model for the schema; get_queryset picks the rows.
     queryset = ImportJob.objects.none()
+    lookup_url_kwarg = "import_id"
     lookup_value_regex = r"[0-9]+"
     serializer_class = ImportJobSerializer
     parser_classes = [MultiPartParser]  # a file upload; there is nothing to send as JSON

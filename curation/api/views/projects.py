@@ -11,6 +11,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ProjectSerializer
     lookup_field = "slug"
+    lookup_url_kwarg = "project_slug"  # path parameters are named <resource>_<key> everywhere
     lookup_value_regex = r"[-\w]+"
 
     def get_queryset(self):

@@ -25,6 +25,7 @@ SEGMENTATIONS = Prefetch(
 class TraceViewSet(viewsets.ReadOnlyModelViewSet):
     # Names the model for the schema; get_queryset picks the rows.
     queryset = Trace.objects.none()
+    lookup_url_kwarg = "trace_id"
     lookup_value_regex = r"[0-9]+"
     serializer_class = TraceSerializer
     pagination_class = TraceCursorPagination

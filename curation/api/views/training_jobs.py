@@ -55,6 +55,7 @@ class TrainingJobViewSet(
 
     # Names the model for the schema; get_queryset picks the rows.
     queryset = TrainingJob.objects.none()
+    lookup_url_kwarg = "job_id"
     lookup_value_regex = r"[0-9]+"
     serializer_class = TrainingJobSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -83,7 +84,7 @@ class TrainingJobViewSet(
             start_delivery(job=job, version=version)
         return Response(RegisteredTrainingJobSerializer(job).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: Request, job_id: str) -> Response:
         job = self.get_object()
         form = TrainingJobReportSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -91,7 +92,7 @@ class TrainingJobViewSet(
         return Response(TrainingJobSerializer(job).data)
 
     @action(detail=True, methods=["post"])
-    def deliver(self, request: Request, pk: str) -> Response:
+    def deliver(self, request: Request, job_id: str) -> Response:
         """Deliver a version now: the one asked for, else the job's, else the latest published."""
         job = self.get_object()
         form = DeliverRequestSerializer(data=request.data)
@@ -113,6 +114,7 @@ class DeliveryViewSet(viewsets.ReadOnlyModelViewSet):
 
     # Names the model for the schema; get_queryset picks the rows.
     queryset = Delivery.objects.none()
+    lookup_url_kwarg = "delivery_id"
     lookup_value_regex = r"[0-9]+"
     serializer_class = DeliverySerializer
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import actions, discourse, paragraphs, solution
+from . import actions, discourse, learned, paragraphs, solution
 from .context import UNCOUNTED, Context, Draft
 from .schema import DEFAULT_LABEL_SCHEMA
 from .steps import SegmentedStep
@@ -55,6 +55,8 @@ STRATEGIES: dict[str, Strategy] = {
     "paragraphs": Strategy("paragraphs", paragraphs.segment, paragraphs.DEFAULTS),
     "discourse": Strategy("discourse", discourse.segment, discourse.DEFAULTS, discourse.CHOICES),
     "actions": Strategy("actions", actions.segment, actions.DEFAULTS),
+    # Trained on people's boundaries: {"model": a BoundaryModel or its file} (see learned.py).
+    "learned": Strategy("learned", learned.segment, learned.DEFAULTS),
 }
 
 

@@ -25,7 +25,7 @@ demo: migrate
 # The web server and a real Celery worker process; Ctrl-C stops both.
 run: demo
 	@trap 'kill 0' INT TERM EXIT; \
-	ARROW_DEFAULT_MEMORY_POOL=system $(VENV)/bin/celery -A webapp worker --loglevel=INFO --concurrency=$(WORKER_CONCURRENCY) & \
+	ARROW_DEFAULT_MEMORY_POOL=system $(VENV)/bin/celery -A webapp worker -Q celery,learning --loglevel=INFO --concurrency=$(WORKER_CONCURRENCY) & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -169,6 +169,13 @@ CELERY_TASK_ACKS_LATE = True  # a killed worker's import is redelivered, not los
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # imports are long: don't hoard them on one worker
 CELERY_TASK_IGNORE_RESULT = True  # progress lives on ImportJob rows, not in a result backend
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Training a project's segmenter takes a core for seconds to minutes: its own queue, so a worker
+# started with `-Q celery,learning` (or a dedicated one) takes it without delaying imports.
+STEPWISE_LEARNING_QUEUE = os.environ.get("STEPWISE_LEARNING_QUEUE", "learning")
+CELERY_TASK_ROUTES = {
+    "curation.train_segmenter_model": {"queue": STEPWISE_LEARNING_QUEUE},
+    "curation.score_trace_uncertainty": {"queue": STEPWISE_LEARNING_QUEUE},
+}
 
 # --- Stepwise -----------------------------------------------------------------------------
 # A single record (JSONL line, CSV row, JSON array element) larger than this is rejected.

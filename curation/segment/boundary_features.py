@@ -52,6 +52,7 @@ _OPERATORS = "+<>/^_|&~%@"
 _ENDERS = frozenset(_CLASS[c] for c in (".", "!", "?", ";", ":", ")", "]", "}", "$", '"', "'"))
 _BREAKERS = np.array([_CLASS[c] for c in (".", "!", "?", ";", ":")])
 _CLOSERS = np.array([_CLASS[c] for c in (")", "]", "}", "$", '"', "'", "*", "`")])
+_SYMBOL_LEADS = np.array([_CLASS[c] for c in ("(", "[", "{", ")", "]", "}", "op")])
 _SENTENCE_END = frozenset(_CLASS[c] for c in (".", "!", "?"))
 # Cohesion: words of at least four ASCII letters (a cheap stop-word filter), windows of words.
 _COHESION_WORD = re.compile(r"[A-Za-z]{4,}")
@@ -76,6 +77,8 @@ NUMERIC = (
     "tok_next_para", "tok_from_start", "tok_to_end", "relative_position",
     "cands_since_para", "cohesion", "cohesion_near",
     "solution_cut", "line_continues", "title_colon", "head_repeats", "first_repeats",
+    "equals_before", "equals_after", "digits_before", "digits_after", "len_before_rel",
+    "len_after_rel",
 )
 CATEGORICAL = ("first_word", "second_word")
 FEATURES = NUMERIC + CATEGORICAL
@@ -170,7 +173,10 @@ def candidates(text: str, regions: Regions | None = None) -> Candidates:
     # bracket, quote or formula when no lower-case word follows (the text runs on).
     after_end = np.isin(prev_cls, _BREAKERS)
     after_close = np.isin(prev_cls, _CLOSERS) & (next_cls != _CLASS["lower"])
-    keep = (gap_newlines > 0) | after_end | after_close
+    # A bracket or operator standing as its own word opens a unit in symbol traces (a Dyck
+    # stack, "( ; stack: ( (") that no sentence or line rule sees.
+    symbol_led = np.isin(next_cls, _SYMBOL_LEADS) & is_space[np.minimum(starts + 1, n - 1)]
+    keep = (gap_newlines > 0) | after_end | after_close | symbol_led
     keep &= _allowed(regions, starts)
     starts, gap_start, prev_cls, next_cls, gap_newlines = (
         starts[keep], gap_start[keep], prev_cls[keep], next_cls[keep], gap_newlines[keep]
@@ -209,6 +215,7 @@ def _featurize(text, regions, points, cls, starts, gap_start, prev_cls, next_cls
     columns.update(_math(text, regions, starts, gap_start))
     columns.update(_distances(cls, starts, gap_newlines, prev_cls, n))
     columns["cohesion"], columns["cohesion_near"] = _cohesion(text, points, starts)
+    columns.update(_units(cls, starts, n, columns["tok_prev_cand"], columns["tok_next_cand"]))
     numeric = np.column_stack([np.asarray(columns[name], dtype=np.float32) for name in NUMERIC])
     return Candidates(starts.astype(np.int64), numeric.reshape(count, len(NUMERIC)), words)
 
@@ -356,6 +363,25 @@ def _distances(cls, starts, gap_newlines, prev_cls, n) -> dict:
     last_para = np.maximum.accumulate(np.where(paragraph, np.arange(len(at)), -1))
     columns["cands_since_para"] = np.minimum(np.arange(len(at)) - last_para, 50)
     return columns
+
+
+def _units(cls, starts, n, tokens_before, tokens_after) -> dict:
+    """What the units before and after the cut hold, from prefix sums: "=" signs and the share
+    of digits (a computation that ends, a new one that starts), and their lengths in tokens
+    relative to the text's median unit (a writer's usual step length, whatever the source)."""
+    equals = np.concatenate([[0], np.cumsum(cls == _CLASS["="])])
+    digits = np.concatenate([[0], np.cumsum(cls == _CLASS["digit"])])
+    previous = np.concatenate([[0], starts[:-1]])
+    following = np.concatenate([starts[1:], [n]])
+    median = max(float(np.median(tokens_before)), 1.0)
+    return {
+        "equals_before": np.minimum(equals[starts] - equals[previous], 10),
+        "equals_after": np.minimum(equals[following] - equals[starts], 10),
+        "digits_before": (digits[starts] - digits[previous]) / np.maximum(starts - previous, 1),
+        "digits_after": (digits[following] - digits[starts]) / np.maximum(following - starts, 1),
+        "len_before_rel": tokens_before / median,
+        "len_after_rel": tokens_after / median,
+    }
 
 
 def _previous(at: np.ndarray, flag: np.ndarray, default: float) -> np.ndarray:

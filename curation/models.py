@@ -638,3 +638,107 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"Delivery of {self.version} to {self.job} (attempt {self.attempt}): {self.outcome}"
+
+
+# --- learning ---
+
+
+class SegmenterModel(models.Model):
+    """One trained version of a project's boundary model for one field (the ``learned`` strategy).
+
+    Written by ``services.learning``: created when training is asked for, filled in by the task.
+    At most one model per project and field is active; none active means the rules cut that field.
+    """
+
+    class Source(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted or approved segmentations"
+        APPROVED = "approved", "Approved segmentations only"
+
+    class Status(models.TextChoices):
+        TRAINING = "training", "Training"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="segmenter_models")
+    field = models.CharField(max_length=16, choices=[(name, name) for name in STEP_FIELDS])
+    version = models.PositiveIntegerField()
+    source = models.CharField(max_length=12, choices=Source.choices, default=Source.SUBMITTED)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.TRAINING)
+    message = models.TextField(blank=True)
+    model_json = models.TextField(blank=True, help_text="BoundaryModel.to_json().")
+    training_size = models.PositiveIntegerField(default=0, help_text="Human segmentations used.")
+    folds = models.PositiveSmallIntegerField(default=0)
+    # Cross-validated boundary scores, and the rule strategy's on the same texts.
+    precision = models.FloatField(null=True, blank=True)
+    recall = models.FloatField(null=True, blank=True)
+    f1 = models.FloatField(null=True, blank=True)
+    rules_strategy = models.CharField(max_length=32, blank=True)
+    rules_precision = models.FloatField(null=True, blank=True)
+    rules_recall = models.FloatField(null=True, blank=True)
+    rules_f1 = models.FloatField(null=True, blank=True)
+    active = models.BooleanField(default=False)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    trained_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["project_id", "field", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "field", "version"], name="unique_segmenter_version"),
+            models.UniqueConstraint(
+                fields=["project", "field"], condition=models.Q(active=True),
+                name="one_active_segmenter_per_field",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.slug} {self.field} segmenter v{self.version}"
+
+    @property
+    def beats_rules(self) -> bool:
+        return self.f1 is not None and self.rules_f1 is not None and self.f1 > self.rules_f1
+
+
+class LearningSettings(models.Model):
+    """A project's choices about its learned segmenter (a row appears on first change)."""
+
+    class QueueOrder(models.TextChoices):
+        OLDEST = "oldest", "Oldest first"
+        UNCERTAIN = "uncertain", "Most uncertain first"
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="learning_settings")
+    train_every = models.PositiveIntegerField(
+        default=0, help_text="Train again after this many new submissions (0: only when asked)."
+    )
+    auto_activate = models.BooleanField(
+        default=False, help_text="Switch a new model on when it beats the rules and the active one."
+    )
+    source = models.CharField(
+        max_length=12, choices=SegmenterModel.Source.choices, default=SegmenterModel.Source.SUBMITTED
+    )
+    queue_order = models.CharField(max_length=12, choices=QueueOrder.choices, default=QueueOrder.OLDEST)
+
+    def __str__(self) -> str:
+        return f"learning settings of {self.project.slug}"
+
+
+class TraceUncertainty(models.Model):
+    """How unsure the newest model of a field is about a trace: the active-learning queue order."""
+
+    trace = models.ForeignKey(Trace, on_delete=models.CASCADE, related_name="uncertainties")
+    field = models.CharField(max_length=16, choices=[(name, name) for name in STEP_FIELDS])
+    model = models.ForeignKey(SegmenterModel, on_delete=models.CASCADE, related_name="+")
+    entropy = models.FloatField(help_text="CutScores.mean_entropy(): 0 sure, 1 a coin toss.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["trace", "field"], name="one_uncertainty_per_field")
+        ]
+
+    def __str__(self) -> str:
+        return f"trace #{self.trace_id} {self.field}: {self.entropy:.3f}"

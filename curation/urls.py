@@ -1,7 +1,8 @@
 from django.urls import path
 
 from curation.views import (
-    annotate, datasets, imports, members, projects, segmentation, tokens, traces, training_jobs,
+    annotate, datasets, imports, members, projects, segmentation, segmenter, tokens, traces,
+    training_jobs,
 )
 
 urlpatterns = [
@@ -15,6 +16,13 @@ urlpatterns = [
     path("p/<slug:slug>/imports/<int:job_id>/progress/", imports.import_progress, name="import-progress"),
     path("p/<slug:slug>/segment/", segmentation.start_segmentation_run, name="segment-start"),
     path("p/<slug:slug>/runs/<int:run_id>/", segmentation.run_progress, name="segment-progress"),
+    # The learned segmenter: models per field, training, the lead's choice (issue 18).
+    path("p/<slug:slug>/segmenter/", segmenter.segmenter_page, name="segmenter"),
+    path("p/<slug:slug>/segmenter/train/", segmenter.segmenter_train, name="segmenter-train"),
+    path("p/<slug:slug>/segmenter/<int:model_id>/activate/", segmenter.segmenter_activate,
+         name="segmenter-activate"),
+    path("p/<slug:slug>/segmenter/deactivate/", segmenter.segmenter_deactivate,
+         name="segmenter-deactivate"),
     path("p/<slug:slug>/traces/<int:trace_id>/", traces.trace_detail, name="trace-detail"),
     # Annotation: the queue, the editor and its edits, the edit history; members (issue 4).
     path("p/<slug:slug>/annotate/", annotate.queue_page, name="annotate-queue"),

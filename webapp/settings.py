@@ -9,6 +9,7 @@ import os
 import secrets
 
 import dj_database_url
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("STEPWISE_VAR_DIR", BASE_DIR / "var"))
@@ -206,6 +207,16 @@ CELERY_TASK_ACKS_LATE = True  # a killed worker's import is redelivered, not los
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # imports are long: don't hoard them on one worker
 CELERY_TASK_IGNORE_RESULT = True  # progress lives on ImportJob rows, not in a result backend
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Training a project's segmenter takes a core for seconds to minutes: its own queue, so a
+# dedicated worker (`-Q learning`) can take it without delaying imports. Both queues are declared
+# here, so a plain `celery -A webapp worker` (make run, the README's deployment) consumes both.
+STEPWISE_LEARNING_QUEUE = os.environ.get("STEPWISE_LEARNING_QUEUE", "learning")
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(STEPWISE_LEARNING_QUEUE))
+CELERY_TASK_ROUTES = {
+    "curation.train_segmenter_model": {"queue": STEPWISE_LEARNING_QUEUE},
+    "curation.score_trace_uncertainty": {"queue": STEPWISE_LEARNING_QUEUE},
+}
 
 # --- Stepwise -----------------------------------------------------------------------------
 # A single record (JSONL line, CSV row, JSON array element) larger than this is rejected.

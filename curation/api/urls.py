@@ -10,6 +10,7 @@ from curation.api.views.datasets import DatasetViewSet, VersionViewSet
 from curation.api.views.files import VersionFileView
 from curation.api.views.imports import ImportJobViewSet
 from curation.api.views.index import ApiIndexView
+from curation.api.views.learning import SegmenterModelViewSet
 from curation.api.views.projects import ProjectViewSet
 from curation.api.views.traces import TraceViewSet
 from curation.api.views.training_jobs import DeliveryViewSet, TrainingJobViewSet
@@ -23,6 +24,7 @@ router.register(PROJECT + "/datasets", DatasetViewSet, basename="api-dataset")
 router.register(DATASET + "/versions", VersionViewSet, basename="api-version")
 router.register(PROJECT + "/traces", TraceViewSet, basename="api-trace")
 router.register(PROJECT + "/imports", ImportJobViewSet, basename="api-import")
+router.register(PROJECT + "/segmenter-models", SegmenterModelViewSet, basename="api-segmenter-model")
 router.register("training-jobs", TrainingJobViewSet, basename="api-training-job")
 router.register(
     r"training-jobs/(?P<job_id>[0-9]+)/deliveries", DeliveryViewSet, basename="api-delivery"

@@ -52,13 +52,16 @@ _OPERATORS = "+<>/^_|&~%@"
 _ENDERS = frozenset(_CLASS[c] for c in (".", "!", "?", ";", ":", ")", "]", "}", "$", '"', "'"))
 _BREAKERS = np.array([_CLASS[c] for c in (".", "!", "?", ";", ":")])
 _CLOSERS = np.array([_CLASS[c] for c in (")", "]", "}", "$", '"', "'", "*", "`")])
+_SYMBOL_LEADS = np.array([_CLASS[c] for c in ("(", "[", "{", ")", "]", "}", "op")])
 _SENTENCE_END = frozenset(_CLASS[c] for c in (".", "!", "?"))
 # Cohesion: words of at least four ASCII letters (a cheap stop-word filter), windows of words.
 _COHESION_WORD = re.compile(r"[A-Za-z]{4,}")
 _COHESION_WINDOW = 24
 # ``markers``' inline Step N and numbered markers, anchored at a candidate.
-_INLINE_STEP_AT = re.compile(r"(?i)(?:\*\*)?step[ \t]*\d{1,3}\b")
-_INLINE_NUMBERED_AT = re.compile(r"\d{1,2}[.)][ \t]+(?=\S)(?!\d{1,2}[.)]\s)")
+# The same, searched for once over a text at word starts (after whitespace or at its start).
+_INLINE_AT = re.compile(
+    r"(?<!\S)(?:(?i:(?:\*\*)?step[ \t]*\d{1,3}\b)|\d{1,2}[.)][ \t]+(?=\S)(?!\d{1,2}[.)]\s))"
+)
 _HEAD = re.compile(r"[^\w\n]{0,3}(\w+)(?:[^\w\n]{1,3}(\w+))?")
 _DISPLAY_OPEN = ("\\[", "$$", "\\begin")
 # "Choosing the Chairman: ..." / "Step 2 - Expand:": a short title and a colon open the unit.
@@ -74,6 +77,8 @@ NUMERIC = (
     "tok_next_para", "tok_from_start", "tok_to_end", "relative_position",
     "cands_since_para", "cohesion", "cohesion_near",
     "solution_cut", "line_continues", "title_colon", "head_repeats", "first_repeats",
+    "equals_before", "equals_after", "digits_before", "digits_after", "len_before_rel",
+    "len_after_rel",
 )
 CATEGORICAL = ("first_word", "second_word")
 FEATURES = NUMERIC + CATEGORICAL
@@ -168,7 +173,10 @@ def candidates(text: str, regions: Regions | None = None) -> Candidates:
     # bracket, quote or formula when no lower-case word follows (the text runs on).
     after_end = np.isin(prev_cls, _BREAKERS)
     after_close = np.isin(prev_cls, _CLOSERS) & (next_cls != _CLASS["lower"])
-    keep = (gap_newlines > 0) | after_end | after_close
+    # A bracket or operator standing as its own word opens a unit in symbol traces (a Dyck
+    # stack, "( ; stack: ( (") that no sentence or line rule sees.
+    symbol_led = np.isin(next_cls, _SYMBOL_LEADS) & is_space[np.minimum(starts + 1, n - 1)]
+    keep = (gap_newlines > 0) | after_end | after_close | symbol_led
     keep &= _allowed(regions, starts)
     starts, gap_start, prev_cls, next_cls, gap_newlines = (
         starts[keep], gap_start[keep], prev_cls[keep], next_cls[keep], gap_newlines[keep]
@@ -201,12 +209,13 @@ def _featurize(text, regions, points, cls, starts, gap_start, prev_cls, next_cls
     columns["line_continues"] = _line_continues(text, starts, gap_newlines)
     for name, found in _markers(text).items():
         columns[name] = np.isin(starts, found)
-    # Inline markers ("... so 7. Step 3: ..." in one-line text), tried at the candidates only.
-    inline = (_INLINE_STEP_AT.match, _INLINE_NUMBERED_AT.match)
-    columns["inline_marker"] = [any(m(text, p) for m in inline) for p in starts.tolist()]
+    # Inline markers ("... so 7. Step 3: ..." in one-line text), found once over the text at
+    # word starts (a per-candidate match costs more than the scan).
+    columns["inline_marker"] = np.isin(starts, _word_start_matches(text, _INLINE_AT))
     columns.update(_math(text, regions, starts, gap_start))
     columns.update(_distances(cls, starts, gap_newlines, prev_cls, n))
     columns["cohesion"], columns["cohesion_near"] = _cohesion(text, points, starts)
+    columns.update(_units(cls, starts, n, columns["tok_prev_cand"], columns["tok_next_cand"]))
     numeric = np.column_stack([np.asarray(columns[name], dtype=np.float32) for name in NUMERIC])
     return Candidates(starts.astype(np.int64), numeric.reshape(count, len(NUMERIC)), words)
 
@@ -222,6 +231,10 @@ def _heads(text: str, starts: np.ndarray, words: list[tuple[str, str]]) -> dict:
         "head_repeats": np.minimum([pairs[w] for w in words], 20),
         "first_repeats": np.minimum([firsts[w[0]] for w in words], 20),
     }
+
+
+def _word_start_matches(text: str, pattern: re.Pattern) -> list[int]:
+    return [m.start() for m in pattern.finditer(text)]
 
 
 def _solution_cuts(text: str, regions: Regions) -> list[int]:
@@ -352,6 +365,25 @@ def _distances(cls, starts, gap_newlines, prev_cls, n) -> dict:
     return columns
 
 
+def _units(cls, starts, n, tokens_before, tokens_after) -> dict:
+    """What the units before and after the cut hold, from prefix sums: "=" signs and the share
+    of digits (a computation that ends, a new one that starts), and their lengths in tokens
+    relative to the text's median unit (a writer's usual step length, whatever the source)."""
+    equals = np.concatenate([[0], np.cumsum(cls == _CLASS["="])])
+    digits = np.concatenate([[0], np.cumsum(cls == _CLASS["digit"])])
+    previous = np.concatenate([[0], starts[:-1]])
+    following = np.concatenate([starts[1:], [n]])
+    median = max(float(np.median(tokens_before)), 1.0)
+    return {
+        "equals_before": np.minimum(equals[starts] - equals[previous], 10),
+        "equals_after": np.minimum(equals[following] - equals[starts], 10),
+        "digits_before": (digits[starts] - digits[previous]) / np.maximum(starts - previous, 1),
+        "digits_after": (digits[following] - digits[starts]) / np.maximum(following - starts, 1),
+        "len_before_rel": tokens_before / median,
+        "len_after_rel": tokens_after / median,
+    }
+
+
 def _previous(at: np.ndarray, flag: np.ndarray, default: float) -> np.ndarray:
     """For each candidate, the position of the last flagged candidate strictly before it."""
     index = np.where(flag, np.arange(len(at)), -1)
@@ -369,21 +401,42 @@ def _next(at: np.ndarray, flag: np.ndarray, default: float) -> np.ndarray:
 
 def _cohesion(text: str, points: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """TextTiling's lexical cohesion across each cut: the share of the words in a window after
-    it that also occur in the window before it (``_COHESION_WINDOW`` words, and a quarter of
-    that), words as ids of this text, compared all at once with numpy."""
+    it whose previous occurrence lies in the window before it (``_COHESION_WINDOW`` words, and
+    a quarter of that). Words are hashed, each word's previous occurrence found by one stable
+    sort, and each window is a handful of vector operations over all candidates at once."""
     far = np.zeros(len(starts), dtype=np.float32)
     near = np.zeros(len(starts), dtype=np.float32)
     words = _COHESION_WORD.findall(text)
     if not words:
         return far, near
-    ids: dict[str, int] = {}
-    setdefault = ids.setdefault
-    word_ids = np.fromiter((setdefault(w.lower(), len(ids)) for w in words), np.int64, len(words))
+    previous = _previous_occurrence(np.fromiter(map(hash, map(str.lower, words)), np.int64, len(words)))
     word_starts = _ascii_word_starts(points, len(words))
     index = np.searchsorted(word_starts, starts)
     for out, window in ((far, _COHESION_WINDOW), (near, _COHESION_WINDOW // 4)):
-        out[:] = _shared_share(word_ids, index, window)
+        out[:] = _linked_share(previous, index, window)
     return far, near
+
+
+def _previous_occurrence(hashes: np.ndarray) -> np.ndarray:
+    """For each word, the index of the previous occurrence of the same word (-1: none)."""
+    order = np.argsort(hashes, kind="stable")
+    ranked = hashes[order]
+    same = np.concatenate([[False], ranked[1:] == ranked[:-1]])
+    previous = np.full(len(hashes), -1, dtype=np.int64)
+    previous[order[same]] = order[np.flatnonzero(same) - 1]
+    return previous
+
+
+def _linked_share(previous: np.ndarray, index: np.ndarray, window: int) -> np.ndarray:
+    """For each word index i: the share of words i..i+window-1 whose previous occurrence is
+    among i-window..i-1 (one (candidates x window) array: texts are short, calls cost more)."""
+    at = index[:, None] + np.arange(window)
+    valid = at < len(previous)
+    before = previous[np.minimum(at, len(previous) - 1)]
+    low = (index - window)[:, None]
+    linked = (valid & (before >= low) & (before < index[:, None])).sum(axis=1)
+    counted = valid.sum(axis=1)
+    return np.where(counted > 0, linked / np.maximum(counted, 1), 0.0)
 
 
 def _ascii_word_starts(points: np.ndarray, expected: int) -> np.ndarray:
@@ -396,15 +449,3 @@ def _ascii_word_starts(points: np.ndarray, expected: int) -> np.ndarray:
     found = run_starts[run_ends - run_starts >= 4]
     assert len(found) == expected  # the regex and the runs are the same definition
     return found
-
-
-def _shared_share(word_ids: np.ndarray, index: np.ndarray, window: int) -> np.ndarray:
-    """For each word index i: the share of words i..i+window-1 also among i-window..i-1."""
-    padded = np.concatenate([np.full(window, -1), word_ids, np.full(window, -2)])
-    offsets = np.arange(window)
-    before = padded[index[:, None] + offsets]  # (the padding shifts indices by ``window``)
-    after = padded[index[:, None] + window + offsets]
-    valid_after = after >= 0
-    shared = (after[:, :, None] == before[:, None, :]).any(axis=2) & valid_after
-    counts = valid_after.sum(axis=1)
-    return np.where(counts > 0, shared.sum(axis=1) / np.maximum(counts, 1), 0.0)

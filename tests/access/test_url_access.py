@@ -18,7 +18,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from curation.models import (
-    ApiToken, Dataset, DatasetVersion, ImportJob, Membership, SegmentationRun, TrainingJob,
+    ApiToken, Dataset, DatasetVersion, ImportJob, Membership, SegmentationRun, SegmenterModel,
+    TrainingJob,
 )
 from curation.services.annotation import queue
 from curation.services.people import invitations, tokens
@@ -54,6 +55,10 @@ EXPECTED: dict[str, list[tuple[int, ...]]] = {
     'segment-start': [LEADS_ONLY_REDIRECTED],
     'segment-progress': [ALL_MEMBERS],
     'trace-detail': [ALL_MEMBERS],
+    'segmenter': [LEADS_ONLY, LEADS_ONLY],  # a lead's empty POST: the page with the form's errors
+    'segmenter-train': [LEADS_ONLY_REDIRECTED],
+    'segmenter-activate': [LEADS_ONLY_REDIRECTED],
+    'segmenter-deactivate': [LEADS_ONLY_REDIRECTED],
     'annotate-queue': [ANNOTATORS, ANNOTATORS],  # the second: a page of "your traces"
     'annotate-next': [(302, 302, 302, 404, 404)],
     'annotate-editor': [(302, 404, 200, 404, 404)],  # the annotator's own
@@ -99,6 +104,8 @@ EXPECTED: dict[str, list[tuple[int, ...]]] = {
     'api-trace-detail': [API_MEMBERS],
     'api-import-list': [API_LEADS, (401, 415, 403, 403, 404, 404, 403)],
     'api-import-detail': [API_LEADS],
+    'api-segmenter-model-list': [API_LEADS, (401, 202, 403, 403, 404, 404, 403)],
+    'api-segmenter-model-detail': [API_LEADS],
     'api-training-job-list': [
         (401, 200, 200, 200, 200, 200, 200), (401, 400, 400, 400, 400, 400, 403)],
     'api-training-job-detail': [API_OWN_JOB, (401, 200, 404, 404, 404, 404, 403)],
@@ -166,6 +173,7 @@ def world(db, settings, tmp_path, project, other_project, lead, annotator, revie
         "import": ImportJob.objects.create(project=project, status=ImportJob.Status.STAGED,
                                            original_name="x.jsonl", source_path=str(staged)),
         "run": SegmentationRun.objects.create(project=project, traces_total=0),
+        "segmenter_model": SegmenterModel.objects.create(project=project, field="response", version=1),
         "membership": Membership.objects.get(project=project, user=annotator),
         "invitation": invitation, "raw_invitation": raw_invitation,
         "credentials": {
@@ -208,6 +216,11 @@ CALLS = {
     "segment-start": [("post", _page("segment-start", SLUG))],
     "segment-progress": [("get", _page("segment-progress", SLUG, lambda w: w["run"].pk))],
     "trace-detail": [("get", _page("trace-detail", SLUG, lambda w: w["trace"].pk))],
+    "segmenter": [("get", _page("segmenter", SLUG)), ("post", _page("segmenter", SLUG))],
+    "segmenter-train": [("post", _page("segmenter-train", SLUG))],
+    "segmenter-activate": [
+        ("post", _page("segmenter-activate", SLUG, lambda w: w["segmenter_model"].pk))],
+    "segmenter-deactivate": [("post", _page("segmenter-deactivate", SLUG))],
     "annotate-queue": [("get", _page("annotate-queue", SLUG)),
                        ("get", lambda w: reverse("annotate-queue", args=[SLUG]) + "?page=2")],
     "annotate-next": [("post", _page("annotate-next", SLUG))],
@@ -260,6 +273,10 @@ CALLS = {
     "api-import-list": [("get", lambda w: API_V1 + "/imports/"),
                         ("post", lambda w: API_V1 + "/imports/")],
     "api-import-detail": [("get", lambda w: f"{API_V1}/imports/{w['import'].pk}/")],
+    "api-segmenter-model-list": [("get", lambda w: API_V1 + "/segmenter-models/"),
+                                 ("post", lambda w: API_V1 + "/segmenter-models/")],
+    "api-segmenter-model-detail": [
+        ("get", lambda w: f"{API_V1}/segmenter-models/{w['segmenter_model'].pk}/")],
     "api-training-job-list": [("get", lambda w: "/api/v1/training-jobs/"),
                               ("post", lambda w: "/api/v1/training-jobs/")],
     "api-training-job-detail": [("get", lambda w: f"/api/v1/training-jobs/{w['job'].pk}/"),

@@ -14,7 +14,7 @@ from tests.api.conftest import file_url, streamed
 # Every path parameter names its resource: <resource>_<key>.
 PATH_PARAMETERS = {
     "project_slug", "dataset_name", "version_number", "file_path", "trace_id", "import_id",
-    "job_id", "delivery_id",
+    "job_id", "delivery_id", "model_id",
 }
 
 
@@ -28,6 +28,7 @@ def test_the_api_root_is_an_index_of_links(db):
     assert body["schema"] == "http://testserver/api/schema/"
     assert body["docs"] == "http://testserver/api/docs/"
     assert body["paths"]["versions"].endswith("/datasets/{dataset_name}/versions/")
+    assert body["paths"]["segmenter_models"] == "/api/v1/projects/{project_slug}/segmenter-models/"
 
 
 def test_an_unknown_api_path_is_still_a_json_404(db):

@@ -26,6 +26,7 @@ _PATHS = {
     "{file_path}",
     "traces": _PROJECT + "/traces/",
     "imports": _PROJECT + "/imports/",
+    "segmenter_models": _PROJECT + "/segmenter-models/",
     "deliveries": "/api/v1/training-jobs/{job_id}/deliveries/",
 }
 

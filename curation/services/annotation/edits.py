@@ -20,6 +20,7 @@ from django.utils import timezone
 from curation.models import Assignment, Project, Segmentation, SegmentationEdit
 from curation.segment import edits
 from curation.segment.edits import EditableStep, EditError, Splice
+from curation.services import learning
 from curation.services.annotation import drafts
 from curation.services.annotation import queue
 
@@ -202,6 +203,7 @@ def submit(*, segmentation: Segmentation, user, revision: int) -> Segmentation:
             segmentation=segmentation, author=user, operation=Op.SUBMIT, revision=new_revision
         )
         _finish(_assignment(segmentation, user), Assignment.Status.SUBMITTED)
+        learning.after_submission(segmentation)  # trains again after every N (on commit)
     segmentation.refresh_from_db()
     return segmentation
 

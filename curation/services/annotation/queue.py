@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from curation.models import Assignment, Project, Segmentation, SegmentationEdit, Step, Trace
 from curation.segment.spans import trim
+from curation.services.learning.uncertainty import queue_order
 from curation.services.segmentation.runs import plan_for
 
 FILLED = (Assignment.Status.ACTIVE, Assignment.Status.SUBMITTED)
@@ -156,7 +157,7 @@ def _lock_candidate(
         .exclude(pk__in=exclude)
         .filter(~Exists(taken))
         .alias(resumable=Exists(mine_expired))
-        .order_by("-resumable", "id")
+        .order_by("-resumable", *queue_order(project))  # oldest, or most uncertain, first
         .select_for_update(skip_locked=skip_locked, of=("self",))
         .only("id", "project_id", "kind", "reasoning", "response")
     )

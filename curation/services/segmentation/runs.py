@@ -121,7 +121,7 @@ def segment_chunk(run: SegmentationRun, trace_ids: Iterable[int]) -> int:
     tokenizer = load_tokenizer(_tokenizer_setting())
     traces = list(Trace.objects.filter(pk__in=list(trace_ids), project_id=run.project_id))
     human = _traces_cut_by_people(traces)
-    planned = [(t, plan_for(t, run.strategy, run.params)) for t in traces if t.pk not in human]
+    planned = [(t, _learned_or(plan_for(t, run.strategy, run.params), run)) for t in traces if t.pk not in human]
     cut = [(t, plan, _cut(t, plan, run.project.label_schema, tokenizer)) for t, plan in planned if plan]
     with transaction.atomic():
         Segmentation.objects.filter(trace__in=[t for t, _, _ in cut], origin=Segmentation.Origin.AUTO).delete()
@@ -129,6 +129,16 @@ def segment_chunk(run: SegmentationRun, trace_ids: Iterable[int]) -> int:
     imported = _traces_cut_by_source(traces)
     _advance(run, done=len(traces), steps=steps, skipped=len(human), imported=len(imported))
     return steps
+
+
+def _learned_or(plan: Plan | None, run: SegmentationRun) -> Plan | None:
+    """An ``auto`` run cuts a field with the project's learned model where the lead chose one."""
+    if plan is None or run.strategy != "auto":
+        return plan
+    from curation.services.learning import strategy_for
+
+    chosen = strategy_for(run.project, plan.field)
+    return plan if chosen is None else Plan(plan.field, *chosen)
 
 
 def _tokenizer_setting() -> str | None:

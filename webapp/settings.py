@@ -9,6 +9,7 @@ import os
 import secrets
 
 import dj_database_url
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("STEPWISE_VAR_DIR", BASE_DIR / "var"))
@@ -169,6 +170,21 @@ CELERY_TASK_ACKS_LATE = True  # a killed worker's import is redelivered, not los
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # imports are long: don't hoard them on one worker
 CELERY_TASK_IGNORE_RESULT = True  # progress lives on ImportJob rows, not in a result backend
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Work-specific queues, so an operator can give each kind of work its own workers (README,
+# "Production"): `celery -A webapp worker -Q segment`. A worker started without -Q (`make run`'s
+# embedded one) consumes every queue listed here. Only segmentation workers load spaCy and the
+# tokenizer (lazily, on their first chunk), so import, build and delivery workers stay small.
+STEPWISE_QUEUES = ("import", "segment", "build", "deliver", "assist")
+CELERY_TASK_DEFAULT_QUEUE = "celery"  # anything not routed below
+CELERY_TASK_QUEUES = [Queue(name) for name in (*STEPWISE_QUEUES, CELERY_TASK_DEFAULT_QUEUE)]
+CELERY_TASK_ROUTES = {
+    "curation.import_traces": {"queue": "import"},
+    "curation.segment_chunk": {"queue": "segment"},
+    "curation.build_dataset_version": {"queue": "build"},
+    "curation.deliver_version": {"queue": "deliver"},
+    "curation.feed_followers": {"queue": "deliver"},
+    "curation.assist.*": {"queue": "assist"},  # the model jobs to come
+}
 
 # --- Stepwise -----------------------------------------------------------------------------
 # A single record (JSONL line, CSV row, JSON array element) larger than this is rejected.
@@ -177,6 +193,9 @@ STEPWISE_IMPORT_BATCH_SIZE = int(os.environ.get("STEPWISE_IMPORT_BATCH_SIZE", "5
 # ... or fewer, once a batch holds this many characters of trace text (memory stays flat).
 STEPWISE_IMPORT_BATCH_CHARS = int(os.environ.get("STEPWISE_IMPORT_BATCH_CHARS", str(8_000_000)))
 STEPWISE_MAX_REPORTED_ERRORS = 1000
+# A segmentation task cuts about this many characters of trace text (a few seconds of work):
+# chunks sized by text, not by trace count, take the same time whatever the traces' length.
+STEPWISE_SEGMENT_CHUNK_CHARS = int(os.environ.get("STEPWISE_SEGMENT_CHUNK_CHARS", str(2_000_000)))
 # An annotator's assignment with no edit for this long goes back to the queue.
 STEPWISE_ASSIGNMENT_TTL_MINUTES = int(os.environ.get("STEPWISE_ASSIGNMENT_TTL_MINUTES", "120"))
 # An invitation link to join a project works for this many days (and only once).

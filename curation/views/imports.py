@@ -9,7 +9,9 @@ from django.views.decorators.http import require_POST
 from curation.forms.imports import ImportSettingsForm, ImportUploadForm, mapping_lines
 from curation.access import LEADS, project_view
 from curation.models import ImportJob, Project
-from curation.services.imports import create_import_job, preview_import, start_import
+from curation.services.imports import (
+    create_import_job, outcome, preview_import, settled, start_import,
+)
 
 def _job_for(project: Project, job_id: int) -> ImportJob:
     return get_object_or_404(ImportJob.objects.select_related("project"), pk=job_id, project=project)
@@ -35,7 +37,19 @@ def import_list(request: HttpRequest, project: Project) -> HttpResponse:
 def import_detail(request: HttpRequest, project: Project, job_id: int) -> HttpResponse:
     job = _job_for(project, job_id)
     form = ImportSettingsForm(initial=_initial_settings(job), project=job.project)
-    return render(request, "curation/import_detail.html", {"project": job.project, "job": job, "form": form})
+    context = {**_progress_context(job), "form": form}
+    return render(request, "curation/import_detail.html", context)
+
+
+def _progress_context(job: ImportJob) -> dict:
+    """The job, its segmentation run and what it all came to (the partial polls until settled)."""
+    return {
+        "project": job.project,
+        "job": job,
+        "run": job.segmentation_runs.first(),
+        "settled": settled(job),
+        "outcome": outcome(job),
+    }
 
 
 def _initial_settings(job: ImportJob) -> dict:
@@ -80,6 +94,6 @@ def import_start(request: HttpRequest, project: Project, job_id: int) -> HttpRes
 
 @project_view(roles=LEADS)
 def import_progress(request: HttpRequest, project: Project, job_id: int) -> HttpResponse:
-    """The progress partial; it polls itself until the job has finished."""
+    """The progress partial; it polls itself until the job and its segmentation have finished."""
     job = _job_for(project, job_id)
-    return render(request, "curation/partials/import_progress.html", {"job": job, "project": job.project})
+    return render(request, "curation/partials/import_progress.html", _progress_context(job))

@@ -2,14 +2,15 @@
 
 Entry points: ``create_import_job``, ``start_import`` (the one way to queue an import: enqueues
 its task on commit), ``run_import`` (what the task runs, or a command in this process),
-``segment_new_traces`` (the one place that decides "after an import, segment the new traces").
+``segment_new_traces`` (the one place that decides "after an import, segment the new traces"),
+``outcome`` (what the import came to, its segmentation included).
 """
 from curation.services.imports.jobs import (
-    AtomicImportRejected, UnreadableFile, create_import_job, preview_import,
-    run_import, saved_mappings, segment_new_traces, start_import,
+    AtomicImportRejected, UnreadableFile, create_import_job, outcome, preview_import,
+    run_import, saved_mappings, segment_new_traces, settled, start_import,
 )
 
 __all__ = [
-    "AtomicImportRejected", "UnreadableFile", "create_import_job",
-    "preview_import", "run_import", "saved_mappings", "segment_new_traces", "start_import",
+    "AtomicImportRejected", "UnreadableFile", "create_import_job", "outcome",
+    "preview_import", "run_import", "saved_mappings", "segment_new_traces", "settled", "start_import",
 ]

@@ -69,27 +69,30 @@ class TraceViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         project = api_project(self.request, self.kwargs["project_slug"])
         # Only the ids: the page's bodies are read as rows (trace_json), never as instances.
-        return Trace.objects.filter(project=project).only("id")
+        return Trace.objects.filter(project=project).only("id", "project_id")
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        ids = [trace.pk for trace in page]
+        rows = trace_json.segmentation_rows(ids, page[0].project_id) if ids else []
         body = {
             "next": self.paginator.get_next_link(),
             "previous": self.paginator.get_previous_link(),
-            "results": trace_json.trace_bodies([trace.pk for trace in page]),
+            "results": trace_json.trace_bodies(ids, rows),
         }
         return HttpResponse(trace_json.dumps(body), content_type="application/json")
 
     def retrieve(self, request, *args, **kwargs):
         pk = int(kwargs["pk"])
-        rows = trace_json.etag_rows(self.get_queryset().filter(pk=pk))
+        project = api_project(request, kwargs["project_slug"])
+        rows = trace_json.segmentation_rows([pk], project.pk) if pk < 2**63 else []
         if not rows:
             raise NotFound("No such trace.")
         tag = trace_json.etag(pk, rows)
         if trace_json.matches(request.headers.get("If-None-Match"), tag):
             response = HttpResponse(status=304)
         else:
-            (body,) = trace_json.trace_bodies([pk])
+            (body,) = trace_json.trace_bodies([pk], rows)
             response = HttpResponse(trace_json.dumps(body), content_type="application/json")
         response["ETag"] = tag
         # A client may keep the body, but must ask again (cheaply, with If-None-Match) each time.

@@ -10,7 +10,8 @@ with a read token, and an annotator with a claimed draft of another such trace. 
 - **in process** (Django's test client, no sockets): CPU time (``time.process_time``) of one
   read, the read answered 304, and the serializer path this replaced (``TraceSerializer`` over
   prefetched instances, rendered by DRF), median and p95. CPU time is what a loaded machine
-  does not distort;
+  does not distort. Also the objects each read leaves in reference cycles (``gc.collect()``'s
+  count after it, collector off) and the size of the annotator's editor page for the draft;
 - **first request of a fresh worker**: gunicorn with one worker started twice, plain
   (``gunicorn webapp.wsgi``) and with ``webapp/gunicorn.conf.py`` (preload, warm-up, freeze);
   the first ``GET`` of the trace, as the client sees it;
@@ -84,14 +85,39 @@ def in_process(data: dict, rounds: int) -> dict:
     client = Client(HTTP_AUTHORIZATION=f"Bearer {data['token']}", HTTP_HOST="localhost")
     first = client.get(data["url"])
     tag, size = first["ETag"], len(first.content)
+    editor = Client(HTTP_HOST="localhost")
+    editor.cookies["sessionid"] = data["editor"]["session"]
+    page = editor.get(data["editor"]["url"])
+    assert page.status_code == 200, page.status_code
     return {
+        "editor_page_bytes": len(page.content),
         "body_bytes": size,
         "read_cpu_ms": cpu_percentiles(lambda: client.get(data["url"]), rounds),
         "not_modified_cpu_ms": cpu_percentiles(
             lambda: client.get(data["url"], HTTP_IF_NONE_MATCH=tag), rounds
         ),
         "serializer_path_cpu_ms": cpu_percentiles(lambda: serializer_path(data["trace"]), rounds),
+        "cyclic_garbage_per_read": cyclic_garbage(lambda: client.get(data["url"])),
+        "cyclic_garbage_per_serializer_read": cyclic_garbage(
+            lambda: serializer_path(data["trace"])
+        ),
     }
+
+
+def cyclic_garbage(call, rounds: int = 10) -> float:
+    """Objects the collector finds unreachable after a call: what it was left to sweep."""
+    import gc
+
+    found = 0
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(rounds):
+            call()
+            found += gc.collect()
+    finally:
+        gc.enable()
+    return found / rounds
 
 
 def serializer_path(pk: int) -> bytes:

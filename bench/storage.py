@@ -8,8 +8,8 @@ The database is dropped and created afresh, migrated, then the corpus (bench/seg
 generator: reasoning cut from the real R1-distill traces in ../shared/data, about 28 KB a trace,
 all unique) is imported and segmented in this process, as ``manage.py import_traces`` does.
 After ``VACUUM ANALYZE``: ``pg_relation_size`` of each table's main fork, of its TOAST table
-(with the TOAST index), of each index, and ``pg_database_size``; against the characters of
-trace text the database holds (``--reuse`` measures an existing database without importing).
+(with the TOAST index), of each index, and ``pg_database_size`` before and after filling (the
+difference is what the data costs); against the bytes of trace text the database holds (``--reuse`` measures an existing database without importing).
 Results go to ``bench/out/storage.json``.
 """
 
@@ -133,8 +133,12 @@ def main() -> None:
 
     django.setup()
     if not args.reuse:
+        results["empty_database_mb"] = measure()["database_mb"]  # catalogs, migrated tables
         results["timings"] = fill(args.traces)
     results.update(measure())
+    if "empty_database_mb" in results:
+        results["data_mb"] = round(results["database_mb"] - results["empty_database_mb"], 1)
+        results["data_over_text"] = round(results["data_mb"] / max(results["text_mb"], 0.1), 3)
     print(json.dumps(results, indent=2))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")

@@ -173,9 +173,12 @@ class ImportJob(models.Model):
         return min(99, int(100 * self.bytes_read / self.bytes_total))
 
     def open_source(self):
-        """The uploaded file (or the CLI's local file), opened for binary reading."""
+        """The uploaded file (or the CLI's local file), opened for binary reading: streamed
+        from object storage in bounded memory, never copied whole (services/streams)."""
         if self.file:
-            return self.file.open("rb")
+            from curation.services.streams import open_stream
+
+            return open_stream(self.file.storage, self.file.name)
         return open(self.source_path, "rb")
 
     @property

@@ -9,6 +9,7 @@ import os
 import secrets
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -146,6 +147,39 @@ STORAGES = {
         "OPTIONS": {"location": str(STEPWISE_DATASETS_ROOT)} if "STEPWISE_DATASETS_STORAGE" not in os.environ else {},
     },
 }
+# --- Object storage ----------------------------------------------------------------------------
+# STEPWISE_STORAGE=s3 keeps uploads ("default", under uploads/) and dataset versions ("datasets",
+# under datasets/) in an S3 bucket or any S3-compatible server (MinIO, Ceph, R2...), through
+# django-storages, so web, workers and storage can be separate machines. Reads stream by ranged
+# GETs (curation/services/streams.py); writes are multipart uploads of bounded chunks.
+STEPWISE_STORAGE = os.environ.get("STEPWISE_STORAGE", "local")
+if STEPWISE_STORAGE == "s3":
+    from boto3.s3.transfer import TransferConfig
+
+    _S3 = "storages.backends.s3.S3Storage"
+    AWS_STORAGE_BUCKET_NAME = os.environ["AWS_STORAGE_BUCKET_NAME"]
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None  # unset: AWS itself
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    # Path-style URLs (endpoint/bucket/key) unless told otherwise: what self-hosted servers serve.
+    AWS_S3_ADDRESSING_STYLE = os.environ.get(
+        "AWS_S3_ADDRESSING_STYLE", "path" if AWS_S3_ENDPOINT_URL else "auto"
+    )
+    # Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the machine's role, read by boto3.
+    AWS_S3_FILE_OVERWRITE = False  # a name taken is never overwritten (publishing checks it)
+    AWS_S3_MAX_MEMORY_SIZE = 16 * 1024 * 1024  # any read outside open_stream spills to disk
+    # Multipart uploads: 8 MiB parts, at most 4 in flight: 32 MiB per upload whatever its size.
+    AWS_S3_TRANSFER_CONFIG = TransferConfig(multipart_chunksize=8 << 20, max_concurrency=4)
+    STORAGES["default"] = {"BACKEND": _S3, "OPTIONS": {"location": "uploads"}}
+    STORAGES["datasets"] = {
+        "BACKEND": _S3,
+        "OPTIONS": {
+            "location": "datasets",
+            "bucket_name": os.environ.get("STEPWISE_DATASETS_BUCKET", AWS_STORAGE_BUCKET_NAME),
+        },
+    }
+elif STEPWISE_STORAGE != "local":
+    raise ImproperlyConfigured("STEPWISE_STORAGE is 'local' (the default) or 's3'.")
+
 # Uploads above this size stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

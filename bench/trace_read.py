@@ -1,7 +1,7 @@
 """Reading one long trace through the API, and one edit of it, under gunicorn and PostgreSQL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/perf CACHE_URL=redis://127.0.0.1:6379/10 \
-        .venv/bin/python bench/trace_read.py              # 50,000 characters, 800 steps
+        .venv/bin/python bench/trace_read.py              # 50,000 characters, ~800 steps
 
 Seeds a "bench" project on the given PostgreSQL database: one trace whose reasoning is
 ``--chars`` characters cut into ``--steps`` steps (the issue's 50k / ~800-step R1 trace), a lead
@@ -266,7 +266,7 @@ def measured(label: str, server, database: str, call) -> dict:
 def through_gunicorn(data: dict, env: dict, args) -> dict:
     database = dj_database_url.parse(env["DATABASE_URL"])["NAME"]
     port = load.free_port()
-    server = start(port, env, config=True, workers=args.workers, threads=args.threads)
+    server = start(port, env, config=not args.plain, workers=args.workers, threads=args.threads)
     try:
         load.warm_up(port, args.workers)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -288,13 +288,20 @@ def through_gunicorn(data: dict, env: dict, args) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--chars", type=int, default=50_000)
-    parser.add_argument("--steps", type=int, default=800)
+    parser.add_argument(
+        "--steps", type=int, default=1100,
+        help="cuts asked for; snapped to sentence ends and trimmed, 1,100 give about 800 steps",
+    )
     parser.add_argument("--rounds", type=int, default=200, help="in-process calls of each kind")
     parser.add_argument("--reads", type=int, default=400, help="reads through gunicorn, each kind")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--edits", type=int, default=300)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--plain", action="store_true",
+        help="serve with plain `gunicorn webapp.wsgi` (gthread), not webapp/gunicorn.conf.py",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "trace_read.json")
     args = parser.parse_args()
 
@@ -313,7 +320,8 @@ def main() -> None:
     }
     print("first request", results["first_request_ms"], flush=True)
     results["gunicorn"] = through_gunicorn(data, env, args)
-    results["server"] = {"workers": args.workers, "threads": args.threads}
+    results["server"] = {"workers": args.workers, "threads": args.threads,
+                         "config": "plain" if args.plain else "webapp/gunicorn.conf.py"}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"written to {args.out}")

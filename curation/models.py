@@ -243,7 +243,10 @@ class Segmentation(models.Model):
         SUBMITTED = "submitted", "Submitted"
         APPROVED = "approved", "Approved"
 
-    trace = models.ForeignKey(Trace, on_delete=models.CASCADE, related_name="segmentations")
+    # No index of its own: the (trace, origin) index below serves every lookup by trace.
+    trace = models.ForeignKey(
+        Trace, on_delete=models.CASCADE, related_name="segmentations", db_index=False
+    )
     field = models.CharField(
         max_length=16, choices=[(name, name) for name in STEP_FIELDS], default="response"
     )

@@ -90,8 +90,8 @@ SOURCES = (
 CONFIGS = (
     ("solution", "solution", {}),
     ("paragraphs", "paragraphs", {}),
-    ("discourse", "discourse", {}),
-    ("discourse (spaCy sentencizer)", "discourse", {"sentencizer": "spacy"}),
+    ("discourse", "discourse", {"granularity": "sentence"}),
+    ("discourse (spaCy sentencizer)", "discourse", {"granularity": "sentence", "sentencizer": "spacy"}),
     ("discourse (move)", "discourse", {"granularity": "move", "min_tokens": 20}),
 )
 

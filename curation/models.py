@@ -213,9 +213,12 @@ class ImportJob(models.Model):
         return min(99, int(100 * self.bytes_read / self.bytes_total))
 
     def open_source(self):
-        """The uploaded file (or the CLI's local file), opened for binary reading."""
+        """The uploaded file (or the CLI's local file), opened for binary reading: streamed
+        from object storage in bounded memory, never copied whole (services/streams)."""
         if self.file:
-            return self.file.open("rb")
+            from curation.services.streams import open_stream
+
+            return open_stream(self.file.storage, self.file.name)
         return open(self.source_path, "rb")
 
     @property
@@ -281,7 +284,10 @@ class Segmentation(models.Model):
         APPROVED = "approved", "Approved"
         SKIPPED = "skipped", "Skipped"  # its annotator gave the trace back; kept for its history
 
-    trace = models.ForeignKey(Trace, on_delete=models.CASCADE, related_name="segmentations")
+    # No index of its own: the (trace, origin) index below serves every lookup by trace.
+    trace = models.ForeignKey(
+        Trace, on_delete=models.CASCADE, related_name="segmentations", db_index=False
+    )
     field = models.CharField(
         max_length=16, choices=[(name, name) for name in STEP_FIELDS], default="response"
     )

@@ -9,6 +9,7 @@ import os
 import secrets
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -183,6 +184,39 @@ STORAGES = {
         "OPTIONS": {"location": str(STEPWISE_DATASETS_ROOT)} if "STEPWISE_DATASETS_STORAGE" not in os.environ else {},
     },
 }
+# --- Object storage ----------------------------------------------------------------------------
+# STEPWISE_STORAGE=s3 keeps uploads ("default", under uploads/) and dataset versions ("datasets",
+# under datasets/) in an S3 bucket or any S3-compatible server (MinIO, Ceph, R2...), through
+# django-storages, so web, workers and storage can be separate machines. Reads stream by ranged
+# GETs (curation/services/streams.py); writes are multipart uploads of bounded chunks.
+STEPWISE_STORAGE = os.environ.get("STEPWISE_STORAGE", "local")
+if STEPWISE_STORAGE == "s3":
+    from boto3.s3.transfer import TransferConfig
+
+    _S3 = "storages.backends.s3.S3Storage"
+    AWS_STORAGE_BUCKET_NAME = os.environ["AWS_STORAGE_BUCKET_NAME"]
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None  # unset: AWS itself
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    # Path-style URLs (endpoint/bucket/key) unless told otherwise: what self-hosted servers serve.
+    AWS_S3_ADDRESSING_STYLE = os.environ.get(
+        "AWS_S3_ADDRESSING_STYLE", "path" if AWS_S3_ENDPOINT_URL else "auto"
+    )
+    # Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the machine's role, read by boto3.
+    AWS_S3_FILE_OVERWRITE = False  # a name taken is never overwritten (publishing checks it)
+    AWS_S3_MAX_MEMORY_SIZE = 16 * 1024 * 1024  # any read outside open_stream spills to disk
+    # Multipart uploads: 8 MiB parts, at most 4 in flight: 32 MiB per upload whatever its size.
+    AWS_S3_TRANSFER_CONFIG = TransferConfig(multipart_chunksize=8 << 20, max_concurrency=4)
+    STORAGES["default"] = {"BACKEND": _S3, "OPTIONS": {"location": "uploads"}}
+    STORAGES["datasets"] = {
+        "BACKEND": _S3,
+        "OPTIONS": {
+            "location": "datasets",
+            "bucket_name": os.environ.get("STEPWISE_DATASETS_BUCKET", AWS_STORAGE_BUCKET_NAME),
+        },
+    }
+elif STEPWISE_STORAGE != "local":
+    raise ImproperlyConfigured("STEPWISE_STORAGE is 'local' (the default) or 's3'.")
+
 # Uploads above this size stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -207,15 +241,28 @@ CELERY_TASK_ACKS_LATE = True  # a killed worker's import is redelivered, not los
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # imports are long: don't hoard them on one worker
 CELERY_TASK_IGNORE_RESULT = True  # progress lives on ImportJob rows, not in a result backend
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Training a project's segmenter takes a core for seconds to minutes: its own queue, so a
-# dedicated worker (`-Q learning`) can take it without delaying imports. Both queues are declared
-# here, so a plain `celery -A webapp worker` (make run, the README's deployment) consumes both.
+# Work-specific queues, so an operator can give each kind of work its own workers (README,
+# "Production"): `celery -A webapp worker -Q segment`. A worker started without -Q (`make run`'s
+# embedded one, the launcher's) consumes every queue listed here. Only segmentation workers load
+# spaCy and the tokenizer (lazily, on their first chunk), so import, build and delivery workers
+# stay small. Training a project's segmenter takes a core for seconds to minutes: its own
+# `learning` queue, so a dedicated worker can take it without delaying imports.
 STEPWISE_LEARNING_QUEUE = os.environ.get("STEPWISE_LEARNING_QUEUE", "learning")
-CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(STEPWISE_LEARNING_QUEUE))
+STEPWISE_QUEUES = (
+    "import", "segment", "build", "deliver", "quality", "assist", STEPWISE_LEARNING_QUEUE,
+)
+CELERY_TASK_DEFAULT_QUEUE = "celery"  # anything not routed below
+CELERY_TASK_QUEUES = [Queue(name) for name in (*STEPWISE_QUEUES, CELERY_TASK_DEFAULT_QUEUE)]
 CELERY_TASK_ROUTES = {
+    "curation.import_traces": {"queue": "import"},
+    "curation.segment_chunk": {"queue": "segment"},
+    "curation.build_dataset_version": {"queue": "build"},
+    "curation.deliver_version": {"queue": "deliver"},
+    "curation.feed_followers": {"queue": "deliver"},
+    "curation.assist.*": {"queue": "assist"},  # the model jobs to come
     "curation.train_segmenter_model": {"queue": STEPWISE_LEARNING_QUEUE},
     "curation.score_trace_uncertainty": {"queue": STEPWISE_LEARNING_QUEUE},
+    "curation.compute_agreement": {"queue": "quality"},  # the quality loop's agreement job
 }
 
 # --- Stepwise -----------------------------------------------------------------------------
@@ -237,6 +284,9 @@ STEPWISE_MAX_UPLOAD_BYTES = int(os.environ.get("STEPWISE_MAX_UPLOAD_BYTES", str(
 # decompressed bytes or seconds and says so (the import itself reads on).
 STEPWISE_PREVIEW_MAX_BYTES = int(os.environ.get("STEPWISE_PREVIEW_MAX_BYTES", str(32 * 1024**2)))
 STEPWISE_PREVIEW_SECONDS = float(os.environ.get("STEPWISE_PREVIEW_SECONDS", "5"))
+# A segmentation task cuts about this many characters of trace text (a few seconds of work):
+# chunks sized by text, not by trace count, take the same time whatever the traces' length.
+STEPWISE_SEGMENT_CHUNK_CHARS = int(os.environ.get("STEPWISE_SEGMENT_CHUNK_CHARS", str(2_000_000)))
 # An annotator's assignment with no edit for this long goes back to the queue.
 STEPWISE_ASSIGNMENT_TTL_MINUTES = int(os.environ.get("STEPWISE_ASSIGNMENT_TTL_MINUTES", "120"))
 # An invitation link to join a project works for this many days (and only once).

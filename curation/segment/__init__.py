@@ -30,8 +30,9 @@ from .tokens import count_tokens, count_tokens_batch, counter_for, load_tokenize
 from .typing_rules import tag_steps
 
 __all__ = [
-    "DEFAULT_LABEL_SCHEMA", "STRATEGIES", "SegmentedStep", "Strategy", "count_tokens",
-    "count_tokens_batch", "default_params", "load_tokenizer", "segment_text", "tag_steps",
+    "DEFAULT_LABEL_SCHEMA", "STRATEGIES", "SegmentedStep", "Strategy", "check_params",
+    "count_tokens", "count_tokens_batch", "default_params", "load_tokenizer", "segment_text",
+    "tag_steps",
 ]
 
 
@@ -43,6 +44,8 @@ class Strategy:
     cut: Callable[[Context, dict], list[Draft]]
     defaults: dict[str, Any]
     choices: dict[str, tuple] = field(default_factory=dict)
+    # Fills in the defaults that depend on other parameters (a None left by ``defaults``).
+    resolve: Callable[[dict], dict] | None = None
 
     def __call__(
         self, text: str, params: dict | None = None, *, tokenizer: Any = None
@@ -53,7 +56,9 @@ class Strategy:
 STRATEGIES: dict[str, Strategy] = {
     "solution": Strategy("solution", solution.segment, solution.DEFAULTS),
     "paragraphs": Strategy("paragraphs", paragraphs.segment, paragraphs.DEFAULTS),
-    "discourse": Strategy("discourse", discourse.segment, discourse.DEFAULTS, discourse.CHOICES),
+    "discourse": Strategy(
+        "discourse", discourse.segment, discourse.DEFAULTS, discourse.CHOICES, discourse.resolve
+    ),
     "actions": Strategy("actions", actions.segment, actions.DEFAULTS),
     # Trained on people's boundaries: {"model": a BoundaryModel or its file} (see learned.py).
     "learned": Strategy("learned", learned.segment, learned.DEFAULTS),
@@ -80,24 +85,46 @@ def segment_text(
     return drafts
 
 
+def check_params(strategy: str, params: dict | None) -> dict[str, Any]:
+    """``params`` of ``strategy`` over its defaults, checked; ``ValueError`` says what is wrong.
+
+    What the settings form, the command and the API call before saving a configuration, so
+    they refuse exactly what ``segment_text`` would refuse, with the same message.
+    """
+    return validate_params(_strategy(strategy), params)
+
+
 def validate_params(strategy: Strategy, params: dict | None) -> dict[str, Any]:
     """``params`` over the defaults, checked: known keys, whole token counts, valid choices."""
+    if params is not None and not isinstance(params, dict):
+        raise ValueError(f"parameters for {strategy.name} must be an object, got {params!r}")
     merged = dict(strategy.defaults)
     unknown = set(params or {}) - set(merged)
     if unknown:
         raise ValueError(f"unknown parameter(s) for {strategy.name}: {', '.join(sorted(unknown))}")
     merged.update(params or {})
+    _check_choices(strategy, merged)
+    if strategy.resolve:
+        merged = strategy.resolve(merged)
+    _check_token_bounds(merged)
+    return merged
+
+
+def _check_choices(strategy: Strategy, merged: dict[str, Any]) -> None:
     for key, value in merged.items():
         choices = strategy.choices.get(key)
         if choices and value not in choices:
             raise ValueError(f"{key} must be one of {', '.join(choices)}, got {value!r}")
+
+
+def _check_token_bounds(merged: dict[str, Any]) -> None:
+    for key, value in merged.items():
         whole = isinstance(value, int) and not isinstance(value, bool)
         if key.endswith("_tokens") and not (whole and value >= 0):
             raise ValueError(f"{key} must be a whole number >= 0, got {value!r}")
     low, high = merged.get("min_tokens", 0), merged.get("max_tokens", 1 << 30)
     if high < 1 or low > high:
         raise ValueError("max_tokens must be at least 1 and at least min_tokens")
-    return merged
 
 
 def _strategy(name: str) -> Strategy:

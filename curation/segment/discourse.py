@@ -9,11 +9,13 @@ token bounds.
 ``sentencizer``: ``rules`` (default) finds sentences with spaCy's sentencizer rules applied by
 regex (``sentences``, 20 times faster); ``spacy`` runs spaCy's own sentencizer.
 
-``granularity`` says which candidates are cuts: ``sentence`` (default) cuts at every unit, the
-unit that published sentence-level annotations of reasoning traces use (thought-anchors, the
-MATH-500 trace-topology parser); ``move`` cuts only at strong candidates, so a step is a whole
-move (a check, a backtrack, a new attempt) of several sentences, cut again only where it would
-pass ``max_tokens``.
+``granularity`` says which candidates are cuts: ``move`` (default) cuts only at strong
+candidates, so a step is a whole move (a check, a backtrack, a new attempt) of several
+sentences, at least ``min_tokens`` long and cut again where it would pass ``max_tokens``: about
+one step per 300-1,500 characters, the size of the sections people label in long chains of
+thought (docs/SEGMENTATION.md). ``sentence`` cuts at every unit, the unit that published
+sentence-level annotations of reasoning traces use (thought-anchors, the MATH-500
+trace-topology parser). The token bounds default per granularity (``BOUNDS``).
 """
 from __future__ import annotations
 
@@ -25,8 +27,24 @@ from .lines import continues
 from .sentences import LINE, PARAGRAPH, boundaries, spacy_boundaries
 from .spans import Span, spans_from_cuts
 
-DEFAULTS = {"granularity": "sentence", "sentencizer": "rules", "min_tokens": 0, "max_tokens": 400}
+# None: the granularity's own bound (``BOUNDS``), so that {"granularity": "sentence"} alone
+# gives one step per sentence and {"granularity": "move"} alone gives labelable moves.
+DEFAULTS = {"granularity": "move", "sentencizer": "rules", "min_tokens": None, "max_tokens": None}
 CHOICES = {"granularity": ("sentence", "move"), "sentencizer": ("rules", "spacy")}
+BOUNDS = {"move": (100, 400), "sentence": (0, 400)}
+
+
+def resolve(params: dict) -> dict:
+    """The token bounds left at None take the granularity's; a default min stays well under a
+    given max (a step closes only once it holds ``min_tokens``, so min = max would overflow)."""
+    low, high = BOUNDS[params["granularity"]]
+    resolved = dict(params)
+    if resolved["max_tokens"] is None:
+        resolved["max_tokens"] = high
+    if resolved["min_tokens"] is None:
+        maximum = resolved["max_tokens"]
+        resolved["min_tokens"] = min(low, maximum // 4) if isinstance(maximum, int) else low
+    return resolved
 
 _DISPLAY_START = re.compile(r"\\\[|\$\$|\\begin\{")
 

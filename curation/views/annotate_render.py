@@ -157,9 +157,8 @@ def _step_span(
     text: str, step: EditableStep, start: int, colours: dict[str, str], oob: str | None = None
 ) -> str:
     return (
-        f'<span class="step" id="s{start}"{_oob(oob)} data-start="{start}" data-end="{step.end}" '
-        f'data-type="{_attr(step.type)}" data-rating="{_rating(step.rating)}" '
-        f'data-flagged="{"1" if step.flagged else ""}" style="--c:{colours.get(step.type, FALLBACK_COLOUR)}">'
+        f'<span class="step" id="s{start}"{_oob(oob)} data-start="{start}" data-end="{step.end}"'
+        f'{_labels(step)} style="--c:{colours.get(step.type, FALLBACK_COLOUR)}">'
         f"{text_html(text[start : step.end])}</span>"
     )
 
@@ -172,13 +171,27 @@ def _list_item(
         f'<span class="note-mark" title="{_attr(step.note)}">{NOTE}</span>' if step.note else ""
     )
     return (
-        f'<li id="l{step.start}"{_oob(oob)} data-type="{_attr(step.type)}" data-rating="{_rating(step.rating)}" '
-        f'data-flagged="{"1" if step.flagged else ""}" data-note="{_attr(step.note)}" '
+        f'<li id="l{step.start}"{_oob(oob)}{_labels(step)}{_data("note", _attr(step.note))} '
         f'style="--c:{colours.get(step.type, FALLBACK_COLOUR)}">'
         f'<span class="n">{index + 1}</span><span class="chip">{_attr(names.get(step.type, step.type or "untyped"))}</span>'
         f'<span class="rating">{_rating_label(step.rating)}</span><span class="flag">{FLAG if step.flagged else ""}</span>'
         f'<span class="preview tex">{_attr(preview)}</span>{note_mark}</li>'
     )
+
+
+def _labels(step: EditableStep) -> str:
+    """The step's labels as data attributes, each left out when empty: an absent attribute
+    reads the same in the script (``dataset.x || ""``) and the stylesheet (``[data-x="1"]``),
+    and on an 800-step trace the empty ones were 60 KB of the page (docs/BENCHMARKS.md)."""
+    return (
+        _data("type", _attr(step.type))
+        + _data("rating", _rating(step.rating))
+        + _data("flagged", "1" if step.flagged else "")
+    )
+
+
+def _data(name: str, value: str) -> str:
+    return f' data-{name}="{value}"' if value else ""
 
 
 def _rating(rating: int | None) -> str:

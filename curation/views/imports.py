@@ -10,8 +10,8 @@ from curation.forms.imports import ImportSettingsForm, ImportUploadForm, mapping
 from curation.access import LEADS, project_view
 from curation.models import ImportJob, Project
 from curation.services.imports import (
-    UnsupportedFile, check_job_container, create_import_job, discard_import, preview_import,
-    start_import,
+    UnsupportedFile, check_job_container, create_import_job, discard_import, outcome,
+    preview_import, settled, start_import,
 )
 
 
@@ -39,7 +39,19 @@ def import_list(request: HttpRequest, project: Project) -> HttpResponse:
 def import_detail(request: HttpRequest, project: Project, job_id: int) -> HttpResponse:
     job = _job_for(project, job_id)
     form = ImportSettingsForm(initial=_initial_settings(job), project=job.project)
-    return render(request, "curation/import_detail.html", {"project": job.project, "job": job, "form": form})
+    context = {**_progress_context(job), "form": form}
+    return render(request, "curation/import_detail.html", context)
+
+
+def _progress_context(job: ImportJob) -> dict:
+    """The job, its segmentation run and what it all came to (the partial polls until settled)."""
+    return {
+        "project": job.project,
+        "job": job,
+        "run": job.segmentation_runs.first(),
+        "settled": settled(job),
+        "outcome": outcome(job),
+    }
 
 
 def _initial_settings(job: ImportJob) -> dict:
@@ -100,6 +112,6 @@ def import_discard(request: HttpRequest, project: Project, job_id: int) -> HttpR
 
 @project_view(roles=LEADS)
 def import_progress(request: HttpRequest, project: Project, job_id: int) -> HttpResponse:
-    """The progress partial; it polls itself until the job has finished."""
+    """The progress partial; it polls itself until the job and its segmentation have finished."""
     job = _job_for(project, job_id)
-    return render(request, "curation/partials/import_progress.html", {"job": job, "project": job.project})
+    return render(request, "curation/partials/import_progress.html", _progress_context(job))

@@ -32,6 +32,18 @@ class SegmentationSettingsForm(forms.Form):
             raise forms.ValidationError("Parameters must be a JSON object.")
         return params
 
+    def clean(self) -> dict:
+        """The settings the segmenter would refuse are refused here, with its message."""
+        data = super().clean()
+        if "strategy" in data and "params" in data:
+            try:
+                data["config"] = segmentation.check_config(
+                    {"strategy": data["strategy"], "params": data["params"]}
+                )
+            except ValueError as error:
+                raise forms.ValidationError(str(error)) from None
+        return data
+
 
 @project_view(roles=LEADS)
 @require_POST
@@ -41,7 +53,7 @@ def start_segmentation_run(request: HttpRequest, project: Project) -> HttpRespon
     if not form.is_valid():
         messages.error(request, f"Segmentation not started: {form.errors.as_text()}")
         return redirect(project)
-    project.segmentation = {"strategy": form.cleaned_data["strategy"], "params": form.cleaned_data["params"]}
+    project.segmentation = form.cleaned_data["config"]
     project.save(update_fields=["segmentation"])
     run = segmentation.start_segmentation_run(project)
     messages.info(request, f"Segmenting {run.traces_total} traces.")

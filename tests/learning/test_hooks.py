@@ -71,9 +71,11 @@ def test_an_auto_run_cuts_with_the_active_model_and_the_rules_elsewhere(project,
     fresh = add_trace(project, 99, text="First it is small. It holds. Then it adds up to 12.",
                       content_hash="fresh")
     segment_in_process(project, [fresh.pk])
-    assert fresh.segmentations.get(origin="auto").strategy == "solution"
+    assert fresh.segmentations.get(origin="auto", field="response").strategy == "solution"
     learning.activate_model(model, lead)
     segment_in_process(project, [fresh.pk])
-    cut = fresh.segmentations.get(origin="auto")
+    cut = fresh.segmentations.get(origin="auto", field="response")
     assert cut.strategy == "learned"
+    # Every field is cut: the reasoning, with no model of its own, still by the rules.
+    assert fresh.segmentations.get(origin="auto", field="reasoning").strategy != "learned"
     assert [(s.start, s.end) for s in cut.steps.order_by("index")] == [(0, 28), (29, 51)]

@@ -9,7 +9,7 @@ def test_learning_tasks_are_routed_to_the_learning_queue():
 
     for task in ("curation.train_segmenter_model", "curation.score_trace_uncertainty"):
         assert router.route({}, task)["queue"].name == "learning"
-    assert router.route({}, "curation.import_traces")["queue"].name == "celery"
+    assert router.route({}, "curation.import_traces")["queue"].name == "import"
 
 
 def test_a_plain_worker_consumes_the_default_and_the_learning_queue():

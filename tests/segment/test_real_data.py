@@ -29,8 +29,8 @@ def gold(name: str, mapping: str | None = None, limit: int = 100) -> list[TraceR
                                  mapping=KNOWN_MAPPINGS[mapping] if mapping else None, limit=limit))
 
 
-def f1(records: list[TraceRecord], joiner: str, strategy: str) -> float:
-    return score_strategy(records, strategy, joiner=joiner).f1
+def f1(records: list[TraceRecord], joiner: str, strategy: str, params: dict | None = None) -> float:
+    return score_strategy(records, strategy, params, joiner=joiner).f1
 
 
 @pytest.mark.parametrize(("name", "joiner", "floor"), [
@@ -48,7 +48,7 @@ def test_solution_finds_the_steps_of_step_lists(name, joiner, floor):
     ("r1_math500_traces_topology_parsed.jsonl", "r1_math500_parsed_episodes"),
 ])
 def test_discourse_finds_the_sentence_chunks_of_reasoning_traces(name, mapping):
-    assert f1(gold(name, mapping), "original", "discourse") >= 0.9
+    assert f1(gold(name, mapping), "original", "discourse", {"granularity": "sentence"}) >= 0.9
 
 
 @pytest.mark.parametrize("strategy", sorted(STRATEGIES))

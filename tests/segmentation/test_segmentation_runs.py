@@ -119,7 +119,8 @@ def test_an_upload_started_in_the_browser_is_segmented_by_the_task(client, lead,
 
     run = SegmentationRun.objects.get(import_job=job)
     assert run.status == SegmentationRun.Status.DONE
-    assert Segmentation.objects.filter(trace__project=project, origin="auto").count() == 3
+    # every field cut: each generation's reasoning and its response (issue 14)
+    assert Segmentation.objects.filter(trace__project=project, origin="auto").count() == 6
 
 
 def test_the_segment_command_takes_a_strategy_and_parameters(project):
@@ -145,7 +146,7 @@ def test_the_segment_button_saves_the_strategy_and_runs(client, lead, project):
     client.post(reverse("segment-start", args=[project.slug]), {"strategy": "solution", "params": "{}"})
 
     project.refresh_from_db()
-    assert project.segmentation == {"strategy": "solution", "params": {}}
+    assert project.segmentation["fields"]["response"] == {"strategy": "solution", "params": {}}
     assert SegmentationRun.objects.get(project=project).status == SegmentationRun.Status.DONE
 
 

@@ -9,12 +9,37 @@ from rest_framework import serializers
 from curation.ingest.budget import upload_too_large
 from curation.ingest.presets import PRESETS
 from curation.ingest.presets.mapping import compile_mapping
-from curation.models import ImportJob
+from curation.models import ImportJob, SegmentationRun
+from curation.services.imports import outcome
+
+
+class ImportSegmentationSerializer(serializers.ModelSerializer):
+    """The segmentation that follows an import: a failed one says why."""
+
+    class Meta:
+        model = SegmentationRun
+        fields = ["id", "status", "message", "traces_total", "traces_done", "steps_created",
+                  "finished_at"]
+        read_only_fields = fields
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     progress_percent = serializers.IntegerField(read_only=True)
+    segmentation = serializers.SerializerMethodField(
+        help_text="The automatic segmentation of the imported traces; null before it starts."
+    )
+    outcome = serializers.SerializerMethodField(
+        help_text='What the import came to, e.g. "imported 60 traces; segmentation failed: ...".'
+    )
+
+    @extend_schema_field(ImportSegmentationSerializer(allow_null=True))
+    def get_segmentation(self, job: ImportJob) -> dict | None:
+        run = job.segmentation_runs.first()
+        return ImportSegmentationSerializer(run).data if run else None
+
+    def get_outcome(self, job: ImportJob) -> str:
+        return outcome(job)
 
     class Meta:
         model = ImportJob
@@ -29,6 +54,8 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "atomic",
             "status",
             "message",
+            "outcome",
+            "segmentation",
             "progress_percent",
             "bytes_total",
             "bytes_read",

@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from curation.ingest.budget import upload_too_large
 from curation.ingest.presets import PRESETS
 from curation.management.progress import ProgressBar, follow
-from curation.models import FieldMapping, ImportJob, Project
+from curation.models import FieldMapping, ImportJob, Project, SegmentationRun
 from curation.services.imports import (
-    UnsupportedFile, check_container, create_import_job, run_import, saved_mappings,
+    UnsupportedFile, check_container, create_import_job, outcome, run_import, saved_mappings,
     segment_new_traces, start_import,
 )
 
@@ -84,6 +84,8 @@ class Command(BaseCommand):
             start_import(job)
             job = follow(job, finished=lambda job: job.is_finished, draw=progress)
             progress(job)
+            if job.status == ImportJob.Status.DONE and job.traces_created:
+                self._follow_segmentation(job)
         else:
             job = create_import_job(
                 project=project, local_path=path, preset=preset, mapping=mapping,
@@ -93,6 +95,7 @@ class Command(BaseCommand):
         self._report(job)
         if not opts["enqueue"] and not opts["no_segment"]:
             self._segment(job)
+        self._say_outcome(job)
 
     def _preset_and_mapping(self, project: Project, opts: dict) -> tuple[str, dict]:
         mapping: dict[str, str] = {}
@@ -128,11 +131,34 @@ class Command(BaseCommand):
                 finished=run.is_finished,
             ),
         )
-        if run is None:
-            return
-        self.stdout.write(
-            f"Segmented {run.traces_done - run.skipped_human} new traces into {run.steps_created} steps."
-        )
+        if run is not None and run.status == SegmentationRun.Status.DONE:
+            self.stdout.write(
+                f"Segmented {run.traces_done - run.skipped_human} new traces into "
+                f"{run.steps_created} steps."
+            )
+
+    def _follow_segmentation(self, job: ImportJob) -> None:
+        """On the workers the import's task segments after it imports: wait for that too."""
+        bar = ProgressBar()
+
+        def finished(job: ImportJob) -> bool:
+            run = job.segmentation_runs.first()
+            return run is not None and run.is_finished
+
+        def draw(job: ImportJob) -> None:
+            run = job.segmentation_runs.first()
+            if run is not None:
+                bar.draw(run.progress_percent, f"segmented {run.traces_done}/{run.traces_total}")
+
+        follow(job, finished=finished, draw=draw)
+
+    def _say_outcome(self, job: ImportJob) -> None:
+        """"imported 60 traces; segmentation failed: ..." is a failure of the command."""
+        run = job.segmentation_runs.first()
+        if run is not None and run.status == SegmentationRun.Status.FAILED:
+            raise CommandError(outcome(job))
+        if run is not None:
+            self.stdout.write(outcome(job))
 
     def _report(self, job: ImportJob) -> None:
         chosen = getattr(job, "chosen_mapping", "")

@@ -1,4 +1,10 @@
-"""manage.py segment --project SLUG [--strategy NAME] [--param key=value ...] [--enqueue]"""
+"""manage.py segment --project SLUG [--field reasoning|response|transcript ...]
+[--strategy NAME] [--param key=value ...] [--enqueue]
+
+Without options every non-empty field of every trace is cut with the project's settings; with
+``--field`` only those fields; ``--strategy``/``--param`` override the settings for this run
+(on the ``--field``s, else on the field the strategy is made for).
+"""
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
@@ -19,6 +25,10 @@ class Command(BaseCommand):
             "--param", action="append", default=[], metavar="KEY=VALUE",
             help="Strategy parameter, e.g. --param min_tokens=8 (values are JSON or strings).",
         )
+        parser.add_argument(
+            "--field", action="append", choices=list(segmentation.FIELD_KEYS),
+            help="Only this field (repeatable): reasoning, response, or transcript (agents).",
+        )
         parser.add_argument("--trace", type=int, action="append", help="Only these trace ids.")
         parser.add_argument("--enqueue", action="store_true", help="Run on the Celery workers.")
 
@@ -26,22 +36,22 @@ class Command(BaseCommand):
         project = Project.objects.filter(slug=opts["project"]).first()
         if project is None:
             raise CommandError(f"no project {opts['project']!r}")
-        strategy = opts["strategy"]
-        if strategy and strategy != "auto":
-            from curation.segment import STRATEGIES
-
-            if strategy not in STRATEGIES:
-                raise CommandError(f"unknown strategy {strategy!r}: one of auto, {', '.join(STRATEGIES)}")
-        params = dict(parse_param(item) for item in opts["param"]) if opts["param"] else None
+        options = {
+            "strategy": opts["strategy"],
+            "params": dict(parse_param(item) for item in opts["param"]) if opts["param"] else None,
+            "fields": opts["field"],
+        }
+        try:  # refused here, with the segmenter's own message, before anything runs
+            segmentation.run_config(project, **options)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
         self.bar = ProgressBar()
         if opts["enqueue"]:
-            run = segmentation.start_segmentation_run(
-                project, opts["trace"], strategy=strategy, params=params
-            )
+            run = segmentation.start_segmentation_run(project, opts["trace"], **options)
             run = follow(run, finished=lambda run: run.is_finished, draw=self._draw)
         else:
             run = segmentation.segment_in_process(
-                project, opts["trace"], strategy=strategy, params=params, on_progress=self._draw
+                project, opts["trace"], on_progress=self._draw, **options
             )
         self._draw(run)
         if run.status == SegmentationRun.Status.FAILED:

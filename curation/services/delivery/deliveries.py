@@ -32,6 +32,7 @@ from curation.models import DatasetVersion, Delivery, TrainingJob
 from curation.services.enqueue import enqueue_on_commit
 from curation.services.datasets.artifacts import Artifact, version_artifacts
 from curation.services.delivery.training_jobs import storage_folder
+from curation.services.streams import open_stream
 
 SIGNATURE_HEADER = "X-Stepwise-Signature"
 EVENT = "dataset.version.delivered"
@@ -243,7 +244,7 @@ def _copy_verified(artifact: Artifact, destination: Path) -> None:
     destination.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     with (
-        storages["datasets"].open(artifact.storage_name, "rb") as source,
+        open_stream(storages["datasets"], artifact.storage_name) as source,
         open(destination, "wb") as out,
     ):
         while chunk := source.read(_COPY_CHUNK):

@@ -2,18 +2,19 @@
 
 Entry points: ``create_import_job``, ``start_import`` (the one way to queue an import: enqueues
 its task on commit), ``run_import`` (what the task runs, or a command in this process),
-``segment_new_traces`` (the one place that decides "after an import, segment the new traces").
+``segment_new_traces`` (the one place that decides "after an import, segment the new traces"),
+``outcome`` (what the import came to, its segmentation included).
 ``check_container`` / ``check_job_container`` refuse a file that is no supported container
 before anything starts; ``discard_import`` deletes a staged upload with its file.
 """
 from curation.services.imports.jobs import (
     AtomicImportRejected, UnreadableFile, UnsupportedFile, check_container, check_job_container,
-    create_import_job, discard_import, preview_import, run_import, saved_mappings,
-    segment_new_traces, start_import,
+    create_import_job, discard_import, outcome, preview_import, run_import, saved_mappings,
+    segment_new_traces, settled, start_import,
 )
 
 __all__ = [
     "AtomicImportRejected", "UnreadableFile", "UnsupportedFile", "check_container",
-    "check_job_container", "create_import_job", "discard_import", "preview_import", "run_import",
-    "saved_mappings", "segment_new_traces", "start_import",
+    "check_job_container", "create_import_job", "discard_import", "outcome", "preview_import",
+    "run_import", "saved_mappings", "segment_new_traces", "settled", "start_import",
 ]

@@ -142,12 +142,36 @@ def segment_new_traces(
     """
     if job.status != ImportJob.Status.DONE or not job.traces_created:
         return None
-    trace_ids = list(job.traces.order_by("id").values_list("id", flat=True))
     if in_process:
         return segmentation.segment_in_process(
-            job.project, trace_ids, import_job=job, on_progress=on_progress
+            job.project, job.traces.all(), import_job=job, on_progress=on_progress
         )
-    return segmentation.start_segmentation_run(job.project, trace_ids, import_job=job)
+    return segmentation.start_segmentation_run(job.project, job.traces.all(), import_job=job)
+
+
+def settled(job: ImportJob) -> bool:
+    """Whether nothing more will happen to the import: finished, and so is the segmentation
+    that follows a successful one (which starts a moment after the import says done)."""
+    if not job.is_finished:
+        return False
+    if job.status != ImportJob.Status.DONE or not job.traces_created:
+        return True
+    run = job.segmentation_runs.first()
+    return run is not None and run.is_finished
+
+
+def outcome(job: ImportJob) -> str:
+    """What an import came to, segmentation included: "imported 60 traces; segmentation
+    failed: ..." rather than "Done" while its traces are not (or could not be) cut."""
+    run = job.segmentation_runs.order_by("-created_at", "-id").first()
+    if job.status != ImportJob.Status.DONE or run is None:
+        return job.message
+    summary = f"imported {_count(job.traces_created, 'trace')}"
+    if run.status == SegmentationRun.Status.FAILED:
+        return f"{summary}; segmentation failed: {run.message}"
+    if run.status == SegmentationRun.Status.DONE:
+        return f"{summary}; segmented into {_count(run.steps_created, 'step')}"
+    return f"{summary}; segmenting ({run.traces_done}/{run.traces_total} traces)"
 
 
 def saved_mappings(project: Project) -> dict[str, dict]:

@@ -3,11 +3,20 @@
 Entry points: ``start_segmentation_run`` (the one way to start a run: creates it and enqueues
 its chunks on commit), ``segment_in_process`` (the same run in this process, for commands),
 ``segment_chunk`` (what the task runs).
+
+Settings: ``check_config`` (a project's per-field configuration, normalised, or ``ValueError``
+with the segmenter's own message: what the settings form, the command and the API call before
+saving), ``default_config``, ``run_config`` (what a run with a strategy override would use).
 """
+from curation.services.segmentation.config import (
+    DEFAULT_STRATEGIES, FIELD_KEYS, NONE, check_config, default_config, plans_for,
+)
 from curation.services.segmentation.runs import (
-    fail_run, plan_for, segment_chunk, segment_in_process, start_segmentation_run,
+    fail_run, plan_for, run_config, segment_chunk, segment_in_process, start_segmentation_run,
 )
 
 __all__ = [
-    "fail_run", "plan_for", "segment_chunk", "segment_in_process", "start_segmentation_run",
+    "DEFAULT_STRATEGIES", "FIELD_KEYS", "NONE", "check_config", "default_config", "fail_run",
+    "plan_for", "plans_for", "run_config", "segment_chunk", "segment_in_process",
+    "start_segmentation_run",
 ]

@@ -1,97 +1,138 @@
-"""Running the auto-segmenter over traces: choose a strategy, cut, type, save the auto segmentation.
+"""Running the auto-segmenter over traces: every non-empty field cut, typed, saved.
 
-The cutting itself is ``curation.segment`` (pure). This module only decides which field and
-strategy a trace gets, and replaces the trace's *automatic* segmentation: a segmentation a person
-made (or that came with the source) is never touched.
+The cutting itself is ``curation.segment`` (pure); what each field gets is the project's
+configuration (``config``). This module replaces a trace field's *automatic* segmentation: a
+field a person cut (or that came cut with the source) is never touched, the trace's other
+fields still are.
+
+A run is split into chunks of about ``STEPWISE_SEGMENT_CHUNK_CHARS`` characters of text (not a
+number of traces: one 75k-character trace costs as much as fifty short ones), so chunks take the
+same time and a worker's memory stays flat whatever the corpus. Steps go in with COPY on
+PostgreSQL (``bulkcopy``), as imported traces do.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from curation.models import ImportJob, Project, Segmentation, SegmentationRun, Step, Trace
+from curation.services.bulkcopy import copy_rows
 from curation.services.enqueue import enqueue_on_commit
+from curation.services.segmentation.config import Plan, check_config, override, plans_for
 
-CHUNK_SIZE = 200
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What to cut in one trace, and how."""
-
-    field: str
-    strategy: str
-    params: dict
+STEP_COLUMNS = ("segmentation", "index", "start", "end", "type", "rating", "note", "token_count",
+                "flagged")
 
 
 def plan_for(trace: Trace, strategy: str = "auto", params: dict | None = None) -> Plan | None:
-    """The field and strategy for a trace; None when it has no text to cut.
+    """The field an annotator starts on (the final solution when there is one) and its plan;
+    None when the trace has no text. Runs cut every field (``config.plans_for``)."""
+    plans = plans_for(trace, override({}, strategy, params, None))
+    by_field = {plan.field: plan for plan in plans}
+    return by_field.get("response") or by_field.get("reasoning")
 
-    ``auto`` follows the data: agent transcripts are cut per action, a final solution the SRL way
-    (the paper's setting), and a trace that only has reasoning by discourse moves.
-    """
-    params = params or {}
-    if trace.kind == Trace.Kind.AGENT:
-        return Plan("response", "actions", params) if trace.response.strip() else None
-    if strategy == "auto":
-        if trace.response.strip():
-            return Plan("response", "solution", params)
-        return Plan("reasoning", "discourse", params) if trace.reasoning.strip() else None
-    field = "reasoning" if strategy == "discourse" and trace.reasoning.strip() else "response"
-    if not getattr(trace, field).strip():
-        field = "reasoning" if field == "response" else "response"
-    return Plan(field, strategy, params) if getattr(trace, field).strip() else None
+
+def run_config(
+    project: Project,
+    *,
+    strategy: str | None = None,
+    params: dict | None = None,
+    fields: Sequence[str] | None = None,
+) -> dict:
+    """The checked configuration a run uses: the project's, or a strategy given for this run,
+    on some fields only. ``ValueError`` with the segmenter's message when it is not valid."""
+    if strategy is None and params:
+        raise ValueError("parameters need a strategy (--strategy)")
+    return override(project.segmentation, strategy or "auto", params, list(fields or ()) or None)
 
 
 def create_run(
     project: Project,
-    trace_ids: Sequence[int] | None = None,
+    trace_ids: Sequence[int] | QuerySet[Trace] | None = None,
     *,
     strategy: str | None = None,
     params: dict | None = None,
+    fields: Sequence[str] | None = None,
     import_job: ImportJob | None = None,
 ) -> tuple[SegmentationRun, list[list[int]]]:
-    """Create a run over the given traces (default: all of the project's) and its chunks.
+    """Create a run over the given traces (ids or a queryset; default: all of the project's)
+    and its chunks. Settings that do not check out make a failed run that says why.
 
     Only creates the row: ``start_segmentation_run`` queues it, ``segment_in_process`` runs it.
     """
-    config = project.segmentation or {}
-    if trace_ids is None:
-        trace_ids = list(project.traces.order_by("id").values_list("id", flat=True))
+    try:
+        config, problem = run_config(project, strategy=strategy, params=params, fields=fields), ""
+    except ValueError as error:
+        config, problem = {}, f"Invalid segmentation settings: {error}"
+    traces = _traces(project, trace_ids)
+    chunks = [] if problem else list(chunk_ids(traces, settings.STEPWISE_SEGMENT_CHUNK_CHARS))
+    total = sum(map(len, chunks))
+    finished = bool(problem) or not total
     run = SegmentationRun.objects.create(
         project=project,
         import_job=import_job,
-        strategy=strategy or config.get("strategy", "auto"),
-        params=params if params is not None else config.get("params", {}),
-        traces_total=len(trace_ids),
-        status=SegmentationRun.Status.RUNNING if trace_ids else SegmentationRun.Status.DONE,
-        finished_at=None if trace_ids else timezone.now(),
+        strategy=strategy or "auto",
+        params=config,
+        traces_total=total,
+        status=_initial_status(problem, total),
+        message=problem,
+        finished_at=timezone.now() if finished else None,
     )
-    chunks = [list(trace_ids[i : i + CHUNK_SIZE]) for i in range(0, len(trace_ids), CHUNK_SIZE)]
     return run, chunks
+
+
+def _initial_status(problem: str, total: int) -> str:
+    if problem:
+        return SegmentationRun.Status.FAILED
+    return SegmentationRun.Status.RUNNING if total else SegmentationRun.Status.DONE
+
+
+def _traces(project: Project, trace_ids) -> QuerySet[Trace]:
+    if trace_ids is None:
+        return project.traces.all()
+    if isinstance(trace_ids, QuerySet):
+        return trace_ids.filter(project=project)
+    return project.traces.filter(pk__in=list(trace_ids))
+
+
+def chunk_ids(traces: QuerySet[Trace], max_chars: int) -> Iterator[list[int]]:
+    """Trace ids in order, in runs of about ``max_chars`` characters of reasoning and response
+    (a trace longer than that is a chunk of its own). Reads lengths, never texts."""
+    sized = (
+        traces.order_by("id")
+        .annotate(size=Length("reasoning") + Length("response"))
+        .values_list("id", "size")
+    )
+    chunk: list[int] = []
+    chars = 0
+    for trace_id, size in sized.iterator(chunk_size=10_000):
+        if chunk and chars + size > max_chars:
+            yield chunk
+            chunk, chars = [], 0
+        chunk.append(trace_id)
+        chars += size
+    if chunk:
+        yield chunk
 
 
 def start_segmentation_run(
     project: Project,
-    trace_ids: Sequence[int] | None = None,
-    *,
-    strategy: str | None = None,
-    params: dict | None = None,
-    import_job: ImportJob | None = None,
+    trace_ids: Sequence[int] | QuerySet[Trace] | None = None,
+    **options,
 ) -> SegmentationRun:
     """Start the auto-segmenter over the traces: one task per chunk, enqueued on commit.
 
-    The one way a view, the API, a command or a task starts a run on the workers.
+    The one way a view, the API, a command or a task starts a run on the workers. ``options``:
+    ``strategy``, ``params``, ``fields``, ``import_job`` (see ``create_run``).
     """
     from curation import tasks  # tasks import the services; only entry points import tasks
 
-    run, chunks = create_run(
-        project, trace_ids, strategy=strategy, params=params, import_job=import_job
-    )
+    run, chunks = create_run(project, trace_ids, **options)
     for chunk in chunks:
         enqueue_on_commit(tasks.segment_chunk, run.pk, chunk)
     return run
@@ -99,16 +140,21 @@ def start_segmentation_run(
 
 def segment_in_process(
     project: Project,
-    trace_ids: Sequence[int] | None = None,
+    trace_ids: Sequence[int] | QuerySet[Trace] | None = None,
     *,
-    import_job: ImportJob | None = None,
     on_progress: Callable[[SegmentationRun], None] | None = None,
-    **run_options,
+    **options,
 ) -> SegmentationRun:
-    """Run a whole segmentation here and now (the CLI's way; workers take chunks instead)."""
-    run, chunks = create_run(project, trace_ids, import_job=import_job, **run_options)
+    """Run a whole segmentation here and now (the CLI's way; workers take chunks instead).
+    A chunk that fails fails the run, with the error as its message, as on the workers."""
+    run, chunks = create_run(project, trace_ids, **options)
     for chunk in chunks:
-        segment_chunk(run, chunk)
+        try:
+            segment_chunk(run, chunk)
+        except Exception as exc:  # report like a worker would; the command says it failed
+            fail_run(run, f"{type(exc).__name__}: {exc}")
+            run.refresh_from_db()
+            break
         if on_progress:
             on_progress(run)
     return run
@@ -116,24 +162,36 @@ def segment_in_process(
 
 def segment_chunk(run: SegmentationRun, trace_ids: Iterable[int]) -> int:
     """Cut one chunk of traces, save their auto segmentations, advance the run. Returns steps."""
-    from curation.segment import load_tokenizer  # spaCy and transformers load only in workers
+    from curation.segment import load_tokenizer  # spaCy and transformers load only here
 
-    tokenizer = load_tokenizer(_tokenizer_setting())
-    traces = list(Trace.objects.filter(pk__in=list(trace_ids), project_id=run.project_id))
-    human = _traces_cut_by_people(traces)
-    planned = [(t, _learned_or(plan_for(t, run.strategy, run.params), run)) for t in traces if t.pk not in human]
-    cut = [(t, plan, _cut(t, plan, run.project.label_schema, tokenizer)) for t, plan in planned if plan]
+    tokenizer = load_tokenizer(settings.STEPWISE_TOKENIZER or None)
+    config = check_config(run.params if "fields" in (run.params or {}) else _legacy(run))
+    traces = list(
+        Trace.objects.filter(pk__in=list(trace_ids), project_id=run.project_id)
+        .only("id", "kind", "reasoning", "response")
+    )
+    cut_by_people = _fields_cut_by_people(traces)
+    planned = [(t, plan) for t in traces for plan in plans_for(t, config)]
+    kept = [(t, _learned_or(plan, run)) for t, plan in planned if (t.pk, plan.field) not in cut_by_people]
+    schema = run.project.label_schema
+    cut = [(t, plan, _cut(t, plan, schema, tokenizer)) for t, plan in kept]
     with transaction.atomic():
-        Segmentation.objects.filter(trace__in=[t for t, _, _ in cut], origin=Segmentation.Origin.AUTO).delete()
+        _delete_replaced(cut)
         steps = _save(cut)
+    skipped = len({t.pk for t, plan in planned if (t.pk, plan.field) in cut_by_people})
     imported = _traces_cut_by_source(traces)
-    _advance(run, done=len(traces), steps=steps, skipped=len(human), imported=len(imported))
+    _advance(run, done=len(traces), steps=steps, skipped=skipped, imported=len(imported))
     return steps
 
 
-def _learned_or(plan: Plan | None, run: SegmentationRun) -> Plan | None:
+def _legacy(run: SegmentationRun) -> dict:
+    """A run queued before fields existed: its single strategy and parameters."""
+    return {"strategy": run.strategy, "params": run.params or {}}
+
+
+def _learned_or(plan: Plan, run: SegmentationRun) -> Plan:
     """An ``auto`` run cuts a field with the project's learned model where the lead chose one."""
-    if plan is None or run.strategy != "auto":
+    if run.strategy != "auto":
         return plan
     from curation.services.learning import strategy_for
 
@@ -141,18 +199,12 @@ def _learned_or(plan: Plan | None, run: SegmentationRun) -> Plan | None:
     return plan if chosen is None else Plan(plan.field, *chosen)
 
 
-def _tokenizer_setting() -> str | None:
-    from django.conf import settings
-
-    return settings.STEPWISE_TOKENIZER or None
-
-
-def _traces_cut_by_people(traces: list[Trace]) -> set[int]:
-    """Traces with a human or imported segmentation: the segmenter leaves those to the people."""
+def _fields_cut_by_people(traces: list[Trace]) -> set[tuple[int, str]]:
+    """(trace, field) pairs with a human or imported segmentation: left to the people."""
     return set(
         Segmentation.objects.filter(trace__in=traces)
         .exclude(origin=Segmentation.Origin.AUTO)
-        .values_list("trace_id", flat=True)
+        .values_list("trace_id", "field")
     )
 
 
@@ -174,7 +226,21 @@ def _cut(trace: Trace, plan: Plan, schema: list[dict], tokenizer) -> list:
     return steps
 
 
+def _delete_replaced(cut: list) -> None:
+    """The automatic segmentations the new ones replace (same trace, same field)."""
+    by_field: dict[str, list[int]] = {}
+    for trace, plan, _ in cut:
+        by_field.setdefault(plan.field, []).append(trace.pk)
+    for field, trace_ids in by_field.items():
+        Segmentation.objects.filter(
+            trace_id__in=trace_ids, field=field, origin=Segmentation.Origin.AUTO
+        ).delete()
+
+
 def _save(cut: list) -> int:
+    # Reasoning first: where a trace has both, the solution's segmentation is the newer one,
+    # the one dataset builds and annotators' drafts took before reasoning was cut too.
+    cut = sorted(cut, key=lambda item: (item[1].field != "reasoning", item[0].pk))
     segmentations = Segmentation.objects.bulk_create(
         [
             Segmentation(
@@ -187,20 +253,13 @@ def _save(cut: list) -> int:
             for trace, plan, _ in cut
         ]
     )
-    rows = [
-        Step(
-            segmentation=segmentation,
-            index=index,
-            start=step.start,
-            end=step.end,
-            type=step.type or "",
-            token_count=step.token_count,
-        )
+    rows = (
+        (segmentation.pk, index, step.start, step.end, step.type or "", None, "",
+         step.token_count, False)
         for segmentation, (_, _, steps) in zip(segmentations, cut)
         for index, step in enumerate(steps)
-    ]
-    Step.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    )
+    return copy_rows(Step, STEP_COLUMNS, rows)
 
 
 def _advance(

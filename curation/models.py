@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ class Project(models.Model):
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="What this effort is for, in a line or two.")
     guidelines = models.TextField(blank=True, help_text="Markdown shown to annotators.")
     label_schema = models.JSONField(default=default_label_schema)
     rating_scale = models.JSONField(default=default_rating_scale)
@@ -53,6 +55,13 @@ class Project(models.Model):
         default=0, help_text="Gold items a new annotator does before real work (0: no screening)."
     )
     screening_threshold = models.FloatField(default=0.8, help_text="Gold score needed to pass screening.")
+    # The workbench (issue 14): import defaults, and archiving (nothing is deleted until a purge).
+    default_preset = models.CharField(max_length=32, default="auto", help_text="The import form's preset.")
+    default_teacher = models.CharField(max_length=200, blank=True, help_text="The import form's teacher.")
+    default_atomic = models.BooleanField(default=False, help_text="Imports are all-or-nothing by default.")
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="Archived: out of the lists, no new imports or work."
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="projects"
     )
@@ -66,6 +75,10 @@ class Project(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("project-detail", args=[self.slug])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Membership(models.Model):
@@ -236,9 +249,29 @@ class Trace(models.Model):
     source = models.JSONField(default=dict, blank=True)
     content_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The workbench (issue 14): a lead's bulk decisions about a trace.
+    priority = models.SmallIntegerField(default=0, help_text="Higher comes first in the queue.")
+    excluded = models.BooleanField(default=False, help_text="Left out of every dataset build.")
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="Archived: out of the browser, the queue and datasets."
+    )
+    # Kept by the database (no import path can forget it): the browser filters and sorts on it
+    # without reading the texts.
+    length = models.GeneratedField(
+        expression=Length("reasoning") + Length("response"),
+        output_field=models.PositiveIntegerField(),
+        db_persist=True,
+        help_text="Characters of reasoning and response.",
+    )
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            # The trace browser's keyset pages (newest first) and the queue's order.
+            models.Index(fields=["project", "-id"], name="trace_project_newest"),
+            models.Index(fields=["project", "-priority", "id"], name="trace_queue_order"),
+            models.Index(fields=["project", "length", "id"], name="trace_project_length"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "content_hash"], name="unique_trace_content_per_project"
@@ -395,6 +428,7 @@ class Assignment(models.Model):
         SUBMITTED = "submitted", "Submitted"
         SKIPPED = "skipped", "Skipped"
         EXPIRED = "expired", "Expired"
+        RESERVED = "reserved", "Assigned by a lead, not started"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments")
     trace = models.ForeignKey(Trace, on_delete=models.CASCADE, related_name="assignments")

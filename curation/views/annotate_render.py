@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import itertools
-import re
 from collections.abc import Sequence
 
 import markdown
@@ -21,8 +20,8 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 
 from curation.segment.edits import EditableStep, Splice
+from curation.segment.schema import is_hex_colour
 
-_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}")
 FALLBACK_COLOUR = "#8a8f98"
 PREVIEW_CHARS = 90
 FLAG, NOTE, MINUS = "\u2691", "\u270e", "\u2212"
@@ -43,9 +42,7 @@ def guidelines_html(source: str) -> SafeString:
 def label_colours(schema: list[dict]) -> dict[str, str]:
     """Type key -> a CSS colour; a schema colour that is not a hex colour is not trusted in CSS."""
     return {
-        label["key"]: label["colour"]
-        if _COLOUR.fullmatch(str(label.get("colour", "")))
-        else FALLBACK_COLOUR
+        label["key"]: label["colour"] if is_hex_colour(label.get("colour")) else FALLBACK_COLOUR
         for label in schema
     }
 

@@ -8,16 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from curation.access import LEADS, project_view
+from curation.forms.projects import STRATEGY_CHOICES
 from curation.models import Project, SegmentationRun
 from curation.services import segmentation
-
-STRATEGY_CHOICES = [
-    ("auto", "auto (actions for agents, solution for final solutions, discourse for reasoning)"),
-    ("solution", "solution: numbered / headed / Step N steps (SRL)"),
-    ("paragraphs", "paragraphs: blank-line blocks within token bounds"),
-    ("discourse", "discourse: reasoning moves in long <think> traces"),
-    ("actions", "actions: one step per agent action"),
-]
+from curation.services.segmentation import check_segmentation_config
 
 
 class SegmentationSettingsForm(forms.Form):
@@ -32,6 +26,16 @@ class SegmentationSettingsForm(forms.Form):
             raise forms.ValidationError("Parameters must be a JSON object.")
         return params
 
+    def clean(self) -> dict:
+        """The segmenter's own check, before anything is saved or run."""
+        data = super().clean()
+        if "strategy" in data and "params" in data:
+            try:
+                check_segmentation_config({"strategy": data["strategy"], "params": data["params"]})
+            except ValueError as refused:
+                self.add_error("params", str(refused))
+        return data
+
 
 @project_view(roles=LEADS)
 @require_POST
@@ -41,7 +45,12 @@ def start_segmentation_run(request: HttpRequest, project: Project) -> HttpRespon
     if not form.is_valid():
         messages.error(request, f"Segmentation not started: {form.errors.as_text()}")
         return redirect(project)
-    project.segmentation = {"strategy": form.cleaned_data["strategy"], "params": form.cleaned_data["params"]}
+    if project.is_archived:
+        messages.error(request, "This project is archived: restore it to segment its traces.")
+        return redirect(project)
+    # Only the default strategy changes here; per-field choices stay as the settings page set them.
+    project.segmentation = {**(project.segmentation or {}), "strategy": form.cleaned_data["strategy"],
+                            "params": form.cleaned_data["params"]}
     project.save(update_fields=["segmentation"])
     run = segmentation.start_segmentation_run(project)
     messages.info(request, f"Segmenting {run.traces_total} traces.")

@@ -25,6 +25,12 @@ class DatasetSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DatasetCreateSerializer(serializers.Serializer):
+    name = serializers.SlugField(max_length=100)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    license = serializers.CharField(required=False, max_length=64, default="other")
+
+
 class ArtifactSerializer(serializers.Serializer):
     path = serializers.CharField()
     size = serializers.IntegerField()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.parsers import MultiPartParser
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -14,6 +15,7 @@ from curation.api.serializers.imports import ImportCreateSerializer, ImportJobSe
 from curation.api.views.datasets import PROJECT
 from curation.models import ImportJob
 from curation.services.imports import create_import_job, start_import
+from curation.services.projects import ProjectArchived
 
 
 @extend_schema_view(
@@ -44,6 +46,8 @@ class ImportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         project = api_project(request, project_slug)
         form = ImportCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
+        if project.is_archived:
+            raise ValidationError({"project": [str(ProjectArchived(project))]})
         upload = form.validated_data["file"]
         job = create_import_job(
             project=project,

@@ -1,4 +1,5 @@
-"""A project's traces, read-only, each with every author's segmentation of it."""
+"""A project's traces, read-only, each with every author's segmentation of it; searched and
+filtered with the trace browser's parameters."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from curation.access import api_project
-from curation.api.filters import DeclaredFilters, QueryFilter
+from curation.api.filters import DeclaredFilters, QueryFilter, TraceFilters
 from curation.api.pagination import TraceCursorPagination
 from curation.api.serializers.traces import TraceSerializer
 from curation.api.views.datasets import PROJECT
@@ -28,15 +29,13 @@ class TraceViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]+"
     serializer_class = TraceSerializer
     pagination_class = TraceCursorPagination
-    filter_backends = [DeclaredFilters]
+    filter_backends = [DeclaredFilters, TraceFilters]
+    # The browser's filters (kind, teacher, import_job, search, status_*, ...) come from
+    # TraceFilters; teacher_model is the older name of ``teacher``, kept for clients.
     filters = (
-        QueryFilter("kind", "kind", "text or agent.", Trace.Kind.values),
         QueryFilter("teacher_model", "teacher_model", "The teacher model's name, exactly."),
-        QueryFilter(
-            "import_job", "import_job_id", "Traces added by this import job.", type="integer"
-        ),
     )
 
     def get_queryset(self):
-        project = api_project(self.request, self.kwargs["project_slug"])
-        return Trace.objects.filter(project=project).prefetch_related(SEGMENTATIONS)
+        self.project = api_project(self.request, self.kwargs["project_slug"])
+        return Trace.objects.filter(project=self.project).prefetch_related(SEGMENTATIONS)

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from curation.ingest.presets import PRESETS
 from curation.management.progress import ProgressBar, follow
 from curation.models import FieldMapping, ImportJob, Project
+from curation.services.projects import ProjectArchived
 from curation.services.imports import (
     create_import_job, run_import, saved_mappings, segment_new_traces, start_import,
 )
@@ -59,6 +60,8 @@ class Command(BaseCommand):
         )
         if created:
             self.stdout.write(f"Created project {project.slug}.")
+        if project.is_archived:
+            raise CommandError(str(ProjectArchived(project)))
         preset, mapping = self._preset_and_mapping(project, opts)
         options = {"teacher": opts["teacher"]} if opts["teacher"] else {}
         progress = partial(draw_job, ProgressBar())

@@ -106,7 +106,7 @@ class TraceFilters(BaseFilterBackend):
 
         given = {p.name: single_value(request, p.name) for p in FILTERS}
         try:
-            filters = parse_filters({k: v for k, v in given.items() if v is not None})
+            filters = parse_filters({k: v for k, v in given.items() if v is not None}, strict=True)
         except FilterError as refused:
             raise ValidationError({refused.name: [refused.message]}) from None
         return apply_filters(view.project, queryset, filters)
@@ -114,6 +114,4 @@ class TraceFilters(BaseFilterBackend):
     def get_schema_operation_parameters(self, view) -> list[dict]:
         from curation.services.traces import FILTERS
 
-        return [
-            QueryFilter(p.name, p.name, p.description, p.choices, p.type).openapi() for p in FILTERS
-        ]
+        return [p.openapi() for p in FILTERS]

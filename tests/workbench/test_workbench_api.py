@@ -71,3 +71,11 @@ def test_archived_projects_leave_the_api_list(api, project):
     assert "alpha" not in [p["slug"] for p in api.get("/api/v1/projects/").json()["results"]]
     assert "alpha" in [p["slug"] for p in api.get("/api/v1/projects/", {"archived": "true"}).json()["results"]]
     assert Project.objects.filter(slug="alpha").exists()
+
+
+def test_the_source_filter_compares_a_sources_field_as_text(api, project):
+    wanted = add_trace(project, 1, source={"dataset": "gsm8k"})
+    add_trace(project, 2, source={"dataset": "math"})
+    found = api.get("/api/v1/projects/alpha/traces/", {"source": "dataset=gsm8k"}).json()["results"]
+    assert [t["id"] for t in found] == [wanted.pk]
+    assert api.get("/api/v1/projects/alpha/traces/", {"source": "0="}).status_code == 200

@@ -7,6 +7,19 @@ from curation.models import Project
 from curation.services.projects import SETTINGS
 
 
+class StrictCharField(serializers.CharField):
+    """Text as the schema says: a number or a boolean is refused, not turned into a string."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictSlugField(StrictCharField, serializers.SlugField):
+    pass
+
+
 class ProjectSerializer(serializers.ModelSerializer):
     class Meta:
         model = Project
@@ -16,10 +29,10 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 
 class ProjectCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    slug = serializers.SlugField(max_length=50, required=False, allow_blank=True,
+    name = StrictCharField(max_length=200)
+    slug = StrictSlugField(max_length=50, required=False, allow_blank=True,
                                  help_text="From the name when left out.")
-    description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    description = StrictCharField(required=False, allow_blank=True, max_length=2000)
 
 
 class ProjectSettingsSerializer(serializers.Serializer):

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from curation.access import api_project
-from curation.api.filters import DeclaredFilters, QueryFilter, TraceFilters
+from curation.api.filters import TraceFilters
 from curation.api.pagination import TraceCursorPagination
 from curation.api.serializers.traces import TraceSerializer
 from curation.api.views.datasets import PROJECT
@@ -29,12 +29,9 @@ class TraceViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]+"
     serializer_class = TraceSerializer
     pagination_class = TraceCursorPagination
-    filter_backends = [DeclaredFilters, TraceFilters]
-    # The browser's filters (kind, teacher, import_job, search, status_*, ...) come from
-    # TraceFilters; teacher_model is the older name of ``teacher``, kept for clients.
-    filters = (
-        QueryFilter("teacher_model", "teacher_model", "The teacher model's name, exactly."),
-    )
+    # The trace browser's filters (kind, teacher, import_job, search, status_*, ...);
+    # ``teacher`` replaced the former ``teacher_model``.
+    filter_backends = [TraceFilters]
 
     def get_queryset(self):
         self.project = api_project(self.request, self.kwargs["project_slug"])

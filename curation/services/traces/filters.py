@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.db.models.fields.json import KeyTextTransform
 
 from curation.models import DatasetVersion, Project, Segmentation, Step, Trace
@@ -37,13 +38,34 @@ class Param:
     type: str  # "string", "integer" or "boolean"
     description: str
     choices: tuple[str, ...] = ()
+    pattern: str = ""
 
+    def openapi(self) -> dict:
+        """The parameter as OpenAPI describes it: exactly the values ``parse_filters`` takes."""
+        schema: dict[str, Any] = {"type": self.type}
+        if self.choices:
+            schema["enum"] = list(self.choices)
+        if self.type == "integer":
+            schema.update(minimum=0, maximum=MAX_INTEGER)
+        if self.pattern:
+            schema["pattern"] = self.pattern
+        elif self.type == "string" and not self.choices:
+            schema["pattern"] = NO_NUL  # no database text holds NUL: refused, as said here
+        return {"name": self.name, "in": "query", "required": False,
+                "description": self.description, "schema": schema}
+
+
+MAX_INTEGER = 999_999_999  # nine digits: within every integer column
+NO_NUL = r"^[^\x00]*$"
+SOURCE_PATTERN = r"^[\w.-]{1,64}=[^\x00]*$"
+VERSION_PATTERN = r"^[-\w]+/[0-9]{1,9}$"
 
 FILTERS: tuple[Param, ...] = (
     Param("search", "string", "Full-text search over problem, reasoning and solution."),
     Param("import_job", "integer", "Traces added by this import job."),
     Param("preset", "string", "Traces imported with this preset (as detected)."),
-    Param("source", "string", "A source field's value, as key=value (e.g. dataset=gsm8k)."),
+    Param("source", "string", "A source field's value, as key=value (e.g. dataset=gsm8k).",
+          pattern=SOURCE_PATTERN),
     Param("teacher", "string", "The teacher model's name, exactly."),
     Param("kind", "string", "text or agent.", tuple(Trace.Kind.values)),
     Param("min_chars", "integer", "At least this many characters of reasoning and solution."),
@@ -55,7 +77,8 @@ FILTERS: tuple[Param, ...] = (
     Param("annotator", "string", "Traces this annotator (username) has a segmentation of."),
     Param("flagged", "boolean", "Traces with (or without) a flagged step."),
     Param("negative", "boolean", "Traces with (or without) a step rated -1."),
-    Param("version", "string", "Traces in a dataset version, as dataset/number (e.g. gsm/3)."),
+    Param("version", "string", "Traces in a dataset version, as dataset/number (e.g. gsm/3).",
+          pattern=VERSION_PATTERN),
     Param("excluded", "boolean", "Traces left out of datasets (or only those kept in)."),
     Param("archived", "boolean", "Archived traces instead of the others."),
 )
@@ -92,12 +115,20 @@ class TraceFilters:
         return items
 
 
-def parse_filters(params: Mapping[str, str]) -> TraceFilters:
-    """The filters given in ``params`` (blank ones ignored); ``FilterError`` for a bad value."""
+def parse_filters(params: Mapping[str, str], *, strict: bool = False) -> TraceFilters:
+    """The filters given in ``params``; ``FilterError`` for a bad value.
+
+    A page's form sends every field, so a blank one means "any"; ``strict`` (the API) refuses a
+    blank value where the parameter's schema does not allow one (a number, a choice, a pattern).
+    """
     values: dict[str, Any] = {}
     for param in FILTERS:
         raw = params.get(param.name)
-        if raw is None or str(raw).strip() == "":
+        if raw is None:
+            continue
+        if str(raw).strip() == "":
+            if strict and (param.type != "string" or param.choices or param.pattern):
+                raise FilterError(param.name, "may not be empty.")
             continue
         values[param.name] = _parse(param, str(raw).strip())
     return TraceFilters(**values)
@@ -116,9 +147,9 @@ def _parse(param: Param, raw: str) -> Any:
         return raw.lower() in {"true", "1"}
     if param.choices and raw not in param.choices:
         raise FilterError(param.name, f"one of {', '.join(param.choices)}.")
-    if param.name == "source" and not re.fullmatch(r"[\w.-]{1,64}=.*", raw, re.DOTALL):
+    if param.name == "source" and not re.match(SOURCE_PATTERN, raw, re.DOTALL):
         raise FilterError(param.name, "key=value, e.g. dataset=gsm8k.")
-    if param.name == "version" and not re.fullmatch(r"[-\w]+/[0-9]{1,9}", raw):
+    if param.name == "version" and not re.match(VERSION_PATTERN, raw):
         raise FilterError(param.name, "dataset/number, e.g. gsm/3.")
     return raw
 
@@ -135,8 +166,9 @@ def apply_filters(project: Project, traces: QuerySet[Trace], f: TraceFilters) ->
     if f.source:
         key, _, value = f.source.partition("=")
         # The key as a parameter, never parsed as a lookup path.
-        traces = traces.alias(source_value=KeyTextTransform(key, "source")).filter(
-            source_value=value.strip())
+        # Cast to plain text: compared as text, not as JSON (an empty value is not JSON).
+        as_text = Cast(KeyTextTransform(key, "source"), output_field=TextField())
+        traces = traces.alias(source_value=as_text).filter(source_value=value.strip())
     for field in ("reasoning", "response"):
         status = getattr(f, f"status_{field}")
         if status:

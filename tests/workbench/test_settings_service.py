@@ -108,3 +108,13 @@ def test_steps_of_another_project_are_never_relabelled(project, other_project):
     theirs.steps.update(type="plan")
     change_settings(project, {"label_schema": schema_with(project, plan={"key": "p2"}), "relabel": {"plan": "p2"}})
     assert set(theirs.steps.values_list("type", flat=True)) == {"plan"}
+
+
+def test_the_command_refuses_a_bad_parameter_with_the_segmenters_message(project):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="Unknown parameter\\(s\\) for paragraphs: max_tokenz"):
+        call_command("project_settings", "alpha", "--set", 'segmentation={"strategy": "paragraphs", "params": {"max_tokenz": 1}}')
+    call_command("project_settings", "alpha", "--set", "overlap=2")
+    project.refresh_from_db()
+    assert project.overlap == 2

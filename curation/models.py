@@ -271,6 +271,10 @@ class Trace(models.Model):
             models.Index(fields=["project", "-id"], name="trace_project_newest"),
             models.Index(fields=["project", "-priority", "id"], name="trace_queue_order"),
             models.Index(fields=["project", "length", "id"], name="trace_project_length"),
+            # A teacher's or an import's traces, newest first, without scanning the others; the
+            # browser's teacher list is a skip scan of the first.
+            models.Index(fields=["project", "teacher_model", "-id"], name="trace_project_teacher"),
+            models.Index(fields=["import_job", "-id"], name="trace_import_newest"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -14,6 +14,7 @@ from curation.access import ANNOTATORS, LEADS, is_lead, project_view
 from curation.models import DatasetVersion, ImportJob, Membership, Project, Segmentation, Trace
 from curation.services import traces as trace_service
 from curation.services.traces import FILTERS, SORTS, STATUSES, FilterError
+from curation.services.traces.browse import teachers_of
 from curation.views.annotate_render import FALLBACK_COLOUR, label_colours
 
 
@@ -51,7 +52,7 @@ def _filter_choices(project: Project, lead: bool) -> dict:
         "params": {p.name: p for p in FILTERS},
         "imports": project.import_jobs.filter(status=ImportJob.Status.DONE).values_list("pk", "original_name")[:200],
         "presets": sorted(set(project.import_jobs.exclude(detected_preset="").values_list("detected_preset", flat=True))),
-        "teachers": project.traces.order_by().values_list("teacher_model", flat=True).distinct()[:100],
+        "teachers": teachers_of(project),
         "annotators": project.memberships.filter(
             role__in=[Membership.Role.ANNOTATOR, Membership.Role.LEAD]).values_list("user__username", flat=True),
         "versions": [

@@ -145,3 +145,23 @@ def _stronger(current: str | None, seg: dict) -> str:
         return state
     return current
 
+
+
+def teachers_of(project: Project, limit: int = 100) -> list[str]:
+    """The project's distinct teacher names: a skip scan of the (project, teacher) index, one
+    probe per name, where DISTINCT would read every trace (a third of a second at 200k)."""
+    from django.db import connection
+
+    sql = """
+        WITH RECURSIVE teachers(name) AS (
+            SELECT MIN(teacher_model) FROM curation_trace WHERE project_id = %s
+            UNION ALL
+            SELECT (SELECT MIN(teacher_model) FROM curation_trace
+                    WHERE project_id = %s AND teacher_model > teachers.name)
+            FROM teachers WHERE teachers.name IS NOT NULL
+        )
+        SELECT name FROM teachers WHERE name IS NOT NULL AND name <> '' LIMIT %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [project.pk, project.pk, limit])
+        return [row[0] for row in cursor.fetchall()]

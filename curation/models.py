@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,11 +31,40 @@ class Project(models.Model):
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="What this effort is for, in a line or two.")
     guidelines = models.TextField(blank=True, help_text="Markdown shown to annotators.")
     label_schema = models.JSONField(default=default_label_schema)
     rating_scale = models.JSONField(default=default_rating_scale)
     segmentation = models.JSONField(default=default_segmentation_config)
     overlap = models.PositiveSmallIntegerField(default=1, help_text="Annotations wanted per trace.")
+    # The quality loop (issue 15): how agreement is measured and what it decides.
+    agreement_tolerance = models.PositiveIntegerField(
+        default=3, help_text="How far apart two annotators' cuts may be and still agree."
+    )
+    agreement_unit = models.CharField(
+        max_length=8, choices=[("chars", "characters"), ("tokens", "tokens")], default="chars"
+    )
+    agreement_threshold = models.FloatField(
+        default=0.8, help_text="Below this boundary F1 a trace goes to one more annotator or to adjudication."
+    )
+    max_annotators = models.PositiveSmallIntegerField(
+        default=3, help_text="Annotators a disagreeing trace may reach before it is adjudicated."
+    )
+    auto_approve_consensus = models.BooleanField(
+        default=False, help_text="Approve a segmentation automatically when its annotators agree."
+    )
+    gold_rate = models.FloatField(default=0.0, help_text="Share of queue items that are gold (0 to 1).")
+    screening_items = models.PositiveSmallIntegerField(
+        default=0, help_text="Gold items a new annotator does before real work (0: no screening)."
+    )
+    screening_threshold = models.FloatField(default=0.8, help_text="Gold score needed to pass screening.")
+    # The workbench (issue 14): import defaults, and archiving (nothing is deleted until a purge).
+    default_preset = models.CharField(max_length=32, default="auto", help_text="The import form's preset.")
+    default_teacher = models.CharField(max_length=200, blank=True, help_text="The import form's teacher.")
+    default_atomic = models.BooleanField(default=False, help_text="Imports are all-or-nothing by default.")
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="Archived: out of the lists, no new imports or work."
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="projects"
     )
@@ -48,6 +78,10 @@ class Project(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("project-detail", args=[self.slug])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     def clean(self) -> None:
         super().clean()
@@ -75,6 +109,12 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.ANNOTATOR)
+    paused = models.BooleanField(default=False, help_text="A paused annotator gets no new traces.")
+    screening = models.CharField(
+        max_length=12,
+        choices=[("none", "Not required"), ("pending", "Screening"), ("passed", "Passed"), ("failed", "Failed")],
+        default="none",
+    )
 
     class Meta:
         constraints = [
@@ -252,9 +292,33 @@ class Trace(models.Model):
     source = models.JSONField(default=dict, blank=True)
     content_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The workbench (issue 14): a lead's bulk decisions about a trace.
+    priority = models.SmallIntegerField(default=0, help_text="Higher comes first in the queue.")
+    excluded = models.BooleanField(default=False, help_text="Left out of every dataset build.")
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="Archived: out of the browser, the queue and datasets."
+    )
+    # Kept by the database (no import path can forget it): the browser filters and sorts on it
+    # without reading the texts.
+    length = models.GeneratedField(
+        expression=Length("reasoning") + Length("response"),
+        output_field=models.PositiveIntegerField(),
+        db_persist=True,
+        help_text="Characters of reasoning and response.",
+    )
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            # The trace browser's keyset pages (newest first) and the queue's order.
+            models.Index(fields=["project", "-id"], name="trace_project_newest"),
+            models.Index(fields=["project", "-priority", "id"], name="trace_queue_order"),
+            models.Index(fields=["project", "length", "id"], name="trace_project_length"),
+            # A teacher's or an import's traces, newest first, without scanning the others; the
+            # browser's teacher list is a skip scan of the first.
+            models.Index(fields=["project", "teacher_model", "-id"], name="trace_project_teacher"),
+            models.Index(fields=["import_job", "-id"], name="trace_import_newest"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "content_hash"], name="unique_trace_content_per_project"
@@ -283,6 +347,7 @@ class Segmentation(models.Model):
         SUBMITTED = "submitted", "Submitted"
         APPROVED = "approved", "Approved"
         SKIPPED = "skipped", "Skipped"  # its annotator gave the trace back; kept for its history
+        SENT_BACK = "sent_back", "Sent back"
 
     # No index of its own: the (trace, origin) index below serves every lookup by trace.
     trace = models.ForeignKey(
@@ -298,6 +363,23 @@ class Segmentation(models.Model):
     strategy = models.CharField(max_length=32, blank=True, help_text="For automatic ones.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     revision = models.PositiveIntegerField(default=1)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    is_gold = models.BooleanField(default=False, help_text="An approved segmentation annotators are scored on.")
+    parents = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="children",
+        help_text="The annotators' segmentations an adjudicated one was made from.",
+    )
+    time_spent_seconds = models.PositiveIntegerField(null=True, blank=True)
+    stop_reason = models.CharField(
+        max_length=16, blank=True,
+        choices=[
+            ("first_error", "Found the first error"), ("checked", "Checked to the end"),
+            ("bad_problem", "Bad problem"), ("gave_up", "Gave up"),
+        ],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -405,6 +487,7 @@ class Assignment(models.Model):
         SUBMITTED = "submitted", "Submitted"
         SKIPPED = "skipped", "Skipped"
         EXPIRED = "expired", "Expired"
+        RESERVED = "reserved", "Assigned by a lead, not started"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments")
     trace = models.ForeignKey(Trace, on_delete=models.CASCADE, related_name="assignments")
@@ -646,6 +729,89 @@ class Delivery(models.Model):
         return f"Delivery of {self.version} to {self.job} (attempt {self.attempt}): {self.outcome}"
 
 
+# --- quality (issue 15) ---
+
+
+class SegmentationTransition(models.Model):
+    """One change of a segmentation's status (submit, approve, send back, withdraw): who, when, why."""
+
+    segmentation = models.ForeignKey(Segmentation, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=12)
+    to_status = models.CharField(max_length=12)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["segmentation_id", "id"]
+
+    def __str__(self) -> str:
+        return f"segmentation #{self.segmentation_id}: {self.from_status} -> {self.to_status}"
+
+
+class ReviewComment(models.Model):
+    """A reviewer's comment on a whole segmentation (no step) or on one of its steps."""
+
+    segmentation = models.ForeignKey(Segmentation, on_delete=models.CASCADE, related_name="review_comments")
+    step_index = models.PositiveIntegerField(null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    resolved = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["segmentation_id", "id"]
+
+    def __str__(self) -> str:
+        where = f"step {self.step_index}" if self.step_index is not None else "the whole"
+        return f"comment on {where} of segmentation #{self.segmentation_id}"
+
+
+class TraceAgreement(models.Model):
+    """How far a trace's annotators agree on one field: the figures of curation.quality, stored."""
+
+    trace = models.ForeignKey(Trace, on_delete=models.CASCADE, related_name="agreements")
+    field = models.CharField(max_length=16)
+    annotators = models.PositiveSmallIntegerField()
+    boundary_f1 = models.FloatField()
+    score = models.FloatField(null=True, blank=True, help_text="What routing compares to the threshold.")
+    figures = models.JSONField(default=dict, help_text="curation.quality.TraceAgreement.as_dict().")
+    route = models.CharField(max_length=24, blank=True, help_text="What routing decided.")
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["trace_id", "field"]
+        constraints = [models.UniqueConstraint(fields=["trace", "field"], name="one_agreement_per_field")]
+        indexes = [models.Index(fields=["route"]), models.Index(fields=["computed_at"])]
+
+    def __str__(self) -> str:
+        return f"agreement on trace #{self.trace_id} {self.field}: F1 {self.boundary_f1:.2f}"
+
+
+class GoldResult(models.Model):
+    """One annotator's segmentation of a gold trace, scored against the gold one."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="gold_results")
+    annotator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    segmentation = models.OneToOneField(Segmentation, on_delete=models.CASCADE, related_name="gold_result")
+    gold = models.ForeignKey(Segmentation, on_delete=models.CASCADE, related_name="+")
+    screening = models.BooleanField(default=False, help_text="Part of the annotator's screening set.")
+    boundary_f1 = models.FloatField()
+    type_accuracy = models.FloatField(null=True, blank=True)
+    rating_accuracy = models.FloatField(null=True, blank=True)
+    counts = models.JSONField(default=dict, help_text="curation.quality.GoldResult's counts.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["project", "annotator"])]
+
+    def __str__(self) -> str:
+        return f"{self.annotator} on gold segmentation #{self.gold_id}: F1 {self.boundary_f1:.2f}"
 # --- learning ---
 
 

@@ -1,13 +1,23 @@
 from django.urls import path
 
 from curation.views import (
-    annotate, datasets, imports, members, projects, segmentation, segmenter, tokens, traces,
+    annotate, datasets, imports, members, projects, runs, segmentation, segmenter, tokens, traces,
     training_jobs,
 )
 
 urlpatterns = [
     path("", projects.project_list, name="project-list"),
+    path("projects/new/", projects.project_create, name="project-create"),
     path("p/<slug:slug>/", projects.project_detail, name="project-detail"),
+    # The lead's workbench (issue 14): settings, archive and purge, the trace browser, run history.
+    path("p/<slug:slug>/settings/", projects.project_settings, name="project-settings"),
+    path("p/<slug:slug>/settings/guidelines-preview/", projects.guidelines_preview, name="guidelines-preview"),
+    path("p/<slug:slug>/settings/archive/", projects.project_archive, name="project-archive"),
+    path("p/<slug:slug>/settings/purge/", projects.project_purge, name="project-purge"),
+    path("p/<slug:slug>/traces/", traces.trace_list, name="trace-list"),
+    path("p/<slug:slug>/traces/bulk/", traces.trace_bulk, name="trace-bulk"),
+    path("p/<slug:slug>/traces/<int:trace_id>/edit/", traces.trace_edit, name="trace-edit"),
+    path("p/<slug:slug>/runs/", runs.run_list, name="run-list"),
     path("p/<slug:slug>/imports/", imports.import_list, name="import-list"),
     path("p/<slug:slug>/imports/<int:job_id>/", imports.import_detail, name="import-detail"),
     path("p/<slug:slug>/imports/<int:job_id>/preview/", imports.import_preview, name="import-preview"),

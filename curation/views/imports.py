@@ -13,6 +13,7 @@ from curation.services.imports import (
     UnsupportedFile, check_job_container, create_import_job, discard_import, outcome,
     preview_import, settled, start_import,
 )
+from curation.services.projects import ProjectArchived
 
 
 def _job_for(project: Project, job_id: int) -> ImportJob:
@@ -22,7 +23,12 @@ def _job_for(project: Project, job_id: int) -> ImportJob:
 @project_view(roles=LEADS)
 def import_list(request: HttpRequest, project: Project) -> HttpResponse:
     """The upload form and the project's past imports."""
-    form = ImportUploadForm(request.POST or None, request.FILES or None, project=project)
+    defaults = {"preset": project.default_preset, "teacher": project.default_teacher,
+                "atomic": project.default_atomic}
+    form = ImportUploadForm(request.POST or None, request.FILES or None, project=project, initial=defaults)
+    if request.method == "POST" and project.is_archived:
+        messages.error(request, str(ProjectArchived(project)))
+        return redirect(project)
     if request.method == "POST" and form.is_valid():
         form.save_mapping()
         upload = form.cleaned_data["file"]
@@ -91,11 +97,12 @@ def import_start(request: HttpRequest, project: Project, job_id: int) -> HttpRes
     if job.status == ImportJob.Status.STAGED:
         try:
             check_job_container(job)
+            start_import(job)
+            messages.info(request, "Import queued.")
         except UnsupportedFile as exc:
             messages.error(request, str(exc))
-            return redirect(job)
-        start_import(job)
-        messages.info(request, "Import queued.")
+        except ProjectArchived as refused:
+            messages.error(request, str(refused))
     return redirect(job)
 
 

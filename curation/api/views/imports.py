@@ -17,6 +17,7 @@ from curation.models import ImportJob
 from curation.services.imports import (
     UnsupportedFile, check_container, create_import_job, start_import,
 )
+from curation.services.projects import ProjectArchived
 
 
 @extend_schema_view(
@@ -48,6 +49,8 @@ class ImportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         project = api_project(request, project_slug)
         form = ImportCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
+        if project.is_archived:
+            raise ValidationError({"project": [str(ProjectArchived(project))]})
         upload = form.validated_data["file"]
         try:
             check_container(upload, upload.name)

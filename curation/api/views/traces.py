@@ -1,4 +1,5 @@
-"""A project's traces, read-only, each with every author's segmentation of it.
+"""A project's traces, read-only, each with every author's segmentation of it; searched and
+filtered with the trace browser's parameters.
 
 Both reads are built from rows (``curation/api/trace_json``), not through the serializer, which
 stays as the schema's description of the body. A trace answers with an ``ETag`` made of its
@@ -20,7 +21,7 @@ from rest_framework.exceptions import NotFound
 
 from curation.access import api_project
 from curation.api import trace_json
-from curation.api.filters import DeclaredFilters, QueryFilter
+from curation.api.filters import TraceFilters
 from curation.api.pagination import TraceCursorPagination
 from curation.api.serializers.traces import TraceSerializer
 from curation.api.views.datasets import PROJECT
@@ -58,19 +59,14 @@ class TraceViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]+"
     serializer_class = TraceSerializer
     pagination_class = TraceCursorPagination
-    filter_backends = [DeclaredFilters]
-    filters = (
-        QueryFilter("kind", "kind", "text or agent.", Trace.Kind.values),
-        QueryFilter("teacher_model", "teacher_model", "The teacher model's name, exactly."),
-        QueryFilter(
-            "import_job", "import_job_id", "Traces added by this import job.", type="integer"
-        ),
-    )
+    # The trace browser's filters (kind, teacher, import_job, search, status_*, ...);
+    # ``teacher`` replaced the former ``teacher_model``.
+    filter_backends = [TraceFilters]
 
     def get_queryset(self):
-        project = api_project(self.request, self.kwargs["project_slug"])
+        self.project = api_project(self.request, self.kwargs["project_slug"])
         # Only the ids: the page's bodies are read as rows (trace_json), never as instances.
-        return Trace.objects.filter(project=project).only("id", "project_id")
+        return Trace.objects.filter(project=self.project).only("id", "project_id")
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -84,7 +80,7 @@ class TraceViewSet(viewsets.ReadOnlyModelViewSet):
         return HttpResponse(trace_json.dumps(body), content_type="application/json")
 
     def retrieve(self, request, *args, **kwargs):
-        pk = int(kwargs["pk"])
+        pk = int(kwargs[self.lookup_url_kwarg])
         project = api_project(request, kwargs["project_slug"])
         rows = trace_json.segmentation_rows([pk], project.pk) if pk < 2**63 else []
         if not rows:

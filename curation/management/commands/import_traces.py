@@ -11,6 +11,7 @@ from curation.ingest.budget import upload_too_large
 from curation.ingest.presets import PRESETS
 from curation.management.progress import ProgressBar, follow
 from curation.models import FieldMapping, ImportJob, Project, SegmentationRun
+from curation.services.projects import ProjectArchived
 from curation.services.imports import (
     UnsupportedFile, check_container, create_import_job, outcome, run_import, saved_mappings,
     segment_new_traces, start_import,
@@ -72,6 +73,8 @@ class Command(BaseCommand):
         )
         if created:
             self.stdout.write(f"Created project {project.slug}.")
+        if project.is_archived:
+            raise CommandError(str(ProjectArchived(project)))
         preset, mapping = self._preset_and_mapping(project, opts)
         options = {"teacher": opts["teacher"]} if opts["teacher"] else {}
         progress = partial(draw_job, ProgressBar())

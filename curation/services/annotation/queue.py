@@ -24,7 +24,8 @@ from curation.segment.spans import trim
 from curation.services.learning.uncertainty import queue_order
 from curation.services.segmentation.runs import plan_for
 
-FILLED = (Assignment.Status.ACTIVE, Assignment.Status.SUBMITTED)
+# A trace a lead assigned to someone (reserved) keeps its slot for them.
+FILLED = (Assignment.Status.ACTIVE, Assignment.Status.SUBMITTED, Assignment.Status.RESERVED)
 # Traces locked by other claimers are skipped; this bounds how many full ones we step over.
 MAX_CANDIDATES = 25
 
@@ -69,12 +70,18 @@ def current_assignment(*, project: Project, annotator) -> Assignment | None:
 
 
 def claim_next(*, project: Project, annotator) -> Assignment | None:
-    """The annotator's active assignment, else a new one on a trace with a free slot, else None."""
+    """The annotator's active assignment, else one a lead reserved for them, else a new one on a
+    trace with a free slot (higher priority first), else None. An archived project hands out none."""
+    if project.archived_at is not None:
+        return None
     with transaction.atomic():
         expire_stale(project=project)  # a write first: on SQLite this takes the write lock
         assignment = current_assignment(project=project, annotator=annotator)
         if assignment is not None:
             return assignment
+        reserved = _take_reserved(project, annotator)
+        if reserved is not None:
+            return reserved
         tried: list[int] = []
         for _ in range(MAX_CANDIDATES):
             trace = _lock_candidate(project, annotator, exclude=tried, skip_locked=True)
@@ -88,6 +95,19 @@ def claim_next(*, project: Project, annotator) -> Assignment | None:
                 return _assign(trace, annotator)
             tried.append(trace.pk)
     return None
+
+
+def _take_reserved(project: Project, annotator) -> Assignment | None:
+    reserved = (
+        Assignment.objects.filter(
+            project=project, annotator=annotator, status=Assignment.Status.RESERVED,
+            trace__archived_at__isnull=True,
+        )
+        .order_by("-trace__priority", "trace_id")
+        .select_related("trace")
+        .first()
+    )
+    return _assign(reserved.trace, annotator) if reserved else None
 
 
 def reactivate(assignment: Assignment) -> bool:
@@ -132,7 +152,7 @@ def _filled_count():
 def _open_traces(project: Project):
     """Traces with text to cut and a free slot (a subquery count: FOR UPDATE forbids GROUP BY)."""
     return (
-        Trace.objects.filter(project=project)
+        Trace.objects.filter(project=project, archived_at__isnull=True)
         .exclude(reasoning="", response="")
         .alias(filled=_filled_count())
         .filter(Q(filled__isnull=True) | Q(filled__lt=project.overlap))
@@ -157,7 +177,8 @@ def _lock_candidate(
         .exclude(pk__in=exclude)
         .filter(~Exists(taken))
         .alias(resumable=Exists(mine_expired))
-        .order_by("-resumable", *queue_order(project))  # oldest, or most uncertain, first
+        # A lead's priority first; then oldest, or most uncertain, first.
+        .order_by("-resumable", "-priority", *queue_order(project))
         .select_for_update(skip_locked=skip_locked, of=("self",))
         .only("id", "project_id", "kind", "reasoning", "response")
     )
@@ -185,13 +206,14 @@ def _assign(trace: Trace, annotator) -> Assignment:
     return assignment
 
 
-def open_draft(trace: Trace, author) -> Segmentation:
-    """The annotator's own draft: a copy of the source's steps (else the automatic ones).
+def open_draft(trace: Trace, author, source: Segmentation | None = None) -> Segmentation:
+    """The annotator's own draft: a copy of ``source``'s steps, by default the source's (else the
+    automatic ones).
 
     A trace nobody cut yet starts as one step over its whole field. The copy is the first entry
     of the draft's history, so the history alone rebuilds every revision.
     """
-    source = _starting_point(trace)
+    source = source or _starting_point(trace)
     field = source.field if source else plan_for(trace).field
     segmentation = Segmentation.objects.create(
         trace=trace, field=field, origin=Segmentation.Origin.HUMAN, author=author

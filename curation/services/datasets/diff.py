@@ -90,6 +90,11 @@ def _keep(items: list, item, listed: int) -> None:
         items.append(item)
 
 
+def trace_index(version: DatasetVersion) -> Iterator[dict]:
+    """A published version's trace index, one entry per trace in trace-id order."""
+    return _entries(version)
+
+
 def _entries(version: DatasetVersion) -> Iterator[dict]:
     previous = None
     with dataset_storage.open_file(version.path, TRACE_INDEX_NAME) as lines:

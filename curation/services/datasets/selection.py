@@ -47,7 +47,10 @@ def chosen_segmentations(project: Project, spec: BuildSpec) -> QuerySet[Segmenta
         | Q(priority=OuterRef("priority"), updated_at__gt=OuterRef("updated_at"))
         | Q(priority=OuterRef("priority"), updated_at=OuterRef("updated_at"), pk__gt=OuterRef("pk"))
     )
-    chosen = candidates.filter(trace__project=project).exclude(Exists(better))
+    # Traces a lead excluded or archived never reach a dataset (the workbench's bulk actions).
+    chosen = candidates.filter(
+        trace__project=project, trace__excluded=False, trace__archived_at__isnull=True
+    ).exclude(Exists(better))
     return _filtered(chosen, spec)
 
 

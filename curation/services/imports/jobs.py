@@ -87,7 +87,12 @@ def create_import_job(
     user=None,
     status: str = ImportJob.Status.QUEUED,
 ) -> ImportJob:
-    """Record a new import of an uploaded file (copied to storage) or of a local file (in place)."""
+    """Record a new import of an uploaded file (copied to storage) or of a local file (in place).
+
+    An archived project takes none (``ProjectArchived``)."""
+    from curation.services.projects import require_active
+
+    require_active(project)
     if (upload is None) == (local_path is None):
         raise ValueError("give exactly one of upload or local_path")
     job = ImportJob(
@@ -121,7 +126,9 @@ def start_import(job: ImportJob) -> ImportJob:
     The one way the upload page, the API and ``import_traces --enqueue`` start an import.
     """
     from curation import tasks  # tasks import the services; only entry points import tasks
+    from curation.services.projects import require_active
 
+    require_active(job.project)
     if job.status == ImportJob.Status.STAGED:
         job.status = ImportJob.Status.QUEUED
         job.save(update_fields=["status"])
@@ -471,7 +478,8 @@ def _create_traces(traces: list[Trace]) -> list[Trace]:
     """
     if not traces or connection.vendor != "postgresql":
         return Trace.objects.bulk_create(traces)
-    fields = [f for f in Trace._meta.concrete_fields if not f.primary_key]
+    # The database fills generated columns (length, the search vector) itself.
+    fields = [f for f in Trace._meta.concrete_fields if not f.primary_key and not f.generated]
     now = timezone.now()
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:

@@ -6,10 +6,11 @@ its chunks on commit), ``segment_in_process`` (the same run in this process, for
 
 Settings: ``check_config`` (a project's per-field configuration, normalised, or ``ValueError``
 with the segmenter's own message: what the settings form, the command and the API call before
-saving), ``default_config``, ``run_config`` (what a run with a strategy override would use).
+saving), ``default_config``, ``run_config`` (what a run with a strategy override would use),
+``with_default`` (the segment button's strategy on the project's settings).
 """
 from curation.services.segmentation.config import (
-    DEFAULT_STRATEGIES, FIELD_KEYS, NONE, check_config, default_config, plans_for,
+    DEFAULT_STRATEGIES, FIELD_KEYS, NONE, check_config, default_config, plans_for, with_default,
 )
 from curation.services.segmentation.runs import (
     fail_run, plan_for, run_config, segment_chunk, segment_in_process, start_segmentation_run,
@@ -18,5 +19,5 @@ from curation.services.segmentation.runs import (
 __all__ = [
     "DEFAULT_STRATEGIES", "FIELD_KEYS", "NONE", "check_config", "default_config", "fail_run",
     "plan_for", "plans_for", "run_config", "segment_chunk", "segment_in_process",
-    "start_segmentation_run",
+    "start_segmentation_run", "with_default",
 ]

@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKER_CONCURRENCY ?= 2
 
-.PHONY: run test install migrate demo bench-ingest clean
+.PHONY: run test install migrate demo bench-ingest bench-table clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ test: install
 
 bench-ingest: install
 	$(PY) bench/ingest.py
+
+# Issue 16's table for Stepwise on a fresh PostgreSQL database (dropped and created) and Redis.
+TRACES ?= 10000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/stepwise_table
+BENCH_BROKER ?= redis://127.0.0.1:6379/13
+bench-table: install
+	$(PY) bench/compare_table.py --traces $(TRACES) --database-url $(BENCH_DATABASE_URL) --broker $(BENCH_BROKER)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -165,7 +165,8 @@ def screenshot(browser, base_url: str, path: Path, chars: int, steps: int) -> No
     log_in(page)
     page.goto(editor_url)
     page.wait_for_selector("#editor[data-ready='1']")
-    for index, keys in [(1, ["+"]), (2, ["0"]), (3, ["-", "f"]), (4, ["+"]), (5, ["+"])]:
+    # A rating moves on to the next step, so a flag comes before the rating of its step.
+    for index, keys in [(1, ["+"]), (2, ["0"]), (3, ["f", "-"]), (4, ["+"]), (5, ["+"])]:
         page.locator("#step-list li").nth(index).click()
         for key in keys:
             revision = page.get_attribute("#ws-state", "data-revision")

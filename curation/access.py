@@ -17,7 +17,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from curation.models import ApiToken, Dataset, DatasetVersion, Membership, Project, TrainingJob
@@ -51,6 +51,15 @@ def projects_visible_to(user, token: ApiToken | None = None) -> QuerySet[Project
     if token is not None and token.project_id is not None:
         projects = projects.filter(pk=token.project_id)
     return projects
+
+
+def may_create_projects(user) -> bool:
+    """Who may start a project (and become its lead): staff, and people who lead one already."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.is_staff or Membership.objects.filter(
+        user=user, role=Role.LEAD
+    ).exists()
 
 
 def role_of(user, project: Project) -> str | None:
@@ -167,6 +176,14 @@ def api_project(request, slug: str) -> Project:
     project = api_projects(request).filter(slug=slug).first()
     if project is None:
         raise NotFound("No such project.")
+    return project
+
+
+def api_lead_project(request, slug: str) -> Project:
+    """The project, for one of its leads: 404 if the caller cannot see it, 403 if not a lead."""
+    project = api_project(request, slug)
+    if not is_lead(request.user, project):
+        raise PermissionDenied("Only the project's leads may do this.")
     return project
 
 

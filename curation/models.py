@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 
+from curation.segment.schema import (
+    DEFAULT_LABEL_SCHEMA, DEFAULT_RATING_SCALE, label_schema_problems,
+)
 from curation.traces.records import STEP_FIELDS
-from curation.segment.schema import DEFAULT_LABEL_SCHEMA, DEFAULT_RATING_SCALE
 
 # A segmentation may cut a model's rewrite of the response (SRL rewrite, issue 17) instead of
 # one of the trace's own fields; the rewrite is its own row, never written over the response.
@@ -32,6 +36,7 @@ class Project(models.Model):
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="What this effort is for, in a line or two.")
     guidelines = models.TextField(blank=True, help_text="Markdown shown to annotators.")
     label_schema = models.JSONField(default=default_label_schema)
     rating_scale = models.JSONField(default=default_rating_scale)
@@ -58,6 +63,13 @@ class Project(models.Model):
         default=0, help_text="Gold items a new annotator does before real work (0: no screening)."
     )
     screening_threshold = models.FloatField(default=0.8, help_text="Gold score needed to pass screening.")
+    # The workbench (issue 14): import defaults, and archiving (nothing is deleted until a purge).
+    default_preset = models.CharField(max_length=32, default="auto", help_text="The import form's preset.")
+    default_teacher = models.CharField(max_length=200, blank=True, help_text="The import form's teacher.")
+    default_atomic = models.BooleanField(default=False, help_text="Imports are all-or-nothing by default.")
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="Archived: out of the lists, no new imports or work."
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="projects"
     )
@@ -71,6 +83,24 @@ class Project(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("project-detail", args=[self.slug])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def clean(self) -> None:
+        super().clean()
+        self._check_label_schema()
+
+    def save(self, *args, **kwargs) -> None:
+        # Colours go into style attributes: a bad one is refused whoever saves (admin, shell).
+        if "label_schema" in (kwargs.get("update_fields") or ["label_schema"]):
+            self._check_label_schema()
+        super().save(*args, **kwargs)
+
+    def _check_label_schema(self) -> None:
+        if problems := label_schema_problems(self.label_schema):
+            raise ValidationError({"label_schema": problems})
 
 
 class Membership(models.Model):
@@ -145,8 +175,31 @@ class FieldMapping(models.Model):
         return f"{self.project.slug}/{self.name}"
 
 
+# Most file systems allow 255 bytes per name; the storage may add "_" and 7 characters to make
+# a name unique, and the name may be UTF-8 of several bytes a character: stay well below.
+MAX_STORED_NAME_BYTES = 150
+
+
 def import_upload_path(job: "ImportJob", filename: str) -> str:
-    return f"imports/{job.project.slug}/{filename}"
+    return f"imports/{job.project.slug}/{short_file_name(filename)}"
+
+
+def short_file_name(filename: str, max_bytes: int = MAX_STORED_NAME_BYTES) -> str:
+    """``filename`` cut to ``max_bytes`` of UTF-8, keeping its extensions (``.jsonl.gz``).
+
+    A 250-character upload name once raised "OSError: File name too long"; the original name
+    is kept on the job for people to read, this one is only where the bytes are stored.
+    """
+    if len(filename.encode()) <= max_bytes:
+        return filename
+    stem, suffix = filename, ""
+    for _ in range(2):  # at most two short extensions: .jsonl.gz, .tar.gz
+        base, dot, ext = stem.rpartition(".")
+        if not dot or not base or len(ext) > 10:
+            break
+        stem, suffix = base, f".{ext}{suffix}"
+    room = max(1, max_bytes - len(suffix.encode()))
+    return stem.encode()[:room].decode(errors="ignore") + suffix
 
 
 class ImportJob(models.Model):
@@ -210,9 +263,12 @@ class ImportJob(models.Model):
         return min(99, int(100 * self.bytes_read / self.bytes_total))
 
     def open_source(self):
-        """The uploaded file (or the CLI's local file), opened for binary reading."""
+        """The uploaded file (or the CLI's local file), opened for binary reading: streamed
+        from object storage in bounded memory, never copied whole (services/streams)."""
         if self.file:
-            return self.file.open("rb")
+            from curation.services.streams import open_stream
+
+            return open_stream(self.file.storage, self.file.name)
         return open(self.source_path, "rb")
 
     @property
@@ -246,9 +302,33 @@ class Trace(models.Model):
     source = models.JSONField(default=dict, blank=True)
     content_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The workbench (issue 14): a lead's bulk decisions about a trace.
+    priority = models.SmallIntegerField(default=0, help_text="Higher comes first in the queue.")
+    excluded = models.BooleanField(default=False, help_text="Left out of every dataset build.")
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="Archived: out of the browser, the queue and datasets."
+    )
+    # Kept by the database (no import path can forget it): the browser filters and sorts on it
+    # without reading the texts.
+    length = models.GeneratedField(
+        expression=Length("reasoning") + Length("response"),
+        output_field=models.PositiveIntegerField(),
+        db_persist=True,
+        help_text="Characters of reasoning and response.",
+    )
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            # The trace browser's keyset pages (newest first) and the queue's order.
+            models.Index(fields=["project", "-id"], name="trace_project_newest"),
+            models.Index(fields=["project", "-priority", "id"], name="trace_queue_order"),
+            models.Index(fields=["project", "length", "id"], name="trace_project_length"),
+            # A teacher's or an import's traces, newest first, without scanning the others; the
+            # browser's teacher list is a skip scan of the first.
+            models.Index(fields=["project", "teacher_model", "-id"], name="trace_project_teacher"),
+            models.Index(fields=["import_job", "-id"], name="trace_import_newest"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "content_hash"], name="unique_trace_content_per_project"
@@ -284,8 +364,12 @@ class Segmentation(models.Model):
         SUBMITTED = "submitted", "Submitted"
         APPROVED = "approved", "Approved"
         SENT_BACK = "sent_back", "Sent back"
+        SKIPPED = "skipped", "Skipped"  # its annotator gave the trace back; kept for its history
 
-    trace = models.ForeignKey(Trace, on_delete=models.CASCADE, related_name="segmentations")
+    # No index of its own: the (trace, origin) index below serves every lookup by trace.
+    trace = models.ForeignKey(
+        Trace, on_delete=models.CASCADE, related_name="segmentations", db_index=False
+    )
     field = models.CharField(
         max_length=16, choices=[(name, name) for name in SEGMENTATION_FIELDS], default="response"
     )
@@ -392,6 +476,9 @@ class SegmentationRun(models.Model):
     traces_done = models.PositiveIntegerField(default=0)
     steps_created = models.PositiveIntegerField(default=0)
     skipped_human = models.PositiveIntegerField(default=0, help_text="Traces a person had cut.")
+    kept_imported = models.PositiveIntegerField(
+        default=0, help_text="Traces that came cut with the source (also in skipped_human)."
+    )
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -403,6 +490,11 @@ class SegmentationRun(models.Model):
 
     def __str__(self) -> str:
         return f"Segmentation run #{self.pk} ({self.strategy}) of {self.project.slug}"
+
+    @property
+    def kept_human(self) -> int:
+        """Traces left alone because a person of the project had cut them."""
+        return max(self.skipped_human - self.kept_imported, 0)
 
     @property
     def progress_percent(self) -> int:
@@ -428,6 +520,7 @@ class Assignment(models.Model):
         SUBMITTED = "submitted", "Submitted"
         SKIPPED = "skipped", "Skipped"
         EXPIRED = "expired", "Expired"
+        RESERVED = "reserved", "Assigned by a lead, not started"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments")
     trace = models.ForeignKey(Trace, on_delete=models.CASCADE, related_name="assignments")
@@ -592,8 +685,9 @@ class ApiToken(models.Model):
     """A trainer's personal API token; only its SHA-256 is stored, the token is shown once."""
 
     class Scope(models.TextChoices):
-        READ = "read", "Read datasets"
-        WRITE = "write", "Read datasets and write imports"
+        # Labels say what each allows (the stored values never change).
+        READ = "read", "Read datasets, traces and jobs (read only)"
+        WRITE = "write", "Read datasets and traces, write imports and training jobs"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
@@ -979,3 +1073,107 @@ class StepProposal(models.Model):
     @property
     def rating(self) -> int | None:
         return int(self.value) if self.kind == self.Kind.RATING else None
+
+
+# --- learning ---
+
+
+class SegmenterModel(models.Model):
+    """One trained version of a project's boundary model for one field (the ``learned`` strategy).
+
+    Written by ``services.learning``: created when training is asked for, filled in by the task.
+    At most one model per project and field is active; none active means the rules cut that field.
+    """
+
+    class Source(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted or approved segmentations"
+        APPROVED = "approved", "Approved segmentations only"
+
+    class Status(models.TextChoices):
+        TRAINING = "training", "Training"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="segmenter_models")
+    field = models.CharField(max_length=16, choices=[(name, name) for name in STEP_FIELDS])
+    version = models.PositiveIntegerField()
+    source = models.CharField(max_length=12, choices=Source.choices, default=Source.SUBMITTED)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.TRAINING)
+    message = models.TextField(blank=True)
+    model_json = models.TextField(blank=True, help_text="BoundaryModel.to_json().")
+    training_size = models.PositiveIntegerField(default=0, help_text="Human segmentations used.")
+    folds = models.PositiveSmallIntegerField(default=0)
+    # Cross-validated boundary scores, and the rule strategy's on the same texts.
+    precision = models.FloatField(null=True, blank=True)
+    recall = models.FloatField(null=True, blank=True)
+    f1 = models.FloatField(null=True, blank=True)
+    rules_strategy = models.CharField(max_length=32, blank=True)
+    rules_precision = models.FloatField(null=True, blank=True)
+    rules_recall = models.FloatField(null=True, blank=True)
+    rules_f1 = models.FloatField(null=True, blank=True)
+    active = models.BooleanField(default=False)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    trained_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["project_id", "field", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "field", "version"], name="unique_segmenter_version"),
+            models.UniqueConstraint(
+                fields=["project", "field"], condition=models.Q(active=True),
+                name="one_active_segmenter_per_field",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.slug} {self.field} segmenter v{self.version}"
+
+    @property
+    def beats_rules(self) -> bool:
+        return self.f1 is not None and self.rules_f1 is not None and self.f1 > self.rules_f1
+
+
+class LearningSettings(models.Model):
+    """A project's choices about its learned segmenter (a row appears on first change)."""
+
+    class QueueOrder(models.TextChoices):
+        OLDEST = "oldest", "Oldest first"
+        UNCERTAIN = "uncertain", "Most uncertain first"
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="learning_settings")
+    train_every = models.PositiveIntegerField(
+        default=0, help_text="Train again after this many new submissions (0: only when asked)."
+    )
+    auto_activate = models.BooleanField(
+        default=False, help_text="Switch a new model on when it beats the rules and the active one."
+    )
+    source = models.CharField(
+        max_length=12, choices=SegmenterModel.Source.choices, default=SegmenterModel.Source.SUBMITTED
+    )
+    queue_order = models.CharField(max_length=12, choices=QueueOrder.choices, default=QueueOrder.OLDEST)
+
+    def __str__(self) -> str:
+        return f"learning settings of {self.project.slug}"
+
+
+class TraceUncertainty(models.Model):
+    """How unsure the newest model of a field is about a trace: the active-learning queue order."""
+
+    trace = models.ForeignKey(Trace, on_delete=models.CASCADE, related_name="uncertainties")
+    field = models.CharField(max_length=16, choices=[(name, name) for name in STEP_FIELDS])
+    model = models.ForeignKey(SegmenterModel, on_delete=models.CASCADE, related_name="+")
+    entropy = models.FloatField(help_text="CutScores.mean_entropy(): 0 sure, 1 a coin toss.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["trace", "field"], name="one_uncertainty_per_field")
+        ]
+
+    def __str__(self) -> str:
+        return f"trace #{self.trace_id} {self.field}: {self.entropy:.3f}"

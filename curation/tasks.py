@@ -14,7 +14,9 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from curation.models import DatasetVersion, Delivery, ImportJob, SegmentationRun, TrainingJob
+from curation.models import (
+    DatasetVersion, Delivery, ImportJob, SegmentationRun, SegmenterModel, TrainingJob,
+)
 from curation.services import imports, segmentation, workers
 
 log = logging.getLogger(__name__)
@@ -133,3 +135,27 @@ def run_assist_job(job_id: int) -> str:
     if job.is_finished:
         return job.status
     return assist.run_assist_job(job).status
+@shared_task(name="curation.train_segmenter_model", acks_late=True)
+def train_segmenter_model(model_id: int) -> str:
+    """Train one version of a project's boundary model (the ``learning`` queue)."""
+    from curation.services import learning  # LightGBM loads only where models are trained
+
+    model = SegmenterModel.objects.select_related("project").filter(pk=model_id).first()
+    if model is None or model.status != SegmenterModel.Status.TRAINING:
+        return "missing" if model is None else model.status
+    try:
+        return learning.train_model(model).status
+    except Exception as exc:  # a failed training shows on the lead's page instead of hanging
+        log.exception("training segmenter model %s failed", model_id)
+        SegmenterModel.objects.filter(pk=model_id).update(
+            status=SegmenterModel.Status.FAILED, message=f"{type(exc).__name__}: {exc}")
+        return SegmenterModel.Status.FAILED
+
+
+@shared_task(name="curation.score_trace_uncertainty", acks_late=True)
+def score_trace_uncertainty(model_id: int) -> int:
+    """Score the project's traces with a new model, for the "most uncertain first" queue."""
+    from curation.services import learning
+
+    model = SegmenterModel.objects.filter(pk=model_id).first()
+    return 0 if model is None else learning.score_uncertainty(model)

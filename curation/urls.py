@@ -1,20 +1,38 @@
 from django.urls import path
 
 from curation.views import (
-    adjudicate, annotate, assist, datasets, imports, members, projects, quality, review, segmentation,
-    tokens, traces, training_jobs,
+    adjudicate, annotate, assist, datasets, imports, members, projects, quality, review, runs,
+    segmentation, segmenter, tokens, traces, training_jobs,
 )
 
 urlpatterns = [
     path("", projects.project_list, name="project-list"),
+    path("projects/new/", projects.project_create, name="project-create"),
     path("p/<slug:slug>/", projects.project_detail, name="project-detail"),
+    # The lead's workbench (issue 14): settings, archive and purge, the trace browser, run history.
+    path("p/<slug:slug>/settings/", projects.project_settings, name="project-settings"),
+    path("p/<slug:slug>/settings/guidelines-preview/", projects.guidelines_preview, name="guidelines-preview"),
+    path("p/<slug:slug>/settings/archive/", projects.project_archive, name="project-archive"),
+    path("p/<slug:slug>/settings/purge/", projects.project_purge, name="project-purge"),
+    path("p/<slug:slug>/traces/", traces.trace_list, name="trace-list"),
+    path("p/<slug:slug>/traces/bulk/", traces.trace_bulk, name="trace-bulk"),
+    path("p/<slug:slug>/traces/<int:trace_id>/edit/", traces.trace_edit, name="trace-edit"),
+    path("p/<slug:slug>/runs/", runs.run_list, name="run-list"),
     path("p/<slug:slug>/imports/", imports.import_list, name="import-list"),
     path("p/<slug:slug>/imports/<int:job_id>/", imports.import_detail, name="import-detail"),
     path("p/<slug:slug>/imports/<int:job_id>/preview/", imports.import_preview, name="import-preview"),
     path("p/<slug:slug>/imports/<int:job_id>/start/", imports.import_start, name="import-start"),
+    path("p/<slug:slug>/imports/<int:job_id>/discard/", imports.import_discard, name="import-discard"),
     path("p/<slug:slug>/imports/<int:job_id>/progress/", imports.import_progress, name="import-progress"),
     path("p/<slug:slug>/segment/", segmentation.start_segmentation_run, name="segment-start"),
     path("p/<slug:slug>/runs/<int:run_id>/", segmentation.run_progress, name="segment-progress"),
+    # The learned segmenter: models per field, training, the lead's choice (issue 18).
+    path("p/<slug:slug>/segmenter/", segmenter.segmenter_page, name="segmenter"),
+    path("p/<slug:slug>/segmenter/train/", segmenter.segmenter_train, name="segmenter-train"),
+    path("p/<slug:slug>/segmenter/<int:model_id>/activate/", segmenter.segmenter_activate,
+         name="segmenter-activate"),
+    path("p/<slug:slug>/segmenter/deactivate/", segmenter.segmenter_deactivate,
+         name="segmenter-deactivate"),
     path("p/<slug:slug>/traces/<int:trace_id>/", traces.trace_detail, name="trace-detail"),
     # Annotation: the queue, the editor and its edits, the edit history; members (issue 4).
     path("p/<slug:slug>/annotate/", annotate.queue_page, name="annotate-queue"),
@@ -24,6 +42,7 @@ urlpatterns = [
     path("p/<slug:slug>/annotate/<int:assignment_id>/skip/", annotate.skip, name="annotate-skip"),
     path("p/<slug:slug>/annotate/<int:assignment_id>/proposals/<int:proposal_id>/<slug:decision>/",
          annotate.proposal_decide, name="annotate-proposal"),
+    path("p/<slug:slug>/annotate/<int:assignment_id>/revision/", annotate.revision, name="annotate-revision"),
     path("p/<slug:slug>/annotate/<int:assignment_id>/<slug:operation>/", annotate.edit, name="annotate-edit"),
     path("p/<slug:slug>/segmentations/<int:segmentation_id>/history/", annotate.segmentation_history,
          name="segmentation-history"),

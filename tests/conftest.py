@@ -211,3 +211,64 @@ def worker(tmp_path, media_root):
         process.kill()
     log.close()
     print((tmp_path / "worker.log").read_text()[-4000:])
+
+
+# --- Object storage: a real S3 API on loopback -----------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory) -> str:
+    """moto's S3 server (a real HTTP S3 API) in a process of its own on a free loopback port, so
+    what a test measures of its own memory is the client's. No skip: moto is a test dependency,
+    and CI must exercise object storage."""
+    import socket
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = (tmp_path_factory.mktemp("moto") / "server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert server.poll() is None, "the S3 server exited; see its log"
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture
+def s3_storages(settings, s3_server):
+    """Uploads and dataset versions in a fresh bucket of that server, configured as
+    STEPWISE_STORAGE=s3 configures them; the boto3 client and the bucket's name."""
+    import boto3
+    from boto3.s3.transfer import TransferConfig
+
+    bucket = f"stepwise-{uuid.uuid4().hex[:12]}"
+    credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    client = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1", **credentials)
+    client.create_bucket(Bucket=bucket)
+    settings.AWS_ACCESS_KEY_ID, settings.AWS_SECRET_ACCESS_KEY = "testing", "testing"
+    settings.AWS_STORAGE_BUCKET_NAME = bucket
+    settings.AWS_S3_ENDPOINT_URL = s3_server
+    settings.AWS_S3_REGION_NAME = "us-east-1"
+    settings.AWS_S3_ADDRESSING_STYLE = "path"
+    settings.AWS_S3_FILE_OVERWRITE = False
+    settings.AWS_S3_TRANSFER_CONFIG = TransferConfig(multipart_chunksize=8 << 20, max_concurrency=4)
+    backend = "storages.backends.s3.S3Storage"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": backend, "OPTIONS": {"location": "uploads"}},
+        "datasets": {"BACKEND": backend, "OPTIONS": {"location": "datasets"}},
+    }
+    return client, bucket

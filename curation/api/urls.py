@@ -10,6 +10,8 @@ from curation.api.views.assist import AssistJobViewSet, EndpointViewSet
 from curation.api.views.datasets import DatasetViewSet, VersionViewSet
 from curation.api.views.files import VersionFileView
 from curation.api.views.imports import ImportJobViewSet
+from curation.api.views.index import ApiIndexView
+from curation.api.views.learning import SegmenterModelViewSet
 from curation.api.views.projects import ProjectViewSet
 from curation.api.views.quality import QualityView, SegmentationGoldView
 from curation.api.views.traces import TraceViewSet
@@ -31,15 +33,17 @@ router.register(
 )
 router.register(PROJECT + "/assist/endpoints", EndpointViewSet, basename="api-assist-endpoint")
 router.register(PROJECT + "/assist/jobs", AssistJobViewSet, basename="api-assist-job")
+router.register(PROJECT + "/segmenter-models", SegmenterModelViewSet, basename="api-segmenter-model")
 router.register("training-jobs", TrainingJobViewSet, basename="api-training-job")
 router.register(
     r"training-jobs/(?P<job_id>[0-9]+)/deliveries", DeliveryViewSet, basename="api-delivery"
 )
 
 urlpatterns = [
+    re_path(r"^v1/$", ApiIndexView.as_view(), name="api-index"),
     # Files keep their own names: no trailing slash after "train-00000-of-00001.parquet".
     re_path(
-        r"^v1/" + DATASET + r"/versions/(?P<number>[0-9]+)/files/(?P<file_path>.+)$",
+        r"^v1/" + DATASET + r"/versions/(?P<version_number>[0-9]+)/files/(?P<file_path>.+)$",
         VersionFileView.as_view(),
         name="api-version-file",
     ),

@@ -18,6 +18,7 @@ from curation.export.card import CardFacts, callable_name, render_card, srl_cont
 from curation.export.encoding import encode_row
 from curation.export.filters import apply_filters
 from curation.export.formats import DEFAULT_FORMATS, FORMATS, RowFormat
+from curation.export.formats.srl import capped_rows
 from curation.export.formats.steps import STEPS_SCHEMA_VERSION
 from curation.export.manifest import MANIFEST_NAME, FileDigest, digest_file, write_manifest
 from curation.export.options import DEFAULT_OPTIONS, BuildOptions
@@ -46,6 +47,7 @@ class _Tally:
     traces: Counter[str]
     dropped: int = 0
     agreement: quality.Tally = field(default_factory=quality.Tally)  # of the included traces
+    srl_capped: int = 0  # SRL rows the per-trace cap left out
 
 
 def build_artifacts(
@@ -71,6 +73,7 @@ def build_artifacts(
         traces=dict(tally.traces),
         dropped_traces=tally.dropped,
         agreement=tally.agreement.summary() if tally.agreement.traces else None,
+        srl_rows_capped=tally.srl_capped,
     )
     (out / CARD_NAME).write_text(render_card(facts, options), encoding="utf-8")
     files = write_manifest(out, _manifest_facts(facts, options))
@@ -104,6 +107,8 @@ def _write_rows(
             tally.traces[split] += 1
             if kept.agreement_counts:
                 tally.agreement.add_trace(quality.TraceAgreement.from_dict(kept.agreement_counts))
+            if any(fmt.name == "srl" for fmt in selected):
+                tally.srl_capped += capped_rows(kept, options)
             for fmt in selected:
                 for row in fmt.make_rows(kept, options):
                     line, row = encode_row(row)
@@ -162,6 +167,7 @@ def _manifest_facts(facts: CardFacts, options: BuildOptions) -> dict:
         "rows": {f"{fmt}/{split}": n for (fmt, split), n in sorted(facts.rows.items())},
         "traces": dict(sorted(facts.traces.items())),
         "dropped_traces": facts.dropped_traces,
+        "srl_rows_capped": facts.srl_rows_capped,
         "options": {
             "split_ratios": list(options.split_ratios),
             "trace_filters": [callable_name(f) for f in options.trace_filters],
@@ -173,5 +179,6 @@ def _manifest_facts(facts: CardFacts, options: BuildOptions) -> dict:
             "srl_context_steps": options.srl_context_steps,
             "srl_context_tokens": options.srl_context_tokens,
             "srl_context": srl_context_rules(options),
+            "srl_max_steps_per_trace": options.srl_max_steps_per_trace,
         },
     }

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from curation.export.context import FIELD_DEFAULTS, rule_for
+from curation.export.context import FIELD_DEFAULTS, rule_of
 from curation.export.formats import FORMATS
 from curation.quality import Summary
 from curation.export.options import BuildOptions
@@ -37,6 +37,7 @@ class CardFacts:
     traces: Mapping[str, int]  # split -> traces
     dropped_traces: int
     agreement: Summary | None = None  # of the included traces with two or more annotators
+    srl_rows_capped: int = 0  # SRL rows left out by srl_max_steps_per_trace
 
     @property
     def card_container(self) -> str:
@@ -168,19 +169,24 @@ def _formats_section(facts: CardFacts, options: BuildOptions) -> str:
         "`GRPOTrainer`."
     )
     lines.append("\n" + srl_context_sentence(options))
+    if options.srl_max_steps_per_trace is not None:
+        lines.append(
+            f"\nSRL rows are capped at {options.srl_max_steps_per_trace} per trace: a longer "
+            f"trace keeps the rows of its first {options.srl_max_steps_per_trace} steps (its "
+            f"other formats are whole); {facts.srl_rows_capped} rows were left out."
+        )
     return "\n".join(lines) + "\n\n" + _loading_section(facts)
 
 
 def srl_context_rules(options: BuildOptions) -> dict[str, dict[str, int | None]]:
     """The context rule each steps field's text SRL rows were built with (for the manifest)."""
-    return {field: rule_for(field, options.srl_context_steps, options.srl_context_tokens).as_dict()
-            for field in FIELD_DEFAULTS}
+    return {field: rule_of(field, options).as_dict() for field in FIELD_DEFAULTS}
 
 
 def srl_context_sentence(options: BuildOptions) -> str:
     parts = [
         f"steps cut from the `{field}`: "
-        + rule_for(field, options.srl_context_steps, options.srl_context_tokens).describe()
+        + rule_of(field, options).describe()
         for field in FIELD_DEFAULTS
     ]
     return (

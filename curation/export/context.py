@@ -15,6 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from curation.export.options import BuildOptions
 
 CHARS_PER_TOKEN = 4
 
@@ -62,6 +66,15 @@ def rule_for(field: str, max_steps: int | None, max_tokens: int | None) -> Conte
     if max_steps is None and max_tokens is None:
         return FIELD_DEFAULTS.get(field, ContextRule())
     return ContextRule(max_steps or None, max_tokens or None)
+
+
+def rule_of(field: str, options: BuildOptions) -> ContextRule:
+    """The rule a build applies to text traces whose steps cut ``field``: the build's rule for
+    that field when it names one, else ``rule_for`` its two overall limits."""
+    for name, max_steps, max_tokens in options.srl_context_by_field:
+        if name == field:
+            return ContextRule(max_steps or None, max_tokens or None)
+    return rule_for(field, options.srl_context_steps, options.srl_context_tokens)
 
 
 def window_starts(step_tokens: Sequence[int], rule: ContextRule) -> list[int]:

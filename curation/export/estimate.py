@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from curation.export.context import CHARS_PER_TOKEN, rule_for
+from curation.export.context import CHARS_PER_TOKEN, rule_of
 from curation.export.formats import FORMATS
 from curation.export.options import DEFAULT_OPTIONS, BuildOptions
 
@@ -85,18 +85,24 @@ def check_size(estimates: dict[str, SizeEstimate], max_bytes: int | None) -> Non
 
 
 def _srl(size: TraceSize, options: BuildOptions, prompt: tuple[int, int]) -> SizeEstimate:
-    n = size.num_steps
-    if not n:
+    if not size.num_steps:
         return SizeEstimate()
-    step = size.steps_chars / n
+    step = size.steps_chars / size.num_steps
+    n = srl_rows_of(size.num_steps, options)
     if size.kind == "agent":
         keep, system = options.agent_context_pairs, prompt[1]
     else:
-        rule = rule_for(size.steps_field, options.srl_context_steps, options.srl_context_tokens)
+        rule = rule_of(size.steps_field, options)
         keep, system = _steps_kept(rule.max_steps, rule.max_tokens, step), prompt[0]
-    context_steps = _sum_min(n, keep)  # previous steps over all n rows
+    context_steps = _sum_min(n, keep)  # previous steps over the n rows written
     fixed = _ROW_OVERHEAD["srl"] + system + size.problem + step
     return SizeEstimate(n, round(n * fixed + context_steps * step))
+
+
+def srl_rows_of(num_steps: int, options: BuildOptions) -> int:
+    """SRL rows of a trace of ``num_steps`` steps: one a step, up to the build's cap."""
+    cap = options.srl_max_steps_per_trace
+    return num_steps if cap is None else min(num_steps, cap)
 
 
 def _steps_kept(max_steps: int | None, max_tokens: int | None, step_chars: float) -> int | None:

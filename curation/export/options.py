@@ -37,6 +37,11 @@ class BuildOptions:
     # set either to bound it (0: no limit of that kind).
     srl_context_steps: int | None = None
     srl_context_tokens: int | None = None
+    # Per steps field, (field, last K steps, token budget), 0 or None meaning no limit of that
+    # kind; a field named here takes this rule over the two above (what a version's spec says).
+    srl_context_by_field: tuple[tuple[str, int | None, int | None], ...] = ()
+    # At most this many SRL rows per trace, those of its first steps (None: every step).
+    srl_max_steps_per_trace: int | None = None
     # prm
     label_for_rating: RatingLabel = plus_one_is_true
     # Whose labels the caller let in (recorded in the manifest): "human" (people's, and proposals

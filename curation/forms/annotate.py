@@ -34,6 +34,7 @@ class MoveForm(StepForm):
 
 class TypeForm(StepForm):
     type = forms.CharField(max_length=32, required=False)
+    to_end = forms.BooleanField(required=False)  # this step and every one after it
 
 
 class RateForm(StepForm):
@@ -43,6 +44,7 @@ class RateForm(StepForm):
         empty_value=None,
         required=False,
     )
+    to_end = forms.BooleanField(required=False)  # this step and every one after it
 
 
 class NoteForm(StepForm):

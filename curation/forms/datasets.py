@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from curation.export.context import FIELD_DEFAULTS
 from curation.export.formats import DEFAULT_FORMATS, FORMATS
 from curation.export.writers import CONTAINERS
 from curation.models import Dataset, Project
@@ -83,9 +84,28 @@ class BuildSpecForm(forms.Form):
                                label="PRM labels")
     label_sources = forms.ChoiceField(choices=_choices(LABEL_SOURCES), initial="human",
                                       required=False, label="Whose labels")
+    max_steps_per_trace = forms.IntegerField(
+        required=False, min_value=1, label="SRL: at most this many rows a trace",
+        help_text="A longer trace keeps the rows of its first steps; empty: every step.")
 
     def __init__(self, *args, project: Project, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self._add_context_fields()
+        self._init_choices(project)
+
+    def _add_context_fields(self) -> None:
+        """Per steps field, the last K steps and the token budget of an SRL row's context,
+        prefilled with that field's default; empty means no limit of that kind."""
+        for name, rule in sorted(FIELD_DEFAULTS.items()):
+            self.fields[f"{name}_context_steps"] = forms.IntegerField(
+                required=False, min_value=1, initial=rule.max_steps,
+                label=f"SRL context, steps cut from the {name}: last K steps")
+            self.fields[f"{name}_context_tokens"] = forms.IntegerField(
+                required=False, min_value=1, initial=rule.max_tokens,
+                label="and at most this many tokens",
+                help_text="Empty: no limit (both empty: every previous step).")
+
+    def _init_choices(self, project: Project) -> None:
         people = [("", "anyone (the latest submission)")] + [
             (name, name) for name in
             project.memberships.order_by("user__username").values_list("user__username", flat=True)
@@ -107,10 +127,21 @@ class BuildSpecForm(forms.Form):
         data = super().clean()
         if not self.errors:
             try:
-                self.spec = BuildSpec(**{name: _as_spec_value(data[name]) for name in self.fields})
+                self.spec = BuildSpec(**self._spec_values(data))
             except InvalidSpec as exc:
                 raise forms.ValidationError(str(exc)) from None
         return data
+
+    def _spec_values(self, data: dict) -> dict:
+        """The spec's fields: the context inputs become its explicit per-field rule."""
+        data = dict(data)
+        context = {
+            name: {"max_steps": data.pop(f"{name}_context_steps", None),
+                   "max_tokens": data.pop(f"{name}_context_tokens", None)}
+            for name in FIELD_DEFAULTS
+        }
+        return {"srl_context": context,
+                **{name: _as_spec_value(value) for name, value in data.items()}}
 
 
 def _teachers(project: Project) -> list[str]:
@@ -124,5 +155,14 @@ def _as_spec_value(value):
 
 
 class DiffForm(forms.Form):
-    old = forms.IntegerField(min_value=1, label="Version")
-    new = forms.IntegerField(min_value=1, label="against version")
+    """Two of the dataset's published versions, chosen from a list (never typed)."""
+
+    old = forms.TypedChoiceField(coerce=int, label="Version")
+    new = forms.TypedChoiceField(coerce=int, label="against version")
+
+    def __init__(self, *args, numbers: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(n, f"v{n}") for n in numbers]
+        self.fields["old"].choices = self.fields["new"].choices = choices
+        if len(numbers) >= 2 and not self.is_bound:  # the two latest, the usual question
+            self.initial = {"old": numbers[-2], "new": numbers[-1], **self.initial}

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 
+from curation.ingest.budget import upload_too_large
 from curation.ingest.presets import PRESETS
 from curation.ingest.presets.mapping import MappingError, compile_mapping
 from curation.models import FieldMapping, Project
@@ -110,3 +112,9 @@ class ImportUploadForm(ImportSettingsForm):
     file = forms.FileField(help_text="JSONL, JSON, CSV or Parquet, optionally gzip-compressed.")
 
     field_order = ["file", "preset", "saved_mapping", "mapping", "save_mapping_as", "teacher", "atomic"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if reason := upload_too_large(upload.size, settings.STEPWISE_MAX_UPLOAD_BYTES):
+            raise forms.ValidationError(reason)
+        return upload

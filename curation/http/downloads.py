@@ -3,9 +3,10 @@
 Every file of a published version is immutable and its SHA-256 is in the manifest, so the
 checksum doubles as a strong ``ETag`` and the validators cost no disk read: conditional and
 ranged requests (resume) are answered from the manifest alone. Bodies stream through a
-bounded reader over ``storage.open()``: memory stays constant whatever the file size, any
-Django storage works (S3 through django-storages by configuration), and on a local disk
-gunicorn hands the open file to ``sendfile(2)``.
+bounded reader over ``services.streams.open_stream``: memory stays constant whatever the file
+size, any Django storage works (on S3 a ``Range`` request becomes a ranged ``GET`` of the
+object, nothing is copied first), and on a local disk gunicorn hands the open file to
+``sendfile(2)``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNot
 from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
 
 from curation.services.datasets.artifacts import Artifact
+from curation.services.streams import open_stream
 
 STREAM_BLOCK_BYTES = 1 << 20  # when no sendfile: a few large reads, not thousands of 4 KiB ones
 # Published files never change: clients and proxies may keep them, but only for the caller.
@@ -137,7 +139,7 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
 
 
 def open_slice(artifact: Artifact, start: int, end: int) -> BoundedReader:
-    handle = storages["datasets"].open(artifact.storage_name, "rb")
+    handle = open_stream(storages["datasets"], artifact.storage_name)
     if start:
         handle.seek(start)
     return BoundedReader(handle, end - start)

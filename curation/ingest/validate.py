@@ -9,10 +9,16 @@ KINDS = ("text", "agent")
 RATINGS = (-1, 0, 1, None)
 
 
-def validate_trace(trace: TraceRecord) -> None:
-    """Raise InvalidRecord with a reason a data lead can act on, or return None."""
+def validate_trace(trace: TraceRecord, *, require_problem: bool = False) -> None:
+    """Raise InvalidRecord with a reason a data lead can act on, or return None.
+
+    ``require_problem``: an empty problem is refused (the preset's rule, see
+    ``pipeline.problem_required``); SRL and PRM rows without a problem teach nothing.
+    """
     for attribute in TEXT_ATTRIBUTES:
         _check_text(attribute, getattr(trace, attribute))
+    if require_problem and not trace.problem.strip():
+        raise InvalidRecord("the problem is empty")
     if not trace.reasoning.strip() and not trace.response.strip():
         raise InvalidRecord("the trace has neither reasoning nor response text")
     if trace.kind not in KINDS:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import actions, discourse, paragraphs, solution
+from . import actions, discourse, learned, paragraphs, solution
 from .context import UNCOUNTED, Context, Draft
 from .schema import DEFAULT_LABEL_SCHEMA
 from .steps import SegmentedStep
@@ -60,6 +60,8 @@ STRATEGIES: dict[str, Strategy] = {
         "discourse", discourse.segment, discourse.DEFAULTS, discourse.CHOICES, discourse.resolve
     ),
     "actions": Strategy("actions", actions.segment, actions.DEFAULTS),
+    # Trained on people's boundaries: {"model": a BoundaryModel or its file} (see learned.py).
+    "learned": Strategy("learned", learned.segment, learned.DEFAULTS),
 }
 
 

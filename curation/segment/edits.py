@@ -134,6 +134,18 @@ def update_step(steps: Sequence[EditableStep], index: int, **changes) -> Splice:
     return Splice(index, (step,), (replace(step, **changes),), focus=index)
 
 
+def update_steps_to_end(steps: Sequence[EditableStep], index: int, **changes) -> Splice:
+    """Change the labels of step ``index`` and every step after it, as one splice (one edit).
+
+    PRM800K-style guidelines rate everything after the first error alike; one splice makes that
+    one entry in the history and one undo.
+    """
+    first = update_step(steps, index, **changes)  # checks the index and the changes
+    before = tuple(steps[index:])
+    after = (*first.after, *(replace(step, **changes) for step in before[1:]))
+    return Splice(index, before, after, focus=index)
+
+
 def step_at(steps: Sequence[EditableStep], offset: int) -> int | None:
     """The position of the step holding ``offset`` (binary search: steps are ordered)."""
     low, high = 0, len(steps)

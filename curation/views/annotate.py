@@ -7,21 +7,24 @@ it was made on a stale revision, 422 when it cannot be made, 400 when the reques
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from curation.access import ANNOTATORS, is_lead, may_read_segmentation, project_view
 from curation.models import Assignment, Project, Segmentation, StepProposal
 from curation.segment.edits import EditError
+from curation.services.annotation import drafts, queue
 from curation.services.annotation import edits as annotation
-from curation.services.annotation import queue
 from curation.services import assist, review
 from curation.services.annotation.edits import Conflict, EditorState
 from curation.forms import annotate as forms
+from curation.views.history_rows import history_rows
 from curation.views.annotate_render import (
     field_html,
     guidelines_html,
@@ -29,6 +32,8 @@ from curation.views.annotate_render import (
     patch_html,
     step_list_html,
 )
+
+YOUR_TRACES_PER_PAGE = 20
 
 # Operation name in the URL -> (its form, the service function taking the form's fields).
 OPERATIONS = {
@@ -46,14 +51,17 @@ OPERATIONS = {
 
 @project_view(roles=ANNOTATORS)
 def queue_page(request: HttpRequest, project: Project) -> HttpResponse:
+    # All of one's own earlier work, a page at a time; each opens (read only once closed).
+    mine = Paginator(_assignments(project).filter(annotator=request.user), YOUR_TRACES_PER_PAGE)
+    lead = is_lead(request.user, project)
     context = {
         "project": project,
         "summary": queue.queue_summary(project=project, annotator=request.user),
         "current": queue.current_assignment(project=project, annotator=request.user),
         "sent_back": queue.sent_back_assignments(project=project, annotator=request.user),
-        "mine": _assignments(project).filter(annotator=request.user)[:20],
-        "is_lead": is_lead(request.user, project),
-        "everyone": _assignments(project)[:100] if is_lead(request.user, project) else [],
+        "mine": mine.get_page(request.GET.get("page")),
+        "is_lead": lead,
+        "everyone": _assignments(project)[:100] if lead else [],
     }
     return render(request, "curation/annotate/queue.html", context)
 
@@ -84,6 +92,8 @@ def editor(request: HttpRequest, assignment: Assignment) -> HttpResponse:
         "labels": _labels(project),
         "review_comments": review.comments_for(state.segmentation),  # work sent back: what to fix
         "stop_reasons": Segmentation._meta.get_field("stop_reason").choices,
+        # How often an open editor asks whether its steps changed elsewhere.
+        "poll_ms": getattr(settings, "STEPWISE_EDITOR_POLL_MS", 4000),
     }
     return render(request, "curation/annotate/editor.html", context)
 
@@ -106,6 +116,28 @@ def edit(request: HttpRequest, assignment: Assignment, operation: str) -> HttpRe
     except EditError as error:
         return _refused(request, assignment, str(error), status=422)
     return _workspace(request, assignment, state)
+
+
+@project_view(roles=ANNOTATORS, assignment=True)
+@require_GET
+def revision(request: HttpRequest, assignment: Assignment) -> HttpResponse:
+    """The draft's revision, polled by open editors so a stale tab knows at once.
+
+    One query (the edit path's own-assignment statement, which loads the draft), and a 304
+    with no body while the ETag (revision and status) is unchanged.
+    """
+    draft = assignment.segmentation
+    editable = draft.status == Segmentation.Status.DRAFT and assignment.status in (
+        Assignment.Status.ACTIVE, Assignment.Status.EXPIRED,
+    )
+    etag = f'"{draft.revision}-{draft.status}-{assignment.status}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+    else:
+        response = JsonResponse({"revision": draft.revision, "editable": editable})
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @project_view(roles=ANNOTATORS, assignment=True)
@@ -151,10 +183,12 @@ def segmentation_history(request: HttpRequest, project: Project, segmentation_id
     )
     if not may_read_segmentation(request.user, project, segmentation.author_id):
         raise Http404("No such segmentation.")
+    type_names = {label["key"]: label["name"] for label in project.label_schema}
+    rows = history_rows(annotation.history(segmentation), drafts.field_text(segmentation), type_names)
     context = {
         "project": project,
         "segmentation": segmentation,
-        "edits": annotation.history(segmentation),
+        "rows": rows,
         "transitions": review.history(segmentation),
     }
     return render(request, "curation/annotate/history.html", context)

@@ -20,7 +20,10 @@ from curation.access import LEADS, is_lead, project_view
 from curation.models import Dataset, DatasetVersion, Project
 from curation.services.datasets import storage as dataset_storage
 from curation.services.datasets import build as datasets
-from curation.services.datasets.diff import diff_versions
+from curation.services.datasets.diff import diff_versions, spec_changes
+from curation.services.datasets.estimate import (
+    BuildTooLarge, estimate_selection, max_build_bytes,
+)
 from curation.services.datasets.preview import preview_rows
 from curation.services.datasets.selection import count_selection
 from curation.forms.datasets import BuildSpecForm, DatasetForm, DiffForm
@@ -77,7 +80,7 @@ def dataset_detail(request: HttpRequest, project: Project, name: str) -> HttpRes
         "dataset": dataset,
         "versions": dataset.versions.select_related("created_by"),
         "form": form,
-        "diff_form": DiffForm(),
+        "diff_form": DiffForm(numbers=_published_numbers(dataset)),
         "is_lead": is_lead(request.user, dataset.project),
     }
     return render(request, "curation/datasets/detail.html", context)
@@ -89,9 +92,14 @@ def builder(request: HttpRequest, project: Project, name: str) -> HttpResponse:
     dataset = _dataset_for(project, name)
     form = BuildSpecForm(request.POST or None, project=dataset.project)
     if request.method == "POST" and form.is_valid():
-        version = datasets.start_dataset_build(dataset=dataset, spec=form.spec, user=request.user)
-        messages.info(request, f"Building version {version.number}.")
-        return redirect(version_url(version))
+        try:
+            version = datasets.start_dataset_build(
+                dataset=dataset, spec=form.spec, user=request.user)
+        except BuildTooLarge as exc:
+            form.add_error(None, f"Not built: {exc}")
+        else:
+            messages.info(request, f"Building version {version.number}.")
+            return redirect(version_url(version))
     context = {"project": dataset.project, "dataset": dataset, "form": form,
                "next_number": datasets.next_number(dataset)}
     return render(request, "curation/datasets/builder.html", context)
@@ -100,11 +108,16 @@ def builder(request: HttpRequest, project: Project, name: str) -> HttpResponse:
 @project_view(roles=LEADS)
 @require_POST
 def builder_counts(request: HttpRequest, project: Project, name: str) -> HttpResponse:
-    """Traces and rows the current choices would build (an htmx partial)."""
+    """Traces, rows and bytes the current choices would build, per format and split, and the
+    largest traces (an htmx partial)."""
     dataset = _dataset_for(project, name)
     form = BuildSpecForm(request.POST, project=dataset.project)
-    counts = count_selection(dataset.project, form.spec) if form.is_valid() else None
-    return render(request, "curation/datasets/_counts.html", {"form": form, "counts": counts})
+    context = {"form": form, "project": dataset.project, "counts": None, "splits": SPLITS,
+               "cap": max_build_bytes()}
+    if form.is_valid():
+        context["counts"] = count_selection(dataset.project, form.spec)
+        context["estimate"] = estimate_selection(dataset, form.spec)
+    return render(request, "curation/datasets/_counts.html", context)
 
 
 @project_view(roles=LEADS)
@@ -193,11 +206,19 @@ def version_file(request: HttpRequest, project: Project, name: str, number: int,
 def version_diff(request: HttpRequest, project: Project, name: str) -> HttpResponse:
     """Traces added, removed and cut again between two published versions."""
     dataset = _dataset_for(project, name)
-    form = DiffForm(request.GET)
+    form = DiffForm(request.GET or None, numbers=_published_numbers(dataset))
+    context = {"project": dataset.project, "dataset": dataset, "diff_form": form}
     if not form.is_valid():
-        raise Http404("Name two versions.")
+        # A friendly page with the choice again, never a bare 404 for a mistyped number.
+        context["problem"] = "Choose two published versions of this dataset to compare."
+        return render(request, "curation/datasets/diff.html", context, status=400 if request.GET else 200)
     published = dataset.versions.filter(status=DatasetVersion.Status.PUBLISHED)
-    old = get_object_or_404(published, number=form.cleaned_data["old"])
-    new = get_object_or_404(published, number=form.cleaned_data["new"])
-    context = {"project": dataset.project, "dataset": dataset, "diff": diff_versions(old, new)}
+    old = published.get(number=form.cleaned_data["old"])
+    new = published.get(number=form.cleaned_data["new"])
+    context.update(diff=diff_versions(old, new), spec_changes=spec_changes(old.spec, new.spec))
     return render(request, "curation/datasets/diff.html", context)
+
+
+def _published_numbers(dataset) -> list[int]:
+    published = dataset.versions.filter(status=DatasetVersion.Status.PUBLISHED)
+    return list(published.order_by("number").values_list("number", flat=True))

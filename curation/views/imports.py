@@ -10,8 +10,11 @@ from curation.forms.imports import ImportSettingsForm, ImportUploadForm, mapping
 from curation.access import LEADS, project_view
 from curation.models import ImportJob, Project
 from curation.services.imports import (
-    create_import_job, outcome, preview_import, settled, start_import,
+    UnsupportedFile, check_job_container, create_import_job, discard_import, outcome,
+    preview_import, settled, start_import,
 )
+from curation.services.projects import ProjectArchived
+
 
 def _job_for(project: Project, job_id: int) -> ImportJob:
     return get_object_or_404(ImportJob.objects.select_related("project"), pk=job_id, project=project)
@@ -20,7 +23,12 @@ def _job_for(project: Project, job_id: int) -> ImportJob:
 @project_view(roles=LEADS)
 def import_list(request: HttpRequest, project: Project) -> HttpResponse:
     """The upload form and the project's past imports."""
-    form = ImportUploadForm(request.POST or None, request.FILES or None, project=project)
+    defaults = {"preset": project.default_preset, "teacher": project.default_teacher,
+                "atomic": project.default_atomic}
+    form = ImportUploadForm(request.POST or None, request.FILES or None, project=project, initial=defaults)
+    if request.method == "POST" and project.is_archived:
+        messages.error(request, str(ProjectArchived(project)))
+        return redirect(project)
     if request.method == "POST" and form.is_valid():
         form.save_mapping()
         upload = form.cleaned_data["file"]
@@ -87,9 +95,26 @@ def import_preview(request: HttpRequest, project: Project, job_id: int) -> HttpR
 def import_start(request: HttpRequest, project: Project, job_id: int) -> HttpResponse:
     job = _job_for(project, job_id)
     if job.status == ImportJob.Status.STAGED:
-        start_import(job)
-        messages.info(request, "Import queued.")
+        try:
+            check_job_container(job)
+            start_import(job)
+            messages.info(request, "Import queued.")
+        except UnsupportedFile as exc:
+            messages.error(request, str(exc))
+        except ProjectArchived as refused:
+            messages.error(request, str(refused))
     return redirect(job)
+
+
+@project_view(roles=LEADS)
+@require_POST
+def import_discard(request: HttpRequest, project: Project, job_id: int) -> HttpResponse:
+    """Delete an upload that was never started, with its file."""
+    job = _job_for(project, job_id)
+    if job.status == ImportJob.Status.STAGED:
+        discard_import(job)
+        messages.info(request, f"Upload {job.original_name} discarded.")
+    return redirect("import-list", slug=project.slug)
 
 
 @project_view(roles=LEADS)

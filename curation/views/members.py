@@ -257,7 +257,7 @@ def _sign_up(request: HttpRequest, token: str) -> HttpResponse:
         except invitations.InvitationError as error:
             form.add_error("username", str(error))
         else:
-            login(request, membership.user)
+            login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
             _welcome(request, membership, joined=True)
             return redirect(membership.project)
     context = {"invitation": invitation, "project": invitation.project, "form": form}

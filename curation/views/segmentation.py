@@ -8,16 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from curation.access import LEADS, project_view
+from curation.forms.projects import STRATEGY_CHOICES
 from curation.models import Project, SegmentationRun
 from curation.services import segmentation
-
-STRATEGY_CHOICES = [
-    ("auto", "auto (actions for agents, solution for final solutions, discourse for reasoning)"),
-    ("solution", "solution: numbered / headed / Step N steps (SRL)"),
-    ("paragraphs", "paragraphs: blank-line blocks within token bounds"),
-    ("discourse", "discourse: reasoning moves in long <think> traces"),
-    ("actions", "actions: one step per agent action"),
-]
 
 
 class SegmentationSettingsForm(forms.Form):
@@ -33,15 +26,13 @@ class SegmentationSettingsForm(forms.Form):
         return params
 
     def clean(self) -> dict:
-        """The settings the segmenter would refuse are refused here, with its message."""
+        """The segmenter's own check, before anything is saved or run."""
         data = super().clean()
         if "strategy" in data and "params" in data:
             try:
-                data["config"] = segmentation.check_config(
-                    {"strategy": data["strategy"], "params": data["params"]}
-                )
-            except ValueError as error:
-                raise forms.ValidationError(str(error)) from None
+                segmentation.check_config({"strategy": data["strategy"], "params": data["params"]})
+            except ValueError as refused:
+                self.add_error("params", str(refused))
         return data
 
 
@@ -53,7 +44,13 @@ def start_segmentation_run(request: HttpRequest, project: Project) -> HttpRespon
     if not form.is_valid():
         messages.error(request, f"Segmentation not started: {form.errors.as_text()}")
         return redirect(project)
-    project.segmentation = form.cleaned_data["config"]
+    if project.is_archived:
+        messages.error(request, "This project is archived: restore it to segment its traces.")
+        return redirect(project)
+    # The strategy applies to the field it is made for; the settings page's other choices stay.
+    project.segmentation = segmentation.with_default(
+        project.segmentation, form.cleaned_data["strategy"], form.cleaned_data["params"]
+    )
     project.save(update_fields=["segmentation"])
     run = segmentation.start_segmentation_run(project)
     messages.info(request, f"Segmenting {run.traces_total} traces.")

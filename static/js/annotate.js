@@ -6,7 +6,7 @@
   const editor = document.getElementById("editor");
   if (!editor) return;
 
-  const state = { current: 0, caret: null, queue: Promise.resolve(), moves: 0, latex: false };
+  const state = { current: 0, caret: null, queue: Promise.resolve(), moves: 0, latex: false, pending: 0 };
   const $ = (id) => document.getElementById(id);
 
   // --- Offsets ------------------------------------------------------------------------------
@@ -150,19 +150,38 @@
 
   // --- Talking to the server ------------------------------------------------------------------
   // Requests go one after another, each reading the revision the previous answer left on screen.
-  function send(url, values) {
+  // ``stay``: keep the selection where the annotator put it (a rating moves on by itself).
+  function send(url, values, { stay = false } = {}) {
+    state.pending++;
     state.queue = state.queue.then(() => {
-      const movesAtSend = state.moves;
+      const movesAtSend = stay ? -1 : state.moves;
       values.revision = $("ws-state").dataset.revision;
       return htmx.ajax("POST", url, { source: editor, target: "#ws-head", swap: "innerHTML settle:0ms", values })
         .then(() => afterSwap(movesAtSend));
-    }).catch((error) => toast("Not sent: " + error));
+    }).catch((error) => toast("Not sent: " + error)).finally(() => { state.pending--; });
     return state.queue;
   }
 
-  function edit(operation, values) {
+  function edit(operation, values, options) {
     if ($("ws-state").dataset.editable !== "1") return toast("This trace is read only.");
-    return send(editor.dataset.editUrl.replace("OP", operation), values);
+    return send(editor.dataset.editUrl.replace("OP", operation), values, options);
+  }
+
+  // Rate the current step and move to the next one: one key per step.
+  function rateAndAdvance(rating) {
+    const index = state.current;
+    const sent = edit("rate", { index, rating }, { stay: true });
+    if ($("ws-state").dataset.editable === "1" && index + 1 < stepCount()) {
+      state.moves++;
+      select(index + 1, { caret: true });
+    }
+    return sent;
+  }
+
+  // Bulk labels: this step and every one after it, one edit on the server (one undo).
+  function toEnd(operation, values) {
+    toast(`${operation === "rate" ? "Rating" : "Typing"} steps ${state.current + 1} to ${stepCount()}…`);
+    return edit(operation, { index: state.current, to_end: "true", ...values });
   }
 
   // After any answer (saved, conflict or refused): keep the annotator where they were, unless
@@ -216,7 +235,7 @@
     "merge-previous": () => edit("merge", { index: state.current, direction: "previous" }),
     move: (el) => edit("move", { index: state.current, unit: el.dataset.unit, direction: el.dataset.direction }),
     type: (el) => edit("type", { index: state.current, type: el.dataset.type }),
-    rate: (el) => edit("rate", { index: state.current, rating: el.dataset.rating }),
+    rate: (el) => rateAndAdvance(el.dataset.rating),
     flag: () => edit("flag", { index: state.current, flagged: currentItem().dataset.flagged === "1" ? "false" : "true" }),
     note: () => edit("note", { index: state.current, text: $("note-text").value }),
     undo: () => edit("undo", {}),
@@ -226,9 +245,13 @@
     "close-skip": () => $("skip-dialog").close(),
     help: () => toggleHelp(),
     latex: () => setLatex(!state.latex),
+    reload: () => window.location.reload(),
   };
 
   const ratingKeys = { "-": "-1", "0": "0", "+": "1", "=": "1", x: "" };
+  // Shifted rating keys rate from the current step to the end (Shift+= is "+" on most layouts,
+  // a single rating, so +1 to the end is P).
+  const ratingToEndKeys = { _: "-1", ")": "0", P: "1", X: "" };
   const moveKeys = { "]": ["word", 1], "[": ["word", -1], "}": ["sentence", 1], "{": ["sentence", -1] };
 
   function typeShortcuts() {
@@ -240,7 +263,7 @@
   function onKey(event) {
     if (event.defaultPrevented || event.isComposing) return;
     const target = event.target;
-    if (target.closest("dialog")) return;
+    if (target.closest("dialog")) return dialogKeys(event);
     if (target.matches("button") && (event.key === "Enter" || event.key === " ")) return;
     if (target.matches("input, textarea, select")) return noteKeys(event);
     if (!$("help").hidden) {
@@ -261,9 +284,13 @@
       return false;
     }
     if (event.altKey) return false;
+    const digit = event.shiftKey && /^(?:Digit|Numpad)(\d)$/.exec(event.code);
+    const typeToEnd = digit && typeShortcuts()[digit[1]];
+    if (typeToEnd) return toEnd("type", { type: typeToEnd.dataset.type });
+    if (key in ratingToEndKeys) return toEnd("rate", { rating: ratingToEndKeys[key] });
     const typeButton = typeShortcuts()[key];
     if (typeButton) return actions.type(typeButton);
-    if (key in ratingKeys) return edit("rate", { index: state.current, rating: ratingKeys[key] });
+    if (key in ratingKeys) return rateAndAdvance(ratingKeys[key]);
     if (key in moveKeys) {
       const [unit, direction] = moveKeys[key];
       return edit("move", { index: state.current, unit, direction });
@@ -287,6 +314,13 @@
         // Printable keys never reach the text (it is read only); the rest (arrows...) move the caret.
         return key.length === 1 ? undefined : false;
     }
+  }
+
+  // The skip dialog: Enter or Ctrl+Enter sends the reason, Shift+Enter starts a new line.
+  function dialogKeys(event) {
+    if (event.target.id !== "skip-reason" || event.key !== "Enter" || event.shiftKey) return;
+    event.preventDefault();
+    $("skip-form").requestSubmit();
   }
 
   function noteKeys(event) {
@@ -353,7 +387,13 @@
 
   function toggleHelp() {
     $("help").hidden = !$("help").hidden;
-    if (!$("help").hidden) $("help").querySelector("button").focus();
+    if (!$("help").hidden) {
+      // Focus the card, not its Close button: that sits at the bottom and would scroll the
+      // title out of a small window.
+      const card = $("help").querySelector(".overlay-card");
+      card.scrollTop = 0;
+      card.focus({ preventScroll: true });
+    }
     else $("field")?.focus({ preventScroll: true });
   }
 
@@ -425,9 +465,30 @@
   }
   $("skip-form")?.addEventListener("submit", (event) => {  // absent in review mode
     event.preventDefault();
+    if (!$("skip-reason").value.trim()) return $("skip-reason").reportValidity();
     $("skip-dialog").close();
     send(editor.dataset.skipUrl, { reason: $("skip-reason").value });
   });
+
+  // --- A second tab learns at once that it is stale ---------------------------------------------
+  // A few bytes every few seconds: the server answers 304 while the revision is unchanged.
+  let etag = "";
+  async function pollRevision() {
+    if (document.hidden || state.pending || !$("stale-banner").hidden) return;
+    const response = await fetch(editor.dataset.revisionUrl, {
+      headers: etag ? { "If-None-Match": etag } : {}, cache: "no-store", credentials: "same-origin",
+    }).catch(() => null);
+    if (!response || response.status !== 200 || state.pending) return;
+    etag = response.headers.get("ETag") || "";
+    const now = await response.json();
+    const screen = $("ws-state").dataset;
+    if (now.revision > +screen.revision || (now.editable === false && screen.editable === "1")) {
+      $("stale-revision").textContent = String(now.revision);
+      $("stale-banner").hidden = false;
+    }
+  }
+  // Review mode has no revision URL: a reviewer's page does not poll.
+  if (editor.dataset.revisionUrl) setInterval(pollRevision, +(editor.dataset.pollMs || 4000));
 
   select(0, { scroll: false });
   if (localStorage.getItem("stepwise.latex") === "1") setLatex(true);

@@ -18,7 +18,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from curation.models import (
-    ApiToken, AssistJob, Dataset, ModelEndpoint, StepProposal, DatasetVersion, ImportJob, Membership, SegmentationRun, TrainingJob,
+    ApiToken, AssistJob, Dataset, DatasetVersion, ImportJob, Membership, ModelEndpoint,
+    SegmentationRun, SegmenterModel, StepProposal, TrainingJob,
 )
 from curation.services.annotation import queue
 from curation.services.people import invitations, tokens
@@ -50,17 +51,33 @@ API_LEADS_WRITE_204 = (401, 204, 403, 403, 404, 404, 403)
 EXPECTED: dict[str, list[tuple[int, ...]]] = {
     'project-list': [SIGNED_IN],
     'project-detail': [ALL_MEMBERS],
+    # The workbench (issue 14). Staff and leads (of any project: otto leads beta) start projects.
+    'project-create': [(302, 200, 403, 403, 200), (302, 200, 403, 403, 200)],
+    'project-settings': [LEADS_ONLY, (302, 400, 404, 404, 404)],  # 400: no section named
+    'guidelines-preview': [LEADS_ONLY],
+    'project-archive': [LEADS_ONLY_REDIRECTED],
+    'project-purge': [LEADS_ONLY_REDIRECTED],
+    'trace-list': [ANNOTATORS],
+    'trace-bulk': [LEADS_ONLY_REDIRECTED],
+    'trace-edit': [LEADS_ONLY_REDIRECTED],
+    'run-list': [LEADS_ONLY],
     'import-list': [LEADS_ONLY, LEADS_ONLY],
     'import-detail': [LEADS_ONLY],
     'import-preview': [LEADS_ONLY],
     'import-start': [LEADS_ONLY_REDIRECTED],
+    'import-discard': [LEADS_ONLY_REDIRECTED],
     'import-progress': [LEADS_ONLY],
     'segment-start': [LEADS_ONLY_REDIRECTED],
     'segment-progress': [ALL_MEMBERS],
     'trace-detail': [ALL_MEMBERS],
-    'annotate-queue': [ANNOTATORS],
+    'segmenter': [LEADS_ONLY, LEADS_ONLY],  # a lead's empty POST: the page with the form's errors
+    'segmenter-train': [LEADS_ONLY_REDIRECTED],
+    'segmenter-activate': [LEADS_ONLY_REDIRECTED],
+    'segmenter-deactivate': [LEADS_ONLY_REDIRECTED],
+    'annotate-queue': [ANNOTATORS, ANNOTATORS],  # the second: a page of "your traces"
     'annotate-next': [(302, 302, 302, 404, 404)],
     'annotate-editor': [(302, 404, 200, 404, 404)],  # the annotator's own
+    'annotate-revision': [(302, 404, 200, 404, 404)],  # the annotator's own
     'annotate-submit': [OWN_ASSIGNMENT],
     'annotate-skip': [OWN_ASSIGNMENT],
     'annotate-edit': [OWN_ASSIGNMENT],
@@ -99,7 +116,7 @@ EXPECTED: dict[str, list[tuple[int, ...]]] = {
     'dataset-builder': [LEADS_ONLY],
     'dataset-counts': [LEADS_ONLY],
     'dataset-preview': [LEADS_ONLY],
-    'dataset-diff': [ALL_MEMBERS],
+    'dataset-diff': [ALL_MEMBERS, (302, 400, 400, 400, 404)],  # the second: a bad choice
     'dataset-version': [ALL_MEMBERS],
     'dataset-version-progress': [ALL_MEMBERS],
     'dataset-file': [ALL_MEMBERS],
@@ -113,12 +130,15 @@ EXPECTED: dict[str, list[tuple[int, ...]]] = {
     'assist-job-cancel': [LEADS_ONLY],
     'assist-job-resume': [LEADS_ONLY_REDIRECTED],
     'annotate-proposal': [OWN_ASSIGNMENT],
+    'favicon': [(301, 301, 301, 301, 301)],
     'api-schema': [(200, 200, 200, 200, 200, 200, 200)],
     'api-docs': [(200, 200, 200, 200, 200, 200, 200)],
     'api/^v1/': [(404, 404, 404, 404, 404, 404, 404)],
-    'api-project-list': [(401, 200, 200, 200, 200, 200, 200)],
+    'api-index': [(200, 200, 200, 200, 200, 200, 200)],  # links only: open to anyone
+    'api-project-list': [(401, 200, 200, 200, 200, 200, 200), (401, 400, 403, 403, 400, 400, 403)],
     'api-project-detail': [API_MEMBERS],
-    'api-dataset-list': [API_MEMBERS],
+    'api-project-settings': [API_LEADS, (401, 200, 403, 403, 404, 404, 403)],
+    'api-dataset-list': [API_MEMBERS, (401, 400, 403, 403, 404, 404, 403)],
     'api-dataset-detail': [API_MEMBERS],
     'api-version-list': [API_MEMBERS],
     'api-version-latest': [API_MEMBERS],
@@ -131,6 +151,8 @@ EXPECTED: dict[str, list[tuple[int, ...]]] = {
     'api-quality': [(401, 200, 403, 200, 404, 404, 200)],
     # An empty body asks for gold; the draft in the fixture set is not approved: 400 for the lead.
     'api-segmentation-gold': [(401, 400, 403, 403, 404, 404, 403)],
+    'api-segmenter-model-list': [API_LEADS, (401, 202, 403, 403, 404, 404, 403)],
+    'api-segmenter-model-detail': [API_LEADS],
     'api-training-job-list': [
         (401, 200, 200, 200, 200, 200, 200), (401, 400, 400, 400, 400, 400, 403)],
     'api-training-job-detail': [API_OWN_JOB, (401, 200, 404, 404, 404, 404, 403)],
@@ -151,8 +173,9 @@ EXPECTED: dict[str, list[tuple[int, ...]]] = {
 
 
 def _ours(route: str, pattern: URLPattern) -> bool:
-    """The app's and the API's patterns (the schema and docs included), not admin or login."""
-    return pattern.lookup_str.startswith("curation.") or route.startswith("api/")
+    """The project's own patterns (the app, the API with its schema and docs, the favicon),
+    not the admin's or Django's login and logout views."""
+    return not route.startswith("admin/") and not pattern.lookup_str.startswith("django.")
 
 
 def url_names() -> set[str]:
@@ -209,6 +232,8 @@ def world(db, settings, tmp_path, project, other_project, lead, annotator, revie
     job = TrainingJob.objects.create(owner=lead, dataset=dataset, name="run", format="srl",
                                      webhook_url="http://receiver.invalid/hook", secret="s")
     Membership.objects.create(project=other_project, user=lead, role=Membership.Role.ANNOTATOR)
+    staged = tmp_path / "x.jsonl"  # a staged import's file: starting it reads its head
+    staged.write_text('{"problem": "1+1", "reasoning": "2", "answer": "2"}\n')
     invitation, raw_invitation = invitations.create_invitation(
         project=project, role="annotator", created_by=lead)
     return {
@@ -216,8 +241,9 @@ def world(db, settings, tmp_path, project, other_project, lead, annotator, revie
         "proposal": proposal, "dataset": dataset, "job": job,
         "submitted": submitted, "approved": approved, "disputed": disputed,
         "import": ImportJob.objects.create(project=project, status=ImportJob.Status.STAGED,
-                                           original_name="x.jsonl"),
+                                           original_name="x.jsonl", source_path=str(staged)),
         "run": SegmentationRun.objects.create(project=project, traces_total=0),
+        "segmenter_model": SegmenterModel.objects.create(project=project, field="response", version=1),
         "membership": Membership.objects.get(project=project, user=annotator),
         "invitation": invitation, "raw_invitation": raw_invitation,
         "credentials": {
@@ -253,17 +279,34 @@ CALLS = {
     # Pages
     "project-list": [("get", _page("project-list"))],
     "project-detail": [("get", _page("project-detail", SLUG))],
+    "project-create": [("get", _page("project-create")), ("post", _page("project-create"))],
+    "project-settings": [("get", _page("project-settings", SLUG)), ("post", _page("project-settings", SLUG))],
+    "guidelines-preview": [("post", _page("guidelines-preview", SLUG))],
+    "project-archive": [("post", _page("project-archive", SLUG))],
+    "project-purge": [("post", _page("project-purge", SLUG))],
+    "trace-list": [("get", _page("trace-list", SLUG))],
+    "trace-bulk": [("post", _page("trace-bulk", SLUG))],
+    "trace-edit": [("post", _page("trace-edit", SLUG, lambda w: w["trace"].pk))],
+    "run-list": [("get", _page("run-list", SLUG))],
     "import-list": [("get", _page("import-list", SLUG)), ("post", _page("import-list", SLUG))],
     "import-detail": [("get", _page("import-detail", SLUG, lambda w: w["import"].pk))],
     "import-preview": [("post", _page("import-preview", SLUG, lambda w: w["import"].pk))],
     "import-start": [("post", _page("import-start", SLUG, lambda w: w["import"].pk))],
+    "import-discard": [("post", _page("import-discard", SLUG, lambda w: w["import"].pk))],
     "import-progress": [("get", _page("import-progress", SLUG, lambda w: w["import"].pk))],
     "segment-start": [("post", _page("segment-start", SLUG))],
     "segment-progress": [("get", _page("segment-progress", SLUG, lambda w: w["run"].pk))],
     "trace-detail": [("get", _page("trace-detail", SLUG, lambda w: w["trace"].pk))],
-    "annotate-queue": [("get", _page("annotate-queue", SLUG))],
+    "segmenter": [("get", _page("segmenter", SLUG)), ("post", _page("segmenter", SLUG))],
+    "segmenter-train": [("post", _page("segmenter-train", SLUG))],
+    "segmenter-activate": [
+        ("post", _page("segmenter-activate", SLUG, lambda w: w["segmenter_model"].pk))],
+    "segmenter-deactivate": [("post", _page("segmenter-deactivate", SLUG))],
+    "annotate-queue": [("get", _page("annotate-queue", SLUG)),
+                       ("get", lambda w: reverse("annotate-queue", args=[SLUG]) + "?page=2")],
     "annotate-next": [("post", _page("annotate-next", SLUG))],
     "annotate-editor": [("get", _page("annotate-editor", SLUG, ASSIGNMENT))],
+    "annotate-revision": [("get", _page("annotate-revision", SLUG, ASSIGNMENT))],
     "annotate-submit": [("post", _page("annotate-submit", SLUG, ASSIGNMENT))],
     "annotate-skip": [("post", _page("annotate-skip", SLUG, ASSIGNMENT))],
     "annotate-edit": [("post", _page("annotate-edit", SLUG, ASSIGNMENT, "undo"))],
@@ -311,7 +354,8 @@ CALLS = {
     "dataset-builder": [("get", _page("dataset-builder", SLUG, DS))],
     "dataset-counts": [("post", _page("dataset-counts", SLUG, DS))],
     "dataset-preview": [("post", _page("dataset-preview", SLUG, DS))],
-    "dataset-diff": [("get", lambda w: reverse("dataset-diff", args=[SLUG, DS]) + "?old=1&new=1")],
+    "dataset-diff": [("get", lambda w: reverse("dataset-diff", args=[SLUG, DS]) + "?old=1&new=1"),
+                     ("get", lambda w: reverse("dataset-diff", args=[SLUG, DS]) + "?old=9&new=1")],
     "dataset-version": [("get", _page("dataset-version", SLUG, DS, 1))],
     "dataset-version-progress": [("get", _page("dataset-version-progress", SLUG, DS, 1))],
     "dataset-file": [("get", _page("dataset-file", SLUG, DS, 1, "README.md"))],
@@ -326,13 +370,19 @@ CALLS = {
     "assist-job-resume": [("post", _page("assist-job-resume", SLUG, ASSIST_JOB))],
     "annotate-proposal": [("post", _page("annotate-proposal", SLUG, ASSIGNMENT,
                                          lambda w: w["proposal"].pk, "accept"))],
+    "favicon": [("get", lambda w: "/favicon.ico")],
     # API
     "api-schema": [("get", lambda w: "/api/schema/")],
     "api-docs": [("get", lambda w: "/api/docs/")],
     "api/^v1/": [("get", lambda w: "/api/v1/nothing-here/")],
-    "api-project-list": [("get", lambda w: "/api/v1/projects/")],
+    "api-index": [("get", lambda w: "/api/v1/")],
+    "api-project-list": [("get", lambda w: "/api/v1/projects/"),
+                         ("post", lambda w: "/api/v1/projects/")],
     "api-project-detail": [("get", lambda w: API_V1 + "/")],
-    "api-dataset-list": [("get", lambda w: API_V1 + "/datasets/")],
+    "api-project-settings": [("get", lambda w: API_V1 + "/settings/"),
+                             ("patch", lambda w: API_V1 + "/settings/")],
+    "api-dataset-list": [("get", lambda w: API_V1 + "/datasets/"),
+                         ("post", lambda w: API_V1 + "/datasets/")],
     "api-dataset-detail": [("get", lambda w: API_V1 + "/datasets/gsm/")],
     "api-version-list": [("get", lambda w: API_V1 + "/datasets/gsm/versions/")],
     "api-version-latest": [("get", lambda w: API_V1 + "/datasets/gsm/versions/latest/")],
@@ -346,6 +396,10 @@ CALLS = {
     "api-quality": [("get", lambda w: API_V1 + "/quality/")],
     "api-segmentation-gold": [
         ("post", lambda w: f"{API_V1}/segmentations/{w['assignment'].segmentation_id}/gold/")],
+    "api-segmenter-model-list": [("get", lambda w: API_V1 + "/segmenter-models/"),
+                                 ("post", lambda w: API_V1 + "/segmenter-models/")],
+    "api-segmenter-model-detail": [
+        ("get", lambda w: f"{API_V1}/segmenter-models/{w['segmenter_model'].pk}/")],
     "api-training-job-list": [("get", lambda w: "/api/v1/training-jobs/"),
                               ("post", lambda w: "/api/v1/training-jobs/")],
     "api-training-job-detail": [("get", lambda w: f"/api/v1/training-jobs/{w['job'].pk}/"),

@@ -195,3 +195,10 @@ def test_an_expired_assignment_whose_slot_was_taken_cannot_be_edited(
 
     with pytest.raises(Conflict, match="expired"):
         annotation.rate(segmentation=draft, user=annotator, revision=1, index=0, rating=1)
+
+
+def test_a_skip_leaves_no_draft_in_progress(draft, annotator):
+    annotation.skip(segmentation=draft, user=annotator, revision=1, reason="truncated")
+
+    draft.refresh_from_db()
+    assert draft.status == "skipped" and draft.get_status_display() == "Skipped"

@@ -56,8 +56,8 @@ def test_a_storage_target_cannot_climb_out_of_the_delivery_root(lead_writer, dat
 def test_a_dataset_of_another_project_is_unknown(lead_writer, other_dataset):
     response = register(lead_writer, dataset="beta/secret-steps")
 
-    assert response.status_code == 400
-    assert response.json()["error"]["fields"] == {"dataset": ["No such dataset."]}
+    assert response.status_code == 404  # as the schema says of objects the caller cannot see
+    assert response.json()["error"]["message"] == "No such dataset."
 
 
 def test_an_unknown_format_is_a_400(lead_writer, dataset):

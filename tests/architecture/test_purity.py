@@ -13,7 +13,8 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PURE_PACKAGES = ("curation.traces", "curation.ingest", "curation.segment", "curation.export",
-                 "curation.quality", "curation.review", "stepwise_reward")
+                 "curation.quality", "curation.review", "curation.assist", "curation.outbound",
+                 "stepwise_reward")
 
 PROBE = """
 import importlib, pkgutil, sys

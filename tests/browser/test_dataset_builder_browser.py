@@ -29,11 +29,31 @@ def test_counts_follow_the_choices_as_they_change(builder):
 
 def test_the_preview_shows_the_first_srl_rows(builder):
     # The page's first preview is of its default source (submitted: no rows); wait for the one
-    # made after the fixture chose "auto", the first with srl rows, not for any srl heading.
-    srl = "#preview article:has(h3:has-text('srl'))"
+    # made after the fixture chose "auto", the first with srl rows, not for any srl tab.
+    srl = "#preview [data-format='srl']"
     builder.wait_for_selector(f"{srl} pre.row-preview")
 
     assert "expert_step" in builder.inner_text(srl)
+
+
+def test_the_preview_has_a_tab_for_each_chosen_format(builder):
+    builder.wait_for_selector("#preview [data-format-tab='srl']")
+    tabs = builder.locator("[data-format-tab]").evaluate_all("ts => ts.map(t => t.dataset.formatTab)")
+    assert tabs == ["srl", "prm", "sft", "steps"]
+
+    builder.click("[data-format-tab='prm']")
+
+    assert builder.locator("[data-format='prm']").is_visible()
+    assert not builder.locator("[data-format='srl']").is_visible()
+    assert "completions" in builder.inner_text("[data-format='prm']")
+
+
+def test_the_ratings_and_labels_selects_stay_inside_their_card(builder):
+    builder.set_viewport_size({"width": 1024, "height": 700})
+    card = builder.locator("#build-form").bounding_box()
+    for name in ("ratings", "labels"):
+        box = builder.locator(f"select[name={name}]").bounding_box()
+        assert box["x"] + box["width"] <= card["x"] + card["width"], name
 
 
 def test_build_publishes_and_the_page_lists_the_files(builder):

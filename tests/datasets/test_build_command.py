@@ -103,6 +103,36 @@ def test_verify_names_the_files_that_no_longer_reproduce(auto_traces):
         build_dataset("--dataset", "gsm", "--verify", "1")
 
 
+def test_verify_accepts_a_card_whose_wording_alone_changed(auto_traces, monkeypatch):
+    from curation.export import build as export_build
+
+    build_dataset("--dataset", "gsm", "--source", "auto")
+    rendered = export_build.render_card
+    monkeypatch.setattr(export_build, "render_card",
+                        lambda facts, options: rendered(facts, options) + "\nReworded.\n")
+
+    output = build_dataset("--dataset", "gsm", "--verify", "1")
+
+    files = len(DatasetVersion.objects.get().manifest["files"])
+    assert f"gsm v1 reproduces: all {files - 1} files but the card have the same SHA-256." in output
+    assert "the card's wording changed since this version was built" in output
+    assert "every data file reproduces" in output
+
+
+def test_verify_still_fails_on_a_data_file_when_the_card_changed_too(auto_traces, monkeypatch):
+    from curation.export import build as export_build
+    from curation.models import Segmentation
+
+    build_dataset("--dataset", "gsm", "--source", "auto")
+    Segmentation.objects.filter(pk=Segmentation.objects.first().pk).update(revision=9)
+    rendered = export_build.render_card
+    monkeypatch.setattr(export_build, "render_card",
+                        lambda facts, options: rendered(facts, options) + "\nReworded.\n")
+
+    with pytest.raises(CommandError, match=r"does not reproduce; differing files: .*README\.md"):
+        build_dataset("--dataset", "gsm", "--verify", "1")
+
+
 def test_enqueue_hands_the_build_to_a_worker_and_follows_it(auto_traces):
     output = build_dataset("--dataset", "gsm", "--source", "auto", "--enqueue")
 

@@ -81,7 +81,7 @@ def test_the_builder_previews_the_first_rows_of_each_format(client, lead, datase
     body = client.post(url("dataset-preview", dataset), BUILD_FORM).content.decode()
 
     for fmt in ("srl", "prm", "sft", "steps"):
-        assert f"<h3>{fmt} " in body
+        assert f"<h4>{fmt} " in body and f'data-format-tab="{fmt}"' in body
     assert "&quot;expert_step&quot;: &quot;1. **Read** We have x + 1 = 3.&quot;" in body
 
 
@@ -249,3 +249,33 @@ def test_a_duplicate_dataset_name_is_refused(client, lead, dataset, project):
                            {"name": dataset.name, "license": "mit", "srl_system_prompt": "x"})
 
     assert response.status_code == 200 and Dataset.objects.count() == 1
+
+
+def test_the_diff_form_offers_the_published_versions_to_choose(client, annotator, dataset, version):
+    client.force_login(annotator)
+
+    body = client.get(url("dataset-detail", dataset)).content.decode()
+
+    assert '<select name="old"' in body and '<option value="1"' in body
+
+
+def test_a_bad_version_number_gets_a_friendly_page_not_a_404(client, annotator, dataset, version):
+    client.force_login(annotator)
+
+    response = client.get(url("dataset-diff", dataset), {"old": 1, "new": "seven"})
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Choose two published versions" in body and '<select name="new"' in body
+
+
+def test_the_diff_shows_the_build_settings_that_changed(
+    client, annotator, dataset, version, auto_traces
+):
+    build_version(start_build(dataset=dataset, spec=BuildSpec(source="auto", formats=("srl",))))
+    client.force_login(annotator)
+
+    body = client.get(url("dataset-diff", dataset), {"old": 1, "new": 2}).content.decode()
+
+    assert 'id="diff-settings"' in body and "<th>formats</th>" in body
+    assert "srl, prm, sft, steps" in body

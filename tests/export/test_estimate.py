@@ -38,7 +38,9 @@ def corpus() -> list:
     BuildOptions(),
     BuildOptions(srl_context_steps=2),
     BuildOptions(srl_context_tokens=500),
-], ids=["defaults", "last-2-steps", "500-tokens"])
+    BuildOptions(srl_max_steps_per_trace=30),
+    BuildOptions(srl_context_by_field=(("reasoning", 0, 0), ("response", 3, None))),
+], ids=["defaults", "last-2-steps", "500-tokens", "30-steps-a-trace", "rule-per-field"])
 def test_the_estimate_is_within_a_quarter_of_what_is_written(tmp_path, options):
     traces = corpus()
     result = build_artifacts(traces, tmp_path / "v", list(FORMATS), ("jsonl",), options)

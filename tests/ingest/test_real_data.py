@@ -149,3 +149,20 @@ def test_real_step_spans_point_inside_their_field():
         for trace in import_file(name)[1]:
             text = getattr(trace, trace.steps_field)
             assert all(0 <= s.start <= s.end <= len(text) for s in trace.steps)
+
+
+def test_auto_reads_the_thought_anchors_chunked_file_through_its_built_in_mapping():
+    with (DATA / "thought_anchors_r1_distill_chunked.jsonl").open("rb") as stream:
+        parsed = parse_stream(stream, mappings=KNOWN_MAPPINGS)
+        items = list(parsed)
+    assert (parsed.preset, parsed.mapping_name) == ("mapping", "thought_anchors_chunked")
+    assert sum(not isinstance(item, RecordError) for _, item in items) == 40
+
+
+@pytest.mark.parametrize(
+    "name", [n for n, spec in sorted(EXPECTATIONS.items()) if "preset" in spec]
+)
+def test_auto_with_the_built_in_mappings_keeps_each_presets_choice(name):
+    with (DATA / name).open("rb") as stream:
+        parsed = parse_stream(stream, name=name, mappings=KNOWN_MAPPINGS)
+    assert parsed.preset == EXPECTATIONS[name]["preset"]

@@ -5,11 +5,14 @@ import pytest
 
 from curation.segment import STRATEGIES, count_tokens, default_params, segment_text
 
+from .learned_data import synthetic_model
+
 
 def test_every_strategy_is_callable_by_name():
     for name, strategy in STRATEGIES.items():
-        assert [(s.start, s.end) for s in strategy("One. Two.")] == [
-            (s.start, s.end) for s in segment_text("One. Two.", name)
+        params = {"model": synthetic_model()} if name == "learned" else None
+        assert [(s.start, s.end) for s in strategy("One. Two.", params)] == [
+            (s.start, s.end) for s in segment_text("One. Two.", name, params)
         ]
 
 

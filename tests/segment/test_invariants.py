@@ -13,6 +13,8 @@ from curation.traces.transcript import ASSISTANT_MARKER, TOOL_RESULT_MARKER
 from curation.segment import STRATEGIES, segment_text
 from curation.segment.regions import find_regions
 
+from .learned_data import synthetic_model
+
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 STRATEGY_NAMES = sorted(STRATEGIES)
 PARAMS = [
@@ -23,7 +25,14 @@ PARAMS = [
     ("discourse", {"sentencizer": "spacy"}),
     ("discourse", {"granularity": "move", "min_tokens": 4, "max_tokens": 12}),
     ("actions", {}),
+    ("learned", {"model": synthetic_model()}),
+    ("learned", {"model": synthetic_model(), "threshold": 1e-9}),  # cut at every candidate
 ]
+
+
+def params_for(strategy: str) -> dict:
+    """Defaults, and for ``learned`` a model trained on synthetic steps."""
+    return {"model": synthetic_model()} if strategy == "learned" else {}
 
 # Text made to hit the cutting rules: sentence ends, newlines, blank lines, list and step
 # markers, move openers, headings, answers, transcript markers, and math and code delimiters.
@@ -108,7 +117,7 @@ def test_no_step_boundary_falls_inside_math_or_code(strategy, parts, tail):
         inserted.append((len(text), len(text) + len(region.rstrip(" "))))
         text += region
     text += tail
-    steps = segment_text(text, strategy, {})
+    steps = segment_text(text, strategy, params_for(strategy))
     assert_valid_steps(text, steps)
     assert_outside_regions(text, steps, inserted)
 
@@ -117,6 +126,6 @@ def test_no_step_boundary_falls_inside_math_or_code(strategy, parts, tail):
 @given(text=TEXTS)
 @pytest.mark.parametrize("strategy", STRATEGY_NAMES)
 def test_token_counts_are_those_of_the_step_text(strategy, text, tokenizer):
-    for step in segment_text(text, strategy, {}, tokenizer=tokenizer):
+    for step in segment_text(text, strategy, params_for(strategy), tokenizer=tokenizer):
         piece = text[step.start : step.end]
         assert step.token_count == len(tokenizer.encode(piece, add_special_tokens=False))

@@ -17,6 +17,7 @@ from curation.segment.evaluate import gold_text
 from curation.segment.gold import gold_records, score_strategy
 
 from .conftest import shared_file
+from .learned_data import synthetic_model
 from .test_invariants import assert_valid_steps
 
 pytestmark = pytest.mark.shared_data
@@ -54,8 +55,9 @@ def test_discourse_finds_the_sentence_chunks_of_reasoning_traces(name, mapping):
 def test_every_strategy_keeps_the_invariants_on_real_traces(strategy):
     with shared_file("r1_math500_traces_topology.jsonl").open(encoding="utf-8") as lines:
         texts = [json.loads(line)["full_response"] for line in islice(lines, 20)]
+    params = {"model": synthetic_model()} if strategy == "learned" else None
     for text in texts:
-        assert_valid_steps(text, segment_text(text, strategy))
+        assert_valid_steps(text, segment_text(text, strategy, params))
 
 
 @pytest.mark.parametrize(

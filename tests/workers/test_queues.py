@@ -25,6 +25,9 @@ HEAVY = ("spacy", "transformers", "tokenizers", "torch")
     ("curation.compute_agreement", "quality"),
     ("curation.run_assist_job", "assist"),
     ("curation.reap_stale_jobs", "celery"),
+    ("curation.assist.suggest_steps", "assist"),
+    ("curation.train_segmenter_model", "learning"),
+    ("curation.score_trace_uncertainty", "learning"),
 ])
 def test_each_kind_of_work_goes_to_its_own_queue(task, queue):
     assert app.amqp.router.route({}, task, args=(), kwargs={})["queue"].name == queue

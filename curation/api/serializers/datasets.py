@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from curation.api.serializers.projects import StrictCharField, StrictSlugField
 from curation.models import Dataset, DatasetVersion
 from curation.services.datasets.artifacts import version_artifacts
 
@@ -23,6 +24,12 @@ class DatasetSerializer(serializers.ModelSerializer):
         model = Dataset
         fields = ["project", "name", "description", "license", "created_at", "latest_version"]
         read_only_fields = fields
+
+
+class DatasetCreateSerializer(serializers.Serializer):
+    name = StrictSlugField(max_length=100)
+    description = StrictCharField(required=False, allow_blank=True, max_length=5000)
+    license = StrictCharField(required=False, max_length=64, default="other")
 
 
 class ArtifactSerializer(serializers.Serializer):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from curation.ingest.budget import upload_too_large
 from curation.ingest.presets import PRESETS
 from curation.ingest.presets.mapping import compile_mapping
 from curation.models import ImportJob, SegmentationRun
@@ -92,7 +94,8 @@ class ImportCreateSerializer(serializers.Serializer):
     preset = serializers.ChoiceField(choices=["auto", *PRESETS], default="auto")
     mapping = MappingField(
         required=False,
-        help_text='A JSON object, e.g. {"problem": "question", "steps": "chunks[].text"}.',
+        help_text='A JSON object, e.g. {"problem": "question", "steps": "chunks[].text"}; '
+        "{} means no mapping, as leaving it out.",
     )
     teacher = serializers.CharField(
         required=False,
@@ -114,9 +117,16 @@ class ImportCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(empty)
         return super().to_internal_value(data)
 
+    def validate_file(self, upload):
+        if reason := upload_too_large(upload.size, settings.STEPWISE_MAX_UPLOAD_BYTES):
+            raise serializers.ValidationError(reason)
+        return upload
+
     def validate_mapping(self, mapping) -> dict:
         if not isinstance(mapping, dict):
             raise serializers.ValidationError("A mapping is a JSON object of field -> dotted path.")
+        if not mapping:
+            return {}  # {} is "no mapping", as leaving the field out (the schema allows it)
         try:
             compile_mapping(mapping)
         except (ValueError, TypeError) as error:  # MappingError is a ValueError

@@ -25,6 +25,7 @@ from curation.services import assist
 class EndpointViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = ModelEndpoint.objects.none()
     lookup_value_regex = r"[0-9]+"
+    lookup_url_kwarg = "endpoint_id"  # path parameters are named <resource>_<key> everywhere
     serializer_class = EndpointSerializer
     project_roles = LEADS
 
@@ -52,7 +53,7 @@ class EndpointViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
                        "ok": {"type": "boolean"}, "latency_ms": {"type": "number"},
                        "message": {"type": "string"}}}})
     @action(detail=True, methods=["post"], url_path="try")
-    def try_it(self, request: Request, project_slug: str, pk: str) -> Response:
+    def try_it(self, request: Request, project_slug: str, endpoint_id: str) -> Response:
         """Send one short request to the endpoint: does it answer, how fast, and why not."""
         check = assist.try_endpoint(self.get_object())
         return Response({"ok": check.ok, "latency_ms": check.latency_ms, "message": check.message})
@@ -66,6 +67,7 @@ class EndpointViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
 class AssistJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = AssistJob.objects.none()
     lookup_value_regex = r"[0-9]+"
+    lookup_url_kwarg = "job_id"  # path parameters are named <resource>_<key> everywhere
     serializer_class = AssistJobSerializer
     project_roles = LEADS
 
@@ -95,7 +97,7 @@ class AssistJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(parameters=[PROJECT], request=None, responses={200: AssistJobSerializer})
     @action(detail=True, methods=["post"])
-    def cancel(self, request: Request, project_slug: str, pk: str) -> Response:
+    def cancel(self, request: Request, project_slug: str, job_id: str) -> Response:
         """Ask the job to stop (before its next request); a queued job stops at once."""
         job = assist.cancel_assist_job(self.get_object())
         return Response(AssistJobSerializer(job, context=self.get_serializer_context()).data)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from curation.access import (
+    LEADS,
     api_dataset,
     api_project,
     api_datasets,
@@ -18,11 +20,13 @@ from curation.access import (
 )
 from curation.api.filters import DeclaredFilters, QueryFilter
 from curation.api.serializers.datasets import (
+    DatasetCreateSerializer,
     DatasetSerializer,
     VersionDetailSerializer,
     VersionSerializer,
 )
 from curation.models import Dataset, DatasetVersion
+from curation.services.datasets import create_dataset
 
 PROJECT = OpenApiParameter(
     "project_slug", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=r"^[-\w]+$"
@@ -30,19 +34,24 @@ PROJECT = OpenApiParameter(
 DATASET = OpenApiParameter(
     "dataset_name", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=r"^[-\w]+$"
 )
+VERSION = OpenApiParameter("version_number", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
 @extend_schema_view(
     list=extend_schema(parameters=[PROJECT]),
-    retrieve=extend_schema(
-        parameters=[PROJECT, OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH)]
-    ),
+    retrieve=extend_schema(parameters=[PROJECT, DATASET]),
+    create=extend_schema(parameters=[PROJECT], request=DatasetCreateSerializer,
+                         responses={201: DatasetSerializer}),
 )
-class DatasetViewSet(viewsets.ReadOnlyModelViewSet):
+class DatasetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """A project's datasets; its leads create them (versions are built in the browser or CLI)."""
+
     # Names the model for the schema; get_queryset picks the rows.
     queryset = Dataset.objects.none()
+    write_roles = LEADS
     serializer_class = DatasetSerializer
     lookup_field = "name"
+    lookup_url_kwarg = "dataset_name"
     lookup_value_regex = r"[-\w]+"
 
     def get_queryset(self):
@@ -51,16 +60,23 @@ class DatasetViewSet(viewsets.ReadOnlyModelViewSet):
             api_datasets(self.request).filter(project=project)
         ).order_by("name")
 
+    def create(self, request: Request, project_slug: str) -> Response:
+        project = api_project(request, project_slug)
+        form = DatasetCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        if Dataset.objects.filter(project=project, name=form.validated_data["name"]).exists():
+            raise ValidationError({"name": ["This project has a dataset of that name already."]})
+        try:
+            dataset = create_dataset(project=project, **form.validated_data)
+        except DjangoValidationError as refused:
+            raise ValidationError(refused.message_dict) from None
+        dataset.latest_published = None
+        return Response(DatasetSerializer(dataset).data, status=status.HTTP_201_CREATED)
+
 
 @extend_schema_view(
     list=extend_schema(parameters=[PROJECT, DATASET]),
-    retrieve=extend_schema(
-        parameters=[
-            PROJECT,
-            DATASET,
-            OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH),
-        ]
-    ),
+    retrieve=extend_schema(parameters=[PROJECT, DATASET, VERSION]),
     latest=extend_schema(parameters=[PROJECT, DATASET], responses=VersionDetailSerializer),
 )
 class VersionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -69,6 +85,7 @@ class VersionViewSet(viewsets.ReadOnlyModelViewSet):
     # Names the model for the schema; get_queryset picks the rows.
     queryset = DatasetVersion.objects.none()
     lookup_field = "number"
+    lookup_url_kwarg = "version_number"
     lookup_value_regex = r"[0-9]+"
     filter_backends = [DeclaredFilters]
     filters = (

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from curation.access import api_version
-from curation.api.views.datasets import DATASET, PROJECT
+from curation.api.views.datasets import DATASET, PROJECT, VERSION
 from curation.http.downloads import artifact_response
 from curation.services.datasets.artifacts import ArtifactNotFound, artifact_of
 
@@ -30,12 +30,12 @@ class VersionFileView(APIView):
         parameters=[
             PROJECT,
             DATASET,
-            OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH),
+            VERSION,
             OpenApiParameter(
                 "file_path",
                 OpenApiTypes.STR,
                 OpenApiParameter.PATH,
-                description="A path the version's manifest lists.",
+                description="A path the version's manifest lists, or manifest.json itself.",
             ),
             *FILE_HEADERS,
         ],
@@ -55,9 +55,10 @@ class VersionFileView(APIView):
         },
     )
     def get(
-        self, request: Request, project_slug: str, dataset_name: str, number: str, file_path: str
+        self, request: Request, project_slug: str, dataset_name: str, version_number: str,
+        file_path: str,
     ) -> HttpResponse:
-        version = api_version(request, project_slug, dataset_name, int(number))
+        version = api_version(request, project_slug, dataset_name, int(version_number))
         try:
             artifact = artifact_of(version, file_path)
         except ArtifactNotFound:

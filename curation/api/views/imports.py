@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,7 +14,10 @@ from curation.api.filters import DeclaredFilters, QueryFilter
 from curation.api.serializers.imports import ImportCreateSerializer, ImportJobSerializer
 from curation.api.views.datasets import PROJECT
 from curation.models import ImportJob
-from curation.services.imports import create_import_job, start_import
+from curation.services.imports import (
+    UnsupportedFile, check_container, create_import_job, start_import,
+)
+from curation.services.projects import ProjectArchived
 
 
 @extend_schema_view(
@@ -26,6 +30,7 @@ from curation.services.imports import create_import_job, start_import
 class ImportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     # Names the model for the schema; get_queryset picks the rows.
     queryset = ImportJob.objects.none()
+    lookup_url_kwarg = "import_id"
     lookup_value_regex = r"[0-9]+"
     serializer_class = ImportJobSerializer
     parser_classes = [MultiPartParser]  # a file upload; there is nothing to send as JSON
@@ -44,7 +49,13 @@ class ImportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         project = api_project(request, project_slug)
         form = ImportCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
+        if project.is_archived:
+            raise ValidationError({"project": [str(ProjectArchived(project))]})
         upload = form.validated_data["file"]
+        try:
+            check_container(upload, upload.name)
+        except UnsupportedFile as exc:
+            raise ValidationError({"file": [str(exc)]}) from None
         job = create_import_job(
             project=project,
             upload=upload,

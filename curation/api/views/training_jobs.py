@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -58,6 +58,7 @@ class TrainingJobViewSet(
 
     # Names the model for the schema; get_queryset picks the rows.
     queryset = TrainingJob.objects.none()
+    lookup_url_kwarg = "job_id"
     lookup_value_regex = r"[0-9]+"
     serializer_class = TrainingJobSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -70,8 +71,8 @@ class TrainingJobViewSet(
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
         dataset = dataset_by_reference(request, data.pop("dataset"))
-        if dataset is None:
-            raise ValidationError({"dataset": ["No such dataset."]})
+        if dataset is None:  # as for any object the caller cannot see: 404, as the schema says
+            raise NotFound("No such dataset.")
         number = data.pop("version", None)
         version = dataset.versions.filter(number=number).first() if number is not None else None
         if number is not None and version is None:
@@ -90,7 +91,7 @@ class TrainingJobViewSet(
             pass  # a follower gets the first version when it is published
         return Response(RegisteredTrainingJobSerializer(job).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: Request, job_id: str) -> Response:
         job = self.get_object()
         form = TrainingJobReportSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -98,7 +99,7 @@ class TrainingJobViewSet(
         return Response(TrainingJobSerializer(job).data)
 
     @action(detail=True, methods=["post"])
-    def deliver(self, request: Request, pk: str) -> Response:
+    def deliver(self, request: Request, job_id: str) -> Response:
         """Deliver a version now: the one asked for, else the job's, else the latest published."""
         job = self.get_object()
         form = DeliverRequestSerializer(data=request.data)
@@ -124,6 +125,7 @@ class DeliveryViewSet(viewsets.ReadOnlyModelViewSet):
 
     # Names the model for the schema; get_queryset picks the rows.
     queryset = Delivery.objects.none()
+    lookup_url_kwarg = "delivery_id"
     lookup_value_regex = r"[0-9]+"
     serializer_class = DeliverySerializer
 
@@ -147,6 +149,7 @@ class ProjectTrainingJobViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModel
     # Names the model for the schema; get_queryset picks the rows.
     queryset = TrainingJob.objects.none()
     lookup_value_regex = r"[0-9]+"
+    lookup_url_kwarg = "job_id"  # path parameters are named <resource>_<key> everywhere
     serializer_class = ProjectTrainingJobSerializer
     project_roles = LEADS
 
@@ -154,7 +157,7 @@ class ProjectTrainingJobViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModel
         return project_training_jobs(api_project(self.request, self.kwargs["project_slug"]))
 
     @action(detail=True, methods=["post"])
-    def pause(self, request: Request, project_slug: str, pk: str) -> Response:
+    def pause(self, request: Request, project_slug: str, job_id: str) -> Response:
         """Stop deliveries to this job until a lead resumes it."""
         job = training_jobs.pause_job(
             job=self.get_object(), reason=f"Paused by {request.user.get_username()}."
@@ -162,7 +165,7 @@ class ProjectTrainingJobViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModel
         return Response(ProjectTrainingJobSerializer(job).data)
 
     @action(detail=True, methods=["post"])
-    def resume(self, request: Request, project_slug: str, pk: str) -> Response:
+    def resume(self, request: Request, project_slug: str, job_id: str) -> Response:
         """Deliver again from the next published version; refused while the owner may not."""
         try:
             job = training_jobs.resume_job(job=self.get_object())

@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 import pyarrow as pa
 
-from curation.export.context import approx_tokens, rule_for, window_starts
+from curation.export.context import approx_tokens, rule_of, window_starts
 from curation.export.options import DEFAULT_OPTIONS, BuildOptions
 from curation.export.records import ExportTrace, step_title, title_prefix_end
 from curation.traces.transcript import (
@@ -73,10 +74,16 @@ SCHEMA = pa.schema(
 
 
 def srl_rows(trace: ExportTrace, options: BuildOptions = DEFAULT_OPTIONS) -> Iterator[dict]:
-    """One row per step of the trace, in step order."""
-    if trace.kind == "agent":
-        return _agent_rows(trace, options)
-    return _text_rows(trace, options)
+    """One row per step of the trace, in step order (the first ``srl_max_steps_per_trace``
+    steps' rows when the build caps them: the rest are dropped, the trace is kept)."""
+    rows = _agent_rows(trace, options) if trace.kind == "agent" else _text_rows(trace, options)
+    return islice(rows, options.srl_max_steps_per_trace)
+
+
+def capped_rows(trace: ExportTrace, options: BuildOptions) -> int:
+    """How many of the trace's SRL rows the cap drops."""
+    cap = options.srl_max_steps_per_trace
+    return 0 if cap is None else max(0, len(trace.steps) - cap)
 
 
 def _text_rows(trace: ExportTrace, options: BuildOptions) -> Iterator[dict]:
@@ -98,7 +105,7 @@ def _text_rows(trace: ExportTrace, options: BuildOptions) -> Iterator[dict]:
 
 def _context_starts(trace: ExportTrace, options: BuildOptions) -> list[int]:
     """The first previous step each row keeps, by the build's context rule."""
-    rule = rule_for(trace.steps_field, options.srl_context_steps, options.srl_context_tokens)
+    rule = rule_of(trace.steps_field, options)
     if not rule.bounded:
         return [0] * len(trace.steps)
     return window_starts([approx_tokens(trace.step_text(s)) for s in trace.steps], rule)

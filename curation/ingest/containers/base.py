@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zlib
 
 import orjson
@@ -157,7 +158,10 @@ def _describe_read_error(exc: BaseException) -> str:
 
 
 def _looks_binary(head: bytes) -> bool:
-    """True when the first line is not UTF-8 text: a CSV header is always text."""
+    """True when the first line is not UTF-8 text (a CSV header is always text), or when
+    the head as a whole is mostly not text: a short first line can be text by chance."""
+    if _mostly_not_text(head):
+        return True
     first_line = head.split(b"\n", 1)[0]
     if b"\x00" in first_line:
         return True
@@ -169,10 +173,23 @@ def _looks_binary(head: bytes) -> bool:
     return False
 
 
+# Bytes that never occur in UTF-8 text files (controls other than tab, CR, LF, FF).
+_NOT_TEXT = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+BINARY_SHARE = 0.05  # random data has ~10% such bytes; text has none or a handful
+
+
+def _mostly_not_text(head: bytes) -> bool:
+    """More than BINARY_SHARE of the head is control bytes or invalid UTF-8."""
+    if not head:
+        return False
+    invalid = head.decode("utf-8", "replace").count("\ufffd")
+    return (len(_NOT_TEXT.findall(head)) + invalid) / len(head) > BINARY_SHARE
+
+
 def _unrecognised(head: bytes, name: str) -> str:
     reason = (
         f"unrecognised content (starts with bytes {head[:8].hex(' ')}): "
-        "not gzip, Parquet, JSON, JSONL or CSV"
+        "not a supported container (gzip, Parquet, JSON, JSONL or CSV)"
     )
     lowered = name.lower()
     if lowered.endswith((".parquet", ".pq")):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from curation.ingest.containers.base import (
@@ -19,25 +19,34 @@ from curation.traces.records import RecordError
 
 
 def read_records(
-    stream: BinaryIO, *, name: str = "", max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    stream: BinaryIO,
+    *,
+    name: str = "",
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    inflated: Callable[[BinaryIO], BinaryIO] | None = None,
 ) -> Iterator[Item]:
     """Yield ``(location, record_dict)`` or ``RecordError`` for every record in ``stream``.
 
     ``location`` is the 1-based line (JSONL, CSV), element (JSON array, or JSON document
     for a file of pretty-printed objects) or row (Parquet); 0 means the file as a whole.
+    ``inflated``, if given, wraps a gzip file's decompressed stream (the import limits count
+    what comes out of it: ``budget.MeteredStream``).
     """
     start = stream.tell() if _is_seekable(stream) else None
     head, failure = _read_head(stream)
     if head.startswith(GZIP_MAGIC):
-        yield from _read_gzip(_Prefixed(head, stream, failure), name, max_record_bytes)
+        yield from _read_gzip(_Prefixed(head, stream, failure), name, max_record_bytes, inflated)
         return
     yield from _dispatch(
         head, stream, failure, name, max_record_bytes, start=start, compressed=False
     )
 
 
-def _read_gzip(raw: io.RawIOBase, name: str, max_record_bytes: int) -> Iterator[Item]:
+def _read_gzip(
+    raw: io.RawIOBase, name: str, max_record_bytes: int, inflated: Callable | None = None
+) -> Iterator[Item]:
     inner = gzip.GzipFile(fileobj=raw, mode="rb")
+    inner = inflated(inner) if inflated else inner  # the import limits count what comes out
     head, failure = _read_head(inner)
     if not head and failure is not None:
         yield RecordError(0, f"gzip data is unreadable: {_describe_read_error(failure)}")

@@ -61,13 +61,19 @@ ANSWER_PATHS = (
     "answer",
 )
 TEACHER_FIELDS = ("model", "model_name", "generator", "teacher")
+# Raw generations may carry no problem at all (then the prefix is the problem, maybe empty);
+# an empty problem *field* is still refused, in ``to_trace``.
+PROBLEM_OPTIONAL = True
 
 
 def score(record: dict) -> float:
     values = [record.get(key) for key in TEXT_FIELDS]
     if any(isinstance(v, str) and has_think_tag(v) for v in values):
         return 4
-    return 1 if any(isinstance(v, str) and v.strip() for v in values) else 0
+    if any(isinstance(v, str) and v.strip() for v in values):
+        return 1
+    # A text field of the wrong type: still this shape, so the records get a precise reason.
+    return 0.5 if any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values) else 0
 
 
 def matches(record: dict) -> bool:
@@ -83,6 +89,8 @@ def to_trace(record: dict, options: dict) -> TraceRecord:
         )
     split = split_think(record[text_key], untagged=untagged)
     problem_path, problem = _first_text(record, PROBLEM_PATHS)
+    if not problem_path and not split.prefix.strip():
+        _refuse_empty_problem_field(record)
     answer_path, answer = _first_text(record, ANSWER_PATHS)
     # Other small fields (ids, is_correct, the model's own answer when a gold one won) go along.
     source = metadata_fields(record, exclude=(text_key, problem_path, answer_path))
@@ -109,8 +117,21 @@ def _text_field(record: dict, options: dict) -> str:
         return key
     present = [key for key in TEXT_FIELDS if isinstance(record.get(key), str)]
     if not present:
+        wrong = next((key for key in TEXT_FIELDS if record.get(key) is not None), None)
+        if wrong:  # the field is there, with the wrong type: say that, not "no text field"
+            raise InvalidRecord(
+                f"field '{wrong}' must be a string, got {type_name(record[wrong])}"
+            )
         raise InvalidRecord(f"no text field: expected one of {', '.join(TEXT_FIELDS)}")
     return next((key for key in present if has_think_tag(record[key])), present[0])
+
+
+def _refuse_empty_problem_field(record: dict) -> None:
+    """A record whose problem field is there but blank is bad input, as a missing one is."""
+    for path in PROBLEM_PATHS:
+        value = get_path(record, path)
+        if isinstance(value, str):
+            raise InvalidRecord(f"field '{path}' is empty")
 
 
 def _first_text(record: dict, paths: tuple[str, ...]) -> tuple[str, str]:

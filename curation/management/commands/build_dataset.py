@@ -1,9 +1,13 @@
 """manage.py build_dataset --project SLUG --dataset NAME [--formats srl,prm,sft,steps]
 [--container jsonl,parquet] [--source approved|submitted|auto] [--labels human|consensus|any]
 [--out DIR] [filters ...]
+[--srl-context-steps K] [--srl-context-tokens T] [--max-steps-per-trace N] [--max-bytes B]
 
-Builds and publishes a new version, then prints its number and the path of its manifest.
-With ``--verify N`` it builds version N again from the database and compares the checksums.
+Prints the expected rows and bytes per format, refuses a build above the cap
+(``STEPWISE_MAX_BUILD_BYTES``, or a smaller ``--max-bytes``), else builds and publishes a new
+version, then prints its number and the path of its manifest.
+With ``--verify N`` it builds version N again from the database and compares the checksums:
+every data file must match; a card (README.md) that alone differs is reported as a note.
 """
 from __future__ import annotations
 
@@ -12,14 +16,20 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from curation.export.build import CARD_NAME
+from curation.export.context import FIELD_DEFAULTS
 from curation.export.formats import DEFAULT_FORMATS, FORMATS
+from curation.export.splits import SPLITS
 from curation.export.writers import CONTAINERS
 from curation.management.progress import ProgressBar, follow
 from curation.models import Dataset, DatasetVersion, Project
 from curation.services.datasets import build as datasets
+from curation.services.datasets.estimate import (
+    BuildTooLarge, estimate_selection, max_build_bytes,
+)
 from curation.services.datasets.spec import (
     DEFAULT_CONTAINERS, LABEL_RULES, LABEL_SOURCES, RATING_RULES, REVIEW_RULES, SOURCES, STATUSES,
-    BuildSpec, InvalidSpec,
+    BuildSpec, InvalidSpec, default_srl_context,
 )
 
 
@@ -90,6 +100,18 @@ class Command(BaseCommand):
                              + " (plus-one and non-negative, spelt here before, set --label-rule).")
         options.add_argument("--label-rule", choices=list(LABEL_RULES), default="plus-one",
                              help="; ".join(f"{k}: {v[0]}" for k, v in LABEL_RULES.items()))
+        options.add_argument("--srl-context-steps", type=int, metavar="K",
+                             help="SRL rows keep the last K previous steps (0: no limit).")
+        options.add_argument("--srl-context-tokens", type=int, metavar="T",
+                             help="... and at most T tokens of them (0: no limit). Neither "
+                                  "given: each steps field's default ("
+                                  + "; ".join(f"{f}: {r.describe()}"
+                                              for f, r in sorted(FIELD_DEFAULTS.items())) + ").")
+        options.add_argument("--max-steps-per-trace", type=int, metavar="N",
+                             help="At most N SRL rows a trace, those of its first steps.")
+        options.add_argument("--max-bytes", type=int, metavar="B",
+                             help="Refuse a build estimated above B bytes of JSON lines "
+                                  "(at most STEPWISE_MAX_BUILD_BYTES).")
 
     def handle(self, *args, **opts) -> None:
         project = Project.objects.filter(slug=opts["project"]).first()
@@ -103,8 +125,13 @@ class Command(BaseCommand):
         if out is not None and out.exists() and any(out.iterdir()):
             raise CommandError(f"--out {out} is not empty")
         dataset = self._dataset(project, opts["dataset"])
+        max_bytes = self._max_bytes(opts["max_bytes"])
+        self._show_estimate(estimate_selection(dataset, spec))
         start = datasets.start_dataset_build if opts["enqueue"] else datasets.start_build
-        version = start(dataset=dataset, spec=spec)
+        try:
+            version = start(dataset=dataset, spec=spec, max_bytes=max_bytes)
+        except BuildTooLarge as exc:
+            raise CommandError(f"Not built: {exc}") from None
         self.stdout.write(f"Building {version} from {version.traces_total} traces.")
         version = self._run(version, opts["enqueue"])
         if version.status != DatasetVersion.Status.PUBLISHED:
@@ -113,6 +140,26 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Version {version.number} published: {version.message}"))
         self.stdout.write(f"Manifest: {self._manifest(version, opts['out'])}")
 
+    @staticmethod
+    def _max_bytes(requested: int | None) -> int | None:
+        try:
+            return max_build_bytes(requested)
+        except ValueError as exc:
+            raise CommandError(f"--max-bytes: {exc}") from None
+
+    def _show_estimate(self, estimate) -> None:
+        self.stdout.write("Expected (JSON lines before compression):")
+        for line in estimate.table():
+            splits = ", ".join(f"{split} {cell.rows} rows {_mb(cell.bytes)}"
+                               for split, cell in zip(SPLITS, line["splits"]))
+            total = line["total"]
+            self.stdout.write(f"  {line['format']}: {total.rows} rows, {_mb(total.bytes)} "
+                              f"({splits})")
+        if estimate.largest:
+            top = estimate.largest[0]
+            self.stdout.write(f"  largest trace: #{top.trace_id}, {top.steps} steps, "
+                              f"{top.rows} rows, {_mb(top.bytes)}")
+
     def _verify(self, project: Project, name: str, number: int) -> None:
         version = DatasetVersion.objects.filter(
             dataset__project=project, dataset__name=name, number=number,
@@ -120,10 +167,21 @@ class Command(BaseCommand):
         if version is None:
             raise CommandError(f"no published version {number} of {project.slug}/{name}")
         differing = datasets.verify_version(version)
-        if differing:
+        files = len(version.manifest["files"])
+        # Verify promises data reproducibility: every data file (and the reward module) must
+        # match; the card alone may differ, its facts come from the same rows so only its
+        # template's wording can have changed.
+        strict = [path for path in differing if path != CARD_NAME]
+        if strict:
             raise CommandError(
                 f"{version} does not reproduce; differing files: {', '.join(differing)}")
-        files = len(version.manifest["files"])
+        if differing:
+            self.stdout.write(self.style.SUCCESS(
+                f"{version} reproduces: all {files - 1} files but the card have the same SHA-256."))
+            self.stdout.write(
+                f"Note: the card's wording changed since this version was built ({CARD_NAME} "
+                "differs); every data file reproduces.")
+            return
         self.stdout.write(self.style.SUCCESS(
             f"{version} reproduces: all {files} files have the same SHA-256."))
 
@@ -140,9 +198,19 @@ class Command(BaseCommand):
                 review=opts["review"], min_agreement=opts["min_agreement"],
                 formats=opts["formats"], containers=opts["container"],
                 next_step_title_hint=opts["hint"], **_labels(opts),
+                srl_context=self._context(opts),
+                max_steps_per_trace=opts["max_steps_per_trace"],
             )
         except InvalidSpec as exc:
             raise CommandError(str(exc)) from None
+
+    @staticmethod
+    def _context(opts: dict) -> dict:
+        """The limits given apply to every steps field; none given: each field's default."""
+        steps, tokens = opts["srl_context_steps"], opts["srl_context_tokens"]
+        if steps is None and tokens is None:
+            return default_srl_context()
+        return {name: {"max_steps": steps, "max_tokens": tokens} for name in FIELD_DEFAULTS}
 
     def _dataset(self, project: Project, name: str) -> Dataset:
         dataset = project.datasets.filter(name=name).first()
@@ -178,3 +246,7 @@ class Command(BaseCommand):
         except FileExistsError as exc:
             raise CommandError(f"--out: {exc}") from None
         return str((copied / "manifest.json").resolve())
+
+
+def _mb(count: int) -> str:
+    return f"{count / 1e6:.1f} MB"

@@ -30,11 +30,29 @@ class Command(BaseCommand):
         parser.add_argument("--tolerance", type=int, default=5, help="Characters for near matches.")
         parser.add_argument("--limit", type=int, help="At most this many gold records.")
         parser.add_argument("--json", action="store_true", help="Print the scores as JSON.")
+        learned = parser.add_argument_group("learned strategy")
+        learned.add_argument("--model", help="A saved boundary model (train_segmenter).")
+        learned.add_argument("--folds", type=int,
+                             help="Train on the other folds and score each (K = records: leave one out).")
+        learned.add_argument("--curve", help="Learning curve: training sizes, e.g. 5,10,25,50,100.")
+        learned.add_argument("--test", type=int, default=500, help="--curve: held-out texts.")
 
     def handle(self, *args, **opts) -> None:
         if not opts["gold"].is_file():
             raise CommandError(f"{opts['gold']}: no such file")
         params = dict(parse_param(item) for item in opts["param"])
+        if opts["model"]:
+            params["model"] = opts["model"]
+        if opts["folds"] or opts["curve"]:
+            if opts["strategy"] != "learned":
+                raise CommandError("--folds and --curve train models: use them with --strategy learned")
+            from curation.segment.learned_eval import run_learned_eval
+
+            try:
+                self.stdout.write(run_learned_eval(opts))
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            return
         mapping = KNOWN_MAPPINGS[opts["mapping"]] if opts["mapping"] else None
         with opts["gold"].open("rb") as stream:
             records = gold_records(

@@ -4,13 +4,17 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from curation.ingest.budget import upload_too_large
 from curation.ingest.presets import PRESETS
 from curation.management.progress import ProgressBar, follow
 from curation.models import FieldMapping, ImportJob, Project, SegmentationRun
+from curation.services.projects import ProjectArchived
 from curation.services.imports import (
-    create_import_job, outcome, run_import, saved_mappings, segment_new_traces, start_import,
+    UnsupportedFile, check_container, create_import_job, outcome, run_import, saved_mappings,
+    segment_new_traces, start_import,
 )
 
 
@@ -54,11 +58,23 @@ class Command(BaseCommand):
         path: Path = opts["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
+        with path.open("rb") as stream:
+            try:
+                check_container(stream, path.name)
+            except UnsupportedFile as exc:
+                raise CommandError(f"{path}: {exc}") from None
+        # --enqueue uploads the file to storage for the workers: an upload's limit applies. Read
+        # in place, a file is bounded by the import limits alone.
+        too_large = upload_too_large(path.stat().st_size, settings.STEPWISE_MAX_UPLOAD_BYTES)
+        if opts["enqueue"] and too_large:
+            raise CommandError(f"{path}: {too_large}")
         project, created = Project.objects.get_or_create(
             slug=opts["project"], defaults={"name": opts["project"]}
         )
         if created:
             self.stdout.write(f"Created project {project.slug}.")
+        if project.is_archived:
+            raise CommandError(str(ProjectArchived(project)))
         preset, mapping = self._preset_and_mapping(project, opts)
         options = {"teacher": opts["teacher"]} if opts["teacher"] else {}
         progress = partial(draw_job, ProgressBar())
@@ -148,7 +164,11 @@ class Command(BaseCommand):
             self.stdout.write(outcome(job))
 
     def _report(self, job: ImportJob) -> None:
-        self.stdout.write(f"Preset: {job.detected_preset or job.preset}")
+        chosen = getattr(job, "chosen_mapping", "")
+        self.stdout.write(
+            f"Preset: {job.detected_preset or job.preset}"
+            + (f" (mapping {chosen!r}, chosen automatically)" if chosen else "")
+        )
         for error in job.errors[:20]:
             self.stdout.write(f"  record {error['location']}: {error['reason']}")
         if job.errors_count > 20:

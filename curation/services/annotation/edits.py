@@ -23,6 +23,7 @@ from django.utils import timezone
 from curation.models import Assignment, Project, Segmentation, SegmentationEdit
 from curation.segment import edits
 from curation.segment.edits import EditableStep, EditError, Splice
+from curation.services import learning
 from curation.services.annotation import drafts
 from curation.services.annotation import queue
 from curation.services.quality import submissions as quality_submissions
@@ -122,9 +123,10 @@ def move_boundary(
 
 def set_type(
     *, segmentation: Segmentation, user, revision: int, index: int, type: str,
-    proposal: int | None = None,
+    proposal: int | None = None, to_end: bool = False,
 ) -> EditorState:
-    """``proposal``: the id of the proposal this accepts (kept in the history's parameters)."""
+    """Set the type of step ``index`` (``to_end``: and of every step after it, as one edit).
+    ``proposal``: the id of the proposal this accepts (kept in the history's parameters)."""
     if type and type not in _type_keys(segmentation):
         raise EditError(f"{type!r} is not a step type of this project.")
     return _edit(
@@ -132,24 +134,41 @@ def set_type(
         user,
         revision,
         Op.TYPE,
-        _with_proposal({"index": index, "type": type}, proposal),
-        lambda text, steps: edits.update_step(steps, index, type=type),
+        _with_proposal(_label_params(index, to_end, type=type), proposal),
+        lambda text, steps: _label(steps, index, to_end, type=type),
     )
 
 
 def rate(
-    *, segmentation: Segmentation, user, revision: int, index: int, rating: int | None,
+    *,
+    segmentation: Segmentation,
+    user,
+    revision: int,
+    index: int,
+    rating: int | None,
     proposal: int | None = None,
+    to_end: bool = False,
 ) -> EditorState:
-    """``proposal``: the id of the proposal this accepts (kept in the history's parameters)."""
+    """Rate step ``index`` (``to_end``: and every step after it, as one edit).
+    ``proposal``: the id of the proposal this accepts (kept in the history's parameters)."""
     return _edit(
         segmentation,
         user,
         revision,
         Op.RATE,
-        _with_proposal({"index": index, "rating": rating}, proposal),
-        lambda text, steps: edits.update_step(steps, index, rating=rating),
+        _with_proposal(_label_params(index, to_end, rating=rating), proposal),
+        lambda text, steps: _label(steps, index, to_end, rating=rating),
     )
+
+
+def _label_params(index: int, to_end: bool, **change) -> dict:
+    return {"index": index, **change, **({"to_end": True} if to_end else {})}
+
+
+def _label(steps: list[EditableStep], index: int, to_end: bool, **change) -> Splice:
+    if to_end:
+        return edits.update_steps_to_end(steps, index, **change)
+    return edits.update_step(steps, index, **change)
 
 
 def note(*, segmentation: Segmentation, user, revision: int, index: int, text: str) -> EditorState:
@@ -215,6 +234,7 @@ def submit(
             segmentation=segmentation, author=user, operation=Op.SUBMIT, revision=new_revision
         )
         _finish(_assignment(segmentation, user), Assignment.Status.SUBMITTED)
+        learning.after_submission(segmentation)  # trains again after every N (on commit)
     quality_submissions.on_submitted(segmentation=segmentation)
     segmentation.refresh_from_db()
     return segmentation
@@ -239,6 +259,9 @@ def skip(*, segmentation: Segmentation, user, revision: int, reason: str) -> Ass
         from curation.services.review import decisions  # review builds on these edits
 
         decisions.skipped(current, current.status, user, reason)
+        # No draft stays "in progress": the skipped one is closed, its history kept for leads.
+        current.status = Segmentation.Status.SKIPPED
+        current.save(update_fields=["status"])
     return assignment
 
 

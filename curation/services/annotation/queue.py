@@ -31,9 +31,11 @@ from curation.models import (
 )
 from curation.segment.spans import trim
 from curation.services.quality import queue_rules
+from curation.services.learning.uncertainty import queue_order
 from curation.services.segmentation.runs import plan_for
 
-FILLED = (Assignment.Status.ACTIVE, Assignment.Status.SUBMITTED)
+# A trace a lead assigned to someone (reserved) keeps its slot for them.
+FILLED = (Assignment.Status.ACTIVE, Assignment.Status.SUBMITTED, Assignment.Status.RESERVED)
 # Traces locked by other claimers are skipped; this bounds how many full ones we step over.
 MAX_CANDIDATES = 25
 
@@ -94,13 +96,19 @@ def sent_back_assignments(*, project: Project, annotator):
 
 
 def claim_next(*, project: Project, annotator) -> Assignment | None:
-    """The annotator's active assignment, else a new one on a trace with a free slot (or a gold
-    item, when the quality rules say so), else None."""
+    """The annotator's active assignment, else one a lead reserved for them, else a new one on a
+    trace with a free slot (higher priority first; or a gold item, when the quality rules say so),
+    else None. An archived project hands out none."""
+    if project.archived_at is not None:
+        return None
     with transaction.atomic():
         expire_stale(project=project)  # a write first: on SQLite this takes the write lock
         assignment = current_assignment(project=project, annotator=annotator)
         if assignment is not None:
             return assignment
+        reserved = _take_reserved(project, annotator)
+        if reserved is not None:
+            return reserved
         for pool in queue_rules.pools_for(project, annotator):
             assignment = _claim_from(project, annotator, gold=pool == queue_rules.GOLD)
             if assignment is not None:
@@ -129,6 +137,19 @@ def has_work(trace: Trace) -> bool:
     segmentation to copy. A whitespace-only field passes the queue's SQL filter (an equality
     test, cheap on long texts; a regex would read every text) but leaves nothing to cut."""
     return plan_for(trace) is not None or _starting_point(trace) is not None
+
+
+def _take_reserved(project: Project, annotator) -> Assignment | None:
+    reserved = (
+        Assignment.objects.filter(
+            project=project, annotator=annotator, status=Assignment.Status.RESERVED,
+            trace__archived_at__isnull=True,
+        )
+        .order_by("-trace__priority", "trace_id")
+        .select_related("trace")
+        .first()
+    )
+    return _assign(reserved.trace, annotator) if reserved else None
 
 
 def reactivate(assignment: Assignment) -> bool:
@@ -194,7 +215,7 @@ def _open_traces(project: Project):
     routed = Subquery(_routed(OuterRef("pk")).values(more=F("annotators") + 1)[:1])
     slots = Greatest(Coalesce(routed, Value(0)), Value(project.overlap))
     return (
-        Trace.objects.filter(project=project)
+        Trace.objects.filter(project=project, archived_at__isnull=True)
         .exclude(reasoning="", response="")
         .exclude(_is_gold_trace())
         .alias(filled=_filled_count(), slots=slots)
@@ -205,7 +226,10 @@ def _open_traces(project: Project):
 def _gold_traces(project: Project, annotator):
     """Gold traces with text, except those whose gold the annotator made."""
     not_mine = queue_rules.gold_segmentations().filter(trace_id=OuterRef("pk")).exclude(author=annotator)
-    return Trace.objects.filter(project=project).exclude(reasoning="", response="").filter(Exists(not_mine))
+    return (
+        Trace.objects.filter(project=project, archived_at__isnull=True)
+        .exclude(reasoning="", response="").filter(Exists(not_mine))
+    )
 
 
 def _lock_candidate(
@@ -228,7 +252,8 @@ def _lock_candidate(
         .exclude(pk__in=exclude)
         .filter(~Exists(taken))
         .alias(resumable=Exists(mine_expired))
-        .order_by("-resumable", "id")
+        # A lead's priority first; then oldest, or most uncertain, first.
+        .order_by("-resumable", "-priority", *queue_order(project))
         .select_for_update(skip_locked=skip_locked, of=("self",))
         .only("id", "project_id", "kind", "reasoning", "response")
     )
@@ -256,13 +281,14 @@ def _assign(trace: Trace, annotator) -> Assignment:
     return assignment
 
 
-def open_draft(trace: Trace, author) -> Segmentation:
-    """The annotator's own draft: a copy of the source's steps (else the automatic ones).
+def open_draft(trace: Trace, author, source: Segmentation | None = None) -> Segmentation:
+    """The annotator's own draft: a copy of ``source``'s steps, by default the source's (else the
+    automatic ones).
 
     A trace nobody cut yet starts as one step over its whole field. The copy is the first entry
     of the draft's history, so the history alone rebuilds every revision.
     """
-    source = _starting_point(trace)
+    source = source or _starting_point(trace)
     plan = None if source else plan_for(trace)
     if source is None and plan is None:  # the queue skips such traces (``has_work``)
         raise ValueError(f"trace {trace.pk} has no text to annotate")

@@ -7,10 +7,13 @@ checksum doubles as a strong ``ETag``: see ``curation.http.downloads`` for the H
 from __future__ import annotations
 
 import base64
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from curation.export.manifest import MANIFEST_NAME
 from curation.models import DatasetVersion
+from curation.services.datasets import storage as dataset_storage
 
 
 class ArtifactNotFound(LookupError):
@@ -46,11 +49,24 @@ def version_artifacts(version: DatasetVersion) -> list[Artifact]:
 
 
 def artifact_of(version: DatasetVersion, path: str) -> Artifact:
-    """The file at ``path``; only paths the manifest lists exist, so no path escapes the version."""
+    """The file at ``path``: one the manifest lists, or the manifest itself; nothing else
+    exists, so no path escapes the version."""
+    if version.status != DatasetVersion.Status.PUBLISHED:
+        raise ArtifactNotFound(path)
+    if path == MANIFEST_NAME:
+        return _artifact(version, path, manifest_entry(version))
     entry = version.manifest.get("files", {}).get(path)
-    if version.status != DatasetVersion.Status.PUBLISHED or entry is None:
+    if entry is None:
         raise ArtifactNotFound(path)
     return _artifact(version, path, entry)
+
+
+def manifest_entry(version: DatasetVersion) -> dict:
+    """The manifest's own size and SHA-256. It cannot list itself, so they are read from the
+    stored file (a few kilobytes) rather than from the database."""
+    with dataset_storage.open_file(version.path, MANIFEST_NAME) as handle:
+        data = handle.read()
+    return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
 def _artifact(version: DatasetVersion, path: str, entry: dict) -> Artifact:

@@ -29,6 +29,7 @@ from curation.export import BuildResult, build_artifacts
 from curation.export.manifest import MANIFEST_NAME
 from curation.models import Dataset, DatasetVersion, Project
 from curation.services.datasets import storage as dataset_storage
+from curation.services.datasets.estimate import check_build_size, max_build_bytes
 from curation.services.datasets.progress import BuildProgress
 from curation.services.datasets.reader import export_traces
 from curation.services.datasets.selection import chosen_segmentations
@@ -63,8 +64,14 @@ def create_dataset(
     return dataset
 
 
-def start_build(*, dataset: Dataset, spec: BuildSpec, user=None) -> DatasetVersion:
-    """Number and record a new version of ``dataset``; the build itself runs later."""
+def start_build(
+    *, dataset: Dataset, spec: BuildSpec, user=None, max_bytes: int | None = None
+) -> DatasetVersion:
+    """Number and record a new version of ``dataset``; the build itself runs later.
+
+    Refused with ``BuildTooLarge`` (nothing recorded) when its estimated size is above
+    ``max_bytes``, by default the operator's ``STEPWISE_MAX_BUILD_BYTES``."""
+    check_build_size(dataset, spec, max_bytes=max_build_bytes(max_bytes))
     fail_abandoned_builds(dataset=dataset)
     total = chosen_segmentations(dataset.project, spec).count()
     with transaction.atomic():
@@ -81,14 +88,16 @@ def start_build(*, dataset: Dataset, spec: BuildSpec, user=None) -> DatasetVersi
         )
 
 
-def start_dataset_build(*, dataset: Dataset, spec: BuildSpec, user=None) -> DatasetVersion:
+def start_dataset_build(
+    *, dataset: Dataset, spec: BuildSpec, user=None, max_bytes: int | None = None
+) -> DatasetVersion:
     """Record a new version and enqueue its build on commit.
 
     The one way the builder page, ``build_dataset --enqueue`` and the API start a build.
     """
     from curation import tasks  # tasks import the services; only entry points import tasks
 
-    version = start_build(dataset=dataset, spec=spec, user=user)
+    version = start_build(dataset=dataset, spec=spec, user=user, max_bytes=max_bytes)
     enqueue_on_commit(tasks.build_dataset_version, version.pk)
     return version
 

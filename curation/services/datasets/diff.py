@@ -60,6 +60,26 @@ def diff_versions(old: DatasetVersion, new: DatasetVersion, *, listed: int = LIS
     return diff
 
 
+def spec_changes(old: dict, new: dict) -> list[tuple[str, str, str]]:
+    """(setting, old value, new value) for every build setting that differs, by name."""
+    changes = []
+    for key in sorted(set(old) | set(new)):
+        before, after = old.get(key), new.get(key)
+        if before != after:
+            changes.append((key.replace("_", " "), _shown(before), _shown(after)))
+    return changes
+
+
+def _shown(value) -> str:
+    if value in (None, "", [], ()):
+        return "(not set)"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_shown(v)}" for k, v in value.items())
+    return str(value)
+
+
 def _cut(entry: dict) -> tuple:
     """What identifies how a trace was cut: which segmentation, which revision, which field."""
     return entry["segmentation_id"], entry["revision"], entry["steps_field"]
@@ -68,6 +88,11 @@ def _cut(entry: dict) -> tuple:
 def _keep(items: list, item, listed: int) -> None:
     if len(items) < listed:
         items.append(item)
+
+
+def trace_index(version: DatasetVersion) -> Iterator[dict]:
+    """A published version's trace index, one entry per trace in trace-id order."""
+    return _entries(version)
 
 
 def _entries(version: DatasetVersion) -> Iterator[dict]:

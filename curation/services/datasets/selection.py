@@ -15,7 +15,7 @@ import orjson
 from django.db.models import (
     Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Least
 
 from curation.models import Project, Segmentation, Step, TraceAgreement
 from curation.services.datasets.spec import BuildSpec
@@ -47,7 +47,10 @@ def chosen_segmentations(project: Project, spec: BuildSpec) -> QuerySet[Segmenta
         | Q(priority=OuterRef("priority"), updated_at__gt=OuterRef("updated_at"))
         | Q(priority=OuterRef("priority"), updated_at=OuterRef("updated_at"), pk__gt=OuterRef("pk"))
     )
-    chosen = candidates.filter(trace__project=project).exclude(Exists(better))
+    # Traces a lead excluded or archived never reach a dataset (the workbench's bulk actions).
+    chosen = candidates.filter(
+        trace__project=project, trace__excluded=False, trace__archived_at__isnull=True
+    ).exclude(Exists(better))
     return _filtered(chosen, spec)
 
 
@@ -58,17 +61,22 @@ def count_selection(project: Project, spec: BuildSpec) -> SelectionCounts:
     traces, how many such steps (one SRL row each) and how many traces keep a step (one PRM
     row each).
     """
-    kept = Coalesce(Subquery(_kept_steps_count(spec.ratings)), Value(0))
-    totals = chosen_segmentations(project, spec).annotate(kept=kept).aggregate(
-        traces=Count("pk"), steps=Sum("kept"), with_steps=Count("pk", filter=Q(kept__gt=0)),
+    kept = Coalesce(kept_steps_count(spec.ratings), Value(0))
+    # One SRL row per kept step, up to the spec's cap per trace.
+    rows = Least("kept", Value(spec.max_steps_per_trace)) if spec.max_steps_per_trace else F("kept")
+    totals = chosen_segmentations(project, spec).annotate(kept=kept, srl_rows=rows).aggregate(
+        traces=Count("pk"), steps=Sum("srl_rows"), with_steps=Count("pk", filter=Q(kept__gt=0)),
     )
     traces = totals["traces"]
     per_format = {"srl": totals["steps"] or 0, "prm": totals["with_steps"], "sft": traces,
                   "steps": traces}
-    return SelectionCounts(traces, {name: per_format[name] for name in spec.formats})
+    # The other PRM layouts, like prm, write one row per trace that keeps a step.
+    return SelectionCounts(
+        traces, {name: per_format.get(name, totals["with_steps"]) for name in spec.formats}
+    )
 
 
-def _kept_steps_count(ratings: str) -> QuerySet[Step]:
+def kept_steps_count(ratings: str) -> Subquery:
     """How many of a segmentation's steps the rating rule keeps (a correlated subquery)."""
     steps = _own_steps()
     if ratings in ("through-first-negative", "before-first-negative"):
@@ -78,7 +86,7 @@ def _kept_steps_count(ratings: str) -> QuerySet[Step]:
             **{earlier: OuterRef("index")},
         )
         steps = steps.exclude(Exists(negative_before))
-    return steps.order_by().values("segmentation").annotate(n=Count("pk")).values("n")
+    return Subquery(steps.order_by().values("segmentation").annotate(n=Count("pk")).values("n"))
 
 
 def _candidates(spec: BuildSpec) -> Q:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from curation.export import BuildOptions
+from curation.export.context import FIELD_DEFAULTS
 from curation.export.filters import (
     TraceFilter,
     drop_traces_with_negative_step,
@@ -70,6 +71,19 @@ DEFAULT_CONTAINERS = ("jsonl", "parquet")
 # A JSON key of Trace.source; "__" is refused because the ORM would read it as a nested path.
 _SOURCE_KEY = re.compile(r"\A(?!.*__)[A-Za-z0-9_][A-Za-z0-9_.\-]*\Z")
 _COUNT_BOUNDS = ("min_steps", "max_steps", "min_tokens", "max_tokens", "max_step_tokens")
+ContextLimits = dict[str, int | None]  # {"max_steps": K or None, "max_tokens": T or None}
+
+
+def default_srl_context() -> dict[str, ContextLimits]:
+    """Today's rule per steps field, written out: what a new build records unless told."""
+    return {name: rule.as_dict() for name, rule in sorted(FIELD_DEFAULTS.items())}
+
+
+# What a spec saved before the rule existed was built with: every previous step, every field.
+# A stored spec without the key reads as this, so old versions rebuild byte for byte.
+WHOLE_PREFIX = {name: {"max_steps": None, "max_tokens": None} for name in sorted(FIELD_DEFAULTS)}
+# Options that specs saved before them lack, and the value that reproduces those versions.
+_ABSENT_MEANS = {"srl_context": WHOLE_PREFIX, "max_steps_per_trace": None}
 
 
 class InvalidSpec(ValueError):
@@ -102,6 +116,10 @@ class BuildSpec:
     labels: str = "plus-one"
     label_sources: str = "human"
     split_ratios: tuple[float, float, float] = DEFAULT_RATIOS
+    # SRL context per steps field (see curation.export.context); None or 0: no limit.
+    srl_context: dict[str, ContextLimits] = field(default_factory=default_srl_context)
+    # At most this many SRL rows per trace, those of its first steps (None: no cap).
+    max_steps_per_trace: int | None = None
 
     def __post_init__(self) -> None:
         self._check_members()  # before canonical order drops what it does not know
@@ -126,6 +144,7 @@ class BuildSpec:
             "annotator": self.annotator.strip(),
             "reviewer": self.reviewer.strip(),
             "source_key": self.source_key.strip(),
+            "srl_context": _canonical_context(self.srl_context),
         }
         for name, value in canonical.items():
             object.__setattr__(self, name, value)
@@ -153,6 +172,9 @@ class BuildSpec:
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)
                                       or value < 0):
                 raise InvalidSpec(f"{name} must be a non-negative integer, got {value!r}")
+        cap = self.max_steps_per_trace
+        if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 1):
+            raise InvalidSpec(f"max_steps_per_trace must be a positive integer, got {cap!r}")
         for low, high in (("min_steps", "max_steps"), ("min_tokens", "max_tokens")):
             lo, hi = getattr(self, low), getattr(self, high)
             if lo is not None and hi is not None and lo > hi:
@@ -170,13 +192,14 @@ class BuildSpec:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> BuildSpec:
-        """Parse a stored or posted spec; unknown keys are refused rather than ignored."""
+        """Parse a stored spec; unknown keys are refused rather than ignored, and an option
+        the spec predates takes the value its version was built with (``_ABSENT_MEANS``)."""
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
             raise InvalidSpec(f"unknown spec fields: {', '.join(unknown)}")
         values = {key: tuple(value) if isinstance(value, list) else value
-                  for key, value in data.items()}
+                  for key, value in {**_ABSENT_MEANS, **data}.items()}
         try:
             return cls(**values)
         except TypeError as exc:
@@ -198,7 +221,40 @@ class BuildSpec:
             next_step_title_hint=self.next_step_title_hint,
             label_for_rating=LABEL_RULES[self.labels][1],
             label_sources=self.label_sources,
+            srl_context_by_field=tuple(
+                (name, limits["max_steps"], limits["max_tokens"])
+                for name, limits in self.srl_context.items()
+            ),
+            srl_max_steps_per_trace=self.max_steps_per_trace,
         )
+
+
+def _canonical_context(context: Any) -> dict[str, ContextLimits]:
+    """Every steps field with both limits, 0 read as no limit, in a fixed order."""
+    if not isinstance(context, Mapping):
+        raise InvalidSpec(f"srl_context must map steps fields to limits, got {context!r}")
+    unknown = sorted(set(context) - set(FIELD_DEFAULTS))
+    if unknown:
+        raise InvalidSpec(f"srl_context: unknown steps fields {unknown}; "
+                          f"known: {', '.join(sorted(FIELD_DEFAULTS))}")
+    defaults = default_srl_context()
+    canonical = {}
+    for name in sorted(FIELD_DEFAULTS):
+        limits = context.get(name, defaults[name])
+        if not isinstance(limits, Mapping) or set(limits) - {"max_steps", "max_tokens"}:
+            raise InvalidSpec(f"srl_context[{name!r}]: give max_steps and/or max_tokens")
+        canonical[name] = {key: _limit(name, key, limits.get(key))
+                           for key in ("max_steps", "max_tokens")}
+    return canonical
+
+
+def _limit(name: str, key: str, value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidSpec(f"srl_context[{name!r}].{key} must be a non-negative integer, "
+                          f"got {value!r}")
+    return value or None
 
 
 def _one_of(name: str, value: Any, allowed: Mapping[str, Any]) -> None:

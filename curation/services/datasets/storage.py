@@ -22,6 +22,7 @@ from django.core.files.storage import FileSystemStorage, Storage, storages
 
 from curation.export import publish_atomically, staging_dir
 from curation.export.manifest import MANIFEST_NAME
+from curation.services.streams import open_stream
 
 STORAGE_ALIAS = "datasets"
 
@@ -125,8 +126,8 @@ def remove_stale_staging(relative: str, *, older_than_seconds: float) -> int:
 
 
 def open_file(relative: str, name: str):
-    """One file of a version, opened for binary reading."""
-    return datasets_storage().open(f"{relative}/{name}", "rb")
+    """One file of a version, opened for binary reading (streamed, never loaded whole)."""
+    return open_stream(datasets_storage(), f"{relative}/{name}")
 
 
 def file_location(relative: str, name: str) -> str:

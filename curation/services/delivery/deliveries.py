@@ -40,6 +40,7 @@ from curation.services.delivery import webhooks
 from curation.services.delivery.training_jobs import (
     TrainingJobError, delivery_block, pause_job, storage_folder,
 )
+from curation.services.streams import open_stream
 
 log = logging.getLogger(__name__)
 
@@ -306,7 +307,7 @@ def _copy_verified(artifact: Artifact, destination: Path) -> None:
     destination.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     with (
-        storages["datasets"].open(artifact.storage_name, "rb") as source,
+        open_stream(storages["datasets"], artifact.storage_name) as source,
         open(destination, "wb") as out,
     ):
         while chunk := source.read(_COPY_CHUNK):

@@ -5,15 +5,18 @@ its task on commit), ``run_import`` (what the task runs, or a command in this pr
 ``segment_new_traces`` (the one place that decides "after an import, segment the new traces"),
 ``outcome`` (what the import came to, its segmentation included), ``requeue_import`` /
 ``fail_lost_import`` (what the reaper does with an import whose worker died).
+``check_container`` / ``check_job_container`` refuse a file that is no supported container
+before anything starts; ``discard_import`` deletes a staged upload with its file.
 """
 from curation.services.imports.jobs import (
-    AtomicImportRejected, UnreadableFile, create_import_job, fail_lost_import, outcome,
-    preview_import, requeue_import, run_import, saved_mappings, segment_new_traces, settled,
-    start_import,
+    AtomicImportRejected, UnreadableFile, UnsupportedFile, check_container, check_job_container,
+    create_import_job, discard_import, fail_lost_import, outcome, preview_import, requeue_import,
+    run_import, saved_mappings, segment_new_traces, settled, start_import,
 )
 
 __all__ = [
-    "AtomicImportRejected", "UnreadableFile", "create_import_job", "fail_lost_import", "outcome",
+    "AtomicImportRejected", "UnreadableFile", "UnsupportedFile", "check_container",
+    "check_job_container", "create_import_job", "discard_import", "fail_lost_import", "outcome",
     "preview_import", "requeue_import", "run_import", "saved_mappings", "segment_new_traces",
     "settled", "start_import",
 ]

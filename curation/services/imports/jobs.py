@@ -20,12 +20,15 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from curation.ingest.budget import LimitExceeded, Limits
 from curation.ingest.known_mappings import KNOWN_MAPPINGS
-from curation.ingest.pipeline import parse_stream, preview
-from curation.traces.records import RecordError, TraceRecord
-from curation.models import ImportJob, Project, Segmentation, SegmentationRun, Step, Trace
+from curation.ingest.pipeline import parse_stream, preview, unsupported_container
+from curation.models import (
+    ImportJob, Project, Segmentation, SegmentationRun, Step, Trace, short_file_name,
+)
 from curation.services import segmentation
 from curation.services.enqueue import enqueue_on_commit
+from curation.traces.records import RecordError, TraceRecord
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +41,38 @@ class AtomicImportRejected(Exception):
 
 class UnreadableFile(Exception):
     """No preset fits the file, or no record of it could be read at all."""
+
+
+class UnsupportedFile(ValueError):
+    """The file is no container Stepwise reads (random bytes, an image ...): nothing to start."""
+
+
+def check_container(upload: IO[bytes], name: str = "") -> None:
+    """Raise UnsupportedFile when ``upload`` is not a supported container; rewinds it."""
+    position = upload.tell()
+    try:
+        reason = unsupported_container(
+            upload, name=name, max_record_bytes=settings.STEPWISE_MAX_RECORD_BYTES
+        )
+    finally:
+        upload.seek(position)
+    if reason:
+        raise UnsupportedFile(f"This file cannot be imported: {reason}.")
+
+
+def check_job_container(job: ImportJob) -> None:
+    """``check_container`` on a staged job's file."""
+    with job.open_source() as stream:
+        check_container(stream, job.original_name)
+
+
+def discard_import(job: ImportJob) -> None:
+    """Delete a staged (never started) import and its stored file."""
+    if job.status != ImportJob.Status.STAGED:
+        raise ValueError("only an import that was never started can be discarded")
+    if job.file:
+        job.file.delete(save=False)
+    job.delete()
 
 
 def create_import_job(
@@ -53,7 +88,12 @@ def create_import_job(
     user=None,
     status: str = ImportJob.Status.QUEUED,
 ) -> ImportJob:
-    """Record a new import of an uploaded file (copied to storage) or of a local file (in place)."""
+    """Record a new import of an uploaded file (copied to storage) or of a local file (in place).
+
+    An archived project takes none (``ProjectArchived``)."""
+    from curation.services.projects import require_active
+
+    require_active(project)
     if (upload is None) == (local_path is None):
         raise ValueError("give exactly one of upload or local_path")
     job = ImportJob(
@@ -66,7 +106,10 @@ def create_import_job(
         status=status,
     )
     if upload is not None:
-        job.original_name = Path(upload_name or getattr(upload, "name", "upload")).name
+        # The column holds 255; the stored file's name is cut shorter still (import_upload_path).
+        job.original_name = short_file_name(
+            Path(upload_name or getattr(upload, "name", "upload")).name, max_bytes=255
+        )
         job.file.save(job.original_name, File(upload), save=False)
         job.bytes_total = job.file.size
     else:
@@ -84,7 +127,9 @@ def start_import(job: ImportJob) -> ImportJob:
     The one way the upload page, the API and ``import_traces --enqueue`` start an import.
     """
     from curation import tasks  # tasks import the services; only entry points import tasks
+    from curation.services.projects import require_active
 
+    require_active(job.project)
     if job.status == ImportJob.Status.STAGED:
         job.status = ImportJob.Status.QUEUED
         job.save(update_fields=["status"])
@@ -169,7 +214,10 @@ def saved_mappings(project: Project) -> dict[str, dict]:
 def preview_import(job: ImportJob, *, limit: int = 5) -> dict[str, Any]:
     """The preset that would be chosen and the first records as they would be mapped."""
     with job.open_source() as stream:
-        result = preview(stream, limit=limit, **_reading_settings(job))
+        result = preview(
+            stream, limit=limit, mappings=_auto_mappings(job), limits=_preview_limits(),
+            **_reading_settings(job),
+        )
     records, errors = [], []
     for location, item in result.items:
         if isinstance(item, RecordError):
@@ -178,7 +226,37 @@ def preview_import(job: ImportJob, *, limit: int = 5) -> dict[str, Any]:
             records.append(_preview_row(location, item))
     if result.error:
         errors.append({"location": 0, "reason": result.error})
-    return {"preset": result.preset, "records": records, "errors": errors, "fields": result.fields}
+    return {
+        "preset": result.preset,
+        "records": records,
+        "errors": errors,
+        "fields": result.fields,
+        "unsupported": result.unsupported,
+        "mapping_name": result.mapping_name,
+        "stopped": result.stopped,
+    }
+
+
+def _auto_mappings(job: ImportJob) -> dict[str, dict] | None:
+    """The named mappings ``auto`` may choose for this job: the project's and the built-in."""
+    if job.preset != "auto" or job.mapping:
+        return None
+    return saved_mappings(job.project)
+
+
+def _preview_limits() -> Limits:
+    """A preview runs in a web request on every page load: a small budget, and it says so."""
+    return Limits(
+        max_bytes=settings.STEPWISE_PREVIEW_MAX_BYTES,
+        seconds=settings.STEPWISE_PREVIEW_SECONDS,
+    )
+
+
+def _import_limits() -> Limits:
+    return Limits(
+        max_bytes=settings.STEPWISE_MAX_DECOMPRESSED_BYTES or None,
+        max_records=settings.STEPWISE_MAX_RECORDS or None,
+    )
 
 
 def _reading_settings(job: ImportJob) -> dict[str, Any]:
@@ -235,6 +313,8 @@ def run_import(job: ImportJob, *, on_progress: ProgressCallback | None = None) -
             _import_records(job, on_progress, earlier=earlier)
     except (AtomicImportRejected, UnreadableFile) as rejected:
         _finish(job, ImportJob.Status.FAILED, str(rejected))
+    except LimitExceeded as exc:
+        _finish(job, ImportJob.Status.FAILED, _limit_message(job, exc))
     except Exception as exc:  # the worker must survive any file: report, don't crash
         log.exception("import %s failed", job.pk)
         _finish(job, ImportJob.Status.FAILED, f"Import stopped: {type(exc).__name__}: {exc}")
@@ -281,6 +361,21 @@ def _finish(job: ImportJob, status: str, message: str) -> None:
     job.save(update_fields=[*_PROGRESS_FIELDS, "status", "detected_preset"])
 
 
+def _limit_message(job: ImportJob, exc: LimitExceeded) -> str:
+    """Which limit stopped the import, and what of the file was kept."""
+    if job.atomic:
+        kept = "Nothing was imported (atomic import)."
+    else:
+        kept = (
+            f"The {_count(job.traces_created, 'trace')} saved before that point are kept "
+            "(a non-atomic import keeps its good records); split the file to import the rest."
+        )
+    return (
+        f"Import refused: {exc} (the limits are STEPWISE_MAX_DECOMPRESSED_BYTES and "
+        f"STEPWISE_MAX_RECORDS). {kept}"
+    )
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
@@ -292,7 +387,10 @@ def _summary(job: ImportJob) -> str:
     if job.errors_count:
         parts.append(_count(job.errors_count, "bad record"))
     seconds = (timezone.now() - job.started_at).total_seconds()
-    return ", ".join(parts) + f" in {seconds:.2f} s (preset: {job.detected_preset})."
+    preset = job.detected_preset
+    if getattr(job, "chosen_mapping", ""):
+        preset += f" {job.chosen_mapping!r}, chosen automatically"
+    return ", ".join(parts) + f" in {seconds:.2f} s (preset: {preset})."
 
 
 def _run_atomic(job: ImportJob, on_progress: ProgressCallback | None) -> None:
@@ -316,9 +414,12 @@ def _import_records(
     counters = _Counters()
     job.errors = []
     with job.open_source() as stream:
-        parsed = parse_stream(stream, **_reading_settings(job))
+        parsed = parse_stream(
+            stream, mappings=_auto_mappings(job), limits=_import_limits(), **_reading_settings(job)
+        )
         job.detected_preset = parsed.preset or ""
         job.save(update_fields=["detected_preset"])
+        job.chosen_mapping = parsed.mapping_name  # named in the summary, not stored
         batches = _batches(
             parsed, settings.STEPWISE_IMPORT_BATCH_SIZE, settings.STEPWISE_IMPORT_BATCH_CHARS
         )
@@ -453,7 +554,8 @@ def _create_traces(traces: list[Trace]) -> list[Trace]:
     """
     if not traces or connection.vendor != "postgresql":
         return Trace.objects.bulk_create(traces)
-    fields = [f for f in Trace._meta.concrete_fields if not f.primary_key]
+    # The database fills generated columns (length, the search vector) itself.
+    fields = [f for f in Trace._meta.concrete_fields if not f.primary_key and not f.generated]
     now = timezone.now()
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:

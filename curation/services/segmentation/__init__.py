@@ -7,10 +7,11 @@ traces a run whose worker died has not cut yet go out again).
 
 Settings: ``check_config`` (a project's per-field configuration, normalised, or ``ValueError``
 with the segmenter's own message: what the settings form, the command and the API call before
-saving), ``default_config``, ``run_config`` (what a run with a strategy override would use).
+saving), ``default_config``, ``run_config`` (what a run with a strategy override would use),
+``with_default`` (the segment button's strategy on the project's settings).
 """
 from curation.services.segmentation.config import (
-    DEFAULT_STRATEGIES, FIELD_KEYS, NONE, check_config, default_config, plans_for,
+    DEFAULT_STRATEGIES, FIELD_KEYS, NONE, check_config, default_config, plans_for, with_default,
 )
 from curation.services.segmentation.runs import (
     fail_run, plan_for, requeue_run, run_config, segment_chunk, segment_in_process,
@@ -20,5 +21,5 @@ from curation.services.segmentation.runs import (
 __all__ = [
     "DEFAULT_STRATEGIES", "FIELD_KEYS", "NONE", "check_config", "default_config", "fail_run",
     "plan_for", "plans_for", "requeue_run", "run_config", "segment_chunk", "segment_in_process",
-    "start_segmentation_run",
+    "start_segmentation_run", "with_default",
 ]

@@ -13,7 +13,9 @@ Normalised shape, what ``check_config`` returns and what ``Project.segmentation`
 with the segmenter's own message before it is saved. A field left out takes its default.
 
 The shape before issue 14, ``{"strategy": NAME, "params": {...}}``, still reads: ``auto`` is
-every field's default, any other strategy applies to the field it was made for.
+every field's default (its parameters must suit every strategy it may pick, as they did when
+one strategy was picked per trace), any other strategy applies to the field it was made for.
+Both shapes at once (what the settings page saves) read as that default with ``fields`` on top.
 """
 from __future__ import annotations
 
@@ -23,8 +25,10 @@ from typing import Any
 from curation.models import Trace
 
 NONE = "none"
+# What a trace's fields are cut with by default; also what the old per-trace ``auto`` picked.
 DEFAULT_STRATEGIES = {"reasoning": "discourse", "response": "solution", "transcript": "actions"}
 FIELD_KEYS = tuple(DEFAULT_STRATEGIES)
+AUTO_PICKS = ("solution", "discourse", "actions")
 # The config key a legacy single strategy applied to.
 _LEGACY_FIELD = {
     "discourse": "reasoning", "solution": "response", "paragraphs": "response",
@@ -49,27 +53,59 @@ def default_config() -> dict:
 def check_config(config: Any) -> dict:
     """The configuration, normalised and checked; ``ValueError`` with the segmenter's message.
 
-    The one check behind the settings form, the ``segment`` command, the API and every run.
+    The one check behind the settings page and form, the ``segment`` and ``project_settings``
+    commands, the API and every run.
     """
     if config in (None, {}):
         return default_config()
     if not isinstance(config, dict):
         raise ValueError("segmentation settings must be a JSON object")
-    fields = config["fields"] if "fields" in config else _from_legacy(config)
-    extra = set(config) - {"fields"} if "fields" in config else set()
+    extra = set(config) - {"fields", "strategy", "params"}
     if extra:
         raise ValueError(f"unknown segmentation setting(s): {', '.join(sorted(extra))}")
+    fields = config.get("fields", {})
     if not isinstance(fields, dict):
         raise ValueError('"fields" must map a field (reasoning, response, transcript) to settings')
     unknown = set(fields) - set(FIELD_KEYS)
     if unknown:
         raise ValueError(
-            f"unknown field(s) {', '.join(sorted(unknown))}: choose from {', '.join(FIELD_KEYS)}"
+            f"unknown field(s) {', '.join(sorted(unknown))}: no such field; steps are cut in "
+            f"{', '.join(FIELD_KEYS)}"
         )
     normalised = default_config()
+    if "strategy" in config or "params" in config:
+        # A default the lead named no field for: the segmenter's message needs no field prefix.
+        normalised["fields"].update(default_fields(config.get("strategy"), config.get("params")))
     for key, setting in fields.items():
         normalised["fields"][key] = _check_field(key, setting)
     return normalised
+
+
+def default_fields(strategy: Any, params: Any) -> dict:
+    """The fields a single ``{"strategy", "params"}`` sets, checked (the shape before fields)."""
+    from curation.segment import check_params
+
+    strategy = strategy or "auto"
+    params = params or {}
+    if not isinstance(params, dict):
+        raise ValueError("parameters must be a JSON object")
+    if strategy == "auto":
+        if not params:
+            return {}
+        # auto picked one strategy per trace and passed it these parameters: all must take them.
+        for name in AUTO_PICKS:
+            check_params(name, params)
+        return {key: {"strategy": name, "params": dict(params)}
+                for key, name in DEFAULT_STRATEGIES.items()}
+    check_params(strategy, params)
+    return {_LEGACY_FIELD.get(strategy, "response"): {"strategy": strategy, "params": dict(params)}}
+
+
+def with_default(config: Any, strategy: str, params: dict | None) -> dict:
+    """``config`` (checked) with a single strategy applied as the shape before fields applies
+    it (the segment button): the fields it names change, the lead's other choices stay."""
+    fields = check_config(config)["fields"]
+    return {"fields": {**fields, **default_fields(strategy, params)}}
 
 
 def only_fields(config: dict, keys: list[str] | tuple[str, ...]) -> dict:
@@ -117,6 +153,8 @@ def _check_field(key: str, setting: Any) -> dict:
     if not isinstance(setting, dict) or set(setting) - {"strategy", "params"}:
         raise ValueError(f'{key}: expected {{"strategy": NAME, "params": {{...}}}}')
     strategy = setting.get("strategy") or DEFAULT_STRATEGIES[key]
+    if strategy == "auto":  # a field's "auto" is its own default
+        strategy = DEFAULT_STRATEGIES[key]
     params = setting.get("params") or {}
     if strategy == NONE:
         if params:
@@ -127,19 +165,6 @@ def _check_field(key: str, setting: Any) -> dict:
     except ValueError as error:
         raise ValueError(f"{key}: {error}") from None
     return {"strategy": strategy, "params": dict(params)}
-
-
-def _from_legacy(config: dict) -> dict:
-    """The fields of a ``{"strategy", "params"}`` config."""
-    extra = set(config) - {"strategy", "params"}
-    if extra:
-        raise ValueError(f"unknown segmentation setting(s): {', '.join(sorted(extra))}")
-    strategy = config.get("strategy") or "auto"
-    params = config.get("params") or {}
-    if strategy == "auto":
-        # auto's parameters could only ever apply to the one strategy that takes any here.
-        return {"reasoning": {"strategy": "discourse", "params": params}} if params else {}
-    return {_LEGACY_FIELD.get(strategy, "response"): {"strategy": strategy, "params": params}}
 
 
 def _none() -> dict:

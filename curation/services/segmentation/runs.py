@@ -177,7 +177,7 @@ def segment_chunk(run: SegmentationRun, trace_ids: Iterable[int]) -> int:
         .only("id", "kind", "reasoning", "response")
     )
     cut_by_people = _fields_cut_by_people(traces)
-    planned = [(t, plan) for t in traces for plan in plans_for(t, config)]
+    planned = [(t, _learned_or(plan, run)) for t in traces for plan in plans_for(t, config)]
     kept = [(t, plan) for t, plan in planned if (t.pk, plan.field) not in cut_by_people]
     schema = run.project.label_schema
     cut = [(t, plan, _cut(t, plan, schema, tokenizer)) for t, plan in kept]
@@ -185,7 +185,8 @@ def segment_chunk(run: SegmentationRun, trace_ids: Iterable[int]) -> int:
         _delete_replaced(cut)
         steps = _save(cut)
         skipped = len({t.pk for t, plan in planned if (t.pk, plan.field) in cut_by_people})
-        _advance(run, done=len(traces), steps=steps, skipped=skipped)
+        imported = _traces_cut_by_source(traces)
+        _advance(run, done=len(traces), steps=steps, skipped=skipped, imported=len(imported))
     run.refresh_from_db()
     return steps
 
@@ -193,6 +194,16 @@ def segment_chunk(run: SegmentationRun, trace_ids: Iterable[int]) -> int:
 def _legacy(run: SegmentationRun) -> dict:
     """A run queued before fields existed: its single strategy and parameters."""
     return {"strategy": run.strategy, "params": run.params or {}}
+
+
+def _learned_or(plan: Plan, run: SegmentationRun) -> Plan:
+    """An ``auto`` run cuts a field with the project's learned model where the lead chose one."""
+    if run.strategy != "auto":
+        return plan
+    from curation.services.learning import strategy_for
+
+    chosen = strategy_for(run.project, plan.field)
+    return plan if chosen is None else Plan(plan.field, *chosen)
 
 
 def _cut_by_this_run(run: SegmentationRun, trace_ids: Iterable[int]) -> set[int]:
@@ -251,6 +262,15 @@ def _fields_cut_by_people(traces: list[Trace]) -> set[tuple[int, str]]:
     )
 
 
+def _traces_cut_by_source(traces: list[Trace]) -> set[int]:
+    """Traces whose steps came with the source: cut, but by no person of the project."""
+    return set(
+        Segmentation.objects.filter(trace__in=traces, origin=Segmentation.Origin.IMPORTED)
+        .exclude(trace__segmentations__origin=Segmentation.Origin.HUMAN)
+        .values_list("trace_id", flat=True)
+    )
+
+
 def _cut(trace: Trace, plan: Plan, schema: list[dict], tokenizer) -> list:
     from curation.segment import segment_text, tag_steps
 
@@ -296,13 +316,16 @@ def _save(cut: list) -> int:
     return copy_rows(Step, STEP_COLUMNS, rows)
 
 
-def _advance(run: SegmentationRun, *, done: int, steps: int, skipped: int) -> None:
+def _advance(
+    run: SegmentationRun, *, done: int, steps: int, skipped: int, imported: int = 0
+) -> None:
     """Count a finished chunk; the chunk that completes the run marks it done."""
     SegmentationRun.objects.filter(pk=run.pk).update(
         traces_done=F("traces_done") + done,
         steps_created=F("steps_created") + steps,
         skipped_human=F("skipped_human") + skipped,
         heartbeat_at=timezone.now(),
+        kept_imported=F("kept_imported") + imported,
     )
     SegmentationRun.objects.filter(
         pk=run.pk, traces_done__gte=F("traces_total"), status=SegmentationRun.Status.RUNNING

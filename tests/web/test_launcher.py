@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.factories import REPO_ROOT
 from webapp.run import child_env, public_url
 
 pytestmark = pytest.mark.worker

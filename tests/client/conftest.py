@@ -1,8 +1,0 @@
-"""The client's tests run against the app on loopback with the API tests' published version."""
-from tests.api.conftest import (  # noqa: F401  (fixtures, found by name)
-    api_settings,
-    dataset,
-    private_datasets_storage,
-    eager_retries,
-    version,
-)

@@ -12,8 +12,8 @@ import re
 _OPEN_END = re.compile(r"[:,;=+\-*/\\&]\s*$")
 # The line starts by closing or extending what came before.
 _CONTINUING_START = re.compile(r"[,.;=+*/^_&|]|\\[\])]|\\end\b")
-_DISPLAY_START = re.compile(r"\\\[|\$\$|\\begin\{")
-_DISPLAY_END = re.compile(r"(?:\\\]|\$\$|\\end\{[^}]*\})\s*[.,;]?\s*$")
+DISPLAY_START = re.compile(r"\\\[|\$\$|\\begin\{")
+DISPLAY_END = re.compile(r"(?:\\\]|\$\$|\\end\{[^}]*\})\s*[.,;]?\s*$")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]")
 
 
@@ -21,7 +21,7 @@ def continues(previous: str, line: str) -> bool:
     """Whether ``line`` continues the step whose last line is ``previous`` (both non-blank)."""
     previous = previous.rstrip()
     body = line.lstrip()
-    if _OPEN_END.search(previous) or _CONTINUING_START.match(body) or _DISPLAY_START.match(body):
+    if _OPEN_END.search(previous) or _CONTINUING_START.match(body) or DISPLAY_START.match(body):
         return True
     # A lower-case start continues a sentence, unless the line before ended one.
     if body[:1].islower() and previous[-1:] not in ".!?":
@@ -29,4 +29,4 @@ def continues(previous: str, line: str) -> bool:
     if _LIST_ITEM.match(line) and _LIST_ITEM.match(previous):
         return True
     # After a display equation the step goes on, unless a new sentence starts (a capital).
-    return bool(_DISPLAY_END.search(previous)) and not body[:1].isupper()
+    return bool(DISPLAY_END.search(previous)) and not body[:1].isupper()

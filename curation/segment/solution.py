@@ -6,15 +6,18 @@ own and ``1. **Title** action`` giving the step the title "Title".
 
 A solution without markers is cut by its own layout: blank-line blocks when it has them, else
 lines (a line that continues an equation, a list or a clause joins the one before, see
-``lines``), else sentences. A last block that only states the final answer ("**Final Answer**",
-a lone ``\\boxed{}``) joins the step before it.
+``lines``), else sentences. Of blank-line blocks, only the plainest continuations join: a
+lead-in and the display equation it introduces ("We have" / ``\\[ ... \\]``), and a display
+equation and the lower-case clause after it ("where ..."): a lone "We have" is no step to label.
+A last block that only states the final answer ("**Final Answer**", a lone ``\\boxed{}``) joins
+the step before it.
 """
 from __future__ import annotations
 
 import re
 
 from .context import Context, Draft, draft
-from .lines import continues
+from .lines import DISPLAY_END, DISPLAY_START, continues
 from .markers import marker_cuts
 from .paragraphs import blocks_of
 from .sentences import boundaries
@@ -46,10 +49,32 @@ def _layout_spans(ctx: Context) -> list[Span]:
     text = ctx.text
     body = text.strip()
     if _BLANK_LINE.search(body):
-        return blocks_of(ctx)
+        return _joined_blocks(text, blocks_of(ctx))
     if "\n" in body:
         return spans_from_cuts(text, _line_cuts(text), ctx.regions)
     return spans_from_cuts(text, _sentence_cuts(text), ctx.regions)
+
+
+def _joined_blocks(text: str, blocks: list[Span]) -> list[Span]:
+    """The blocks, each joined to the one before when it carries on that block's sentence."""
+    joined: list[Span] = []
+    for start, end in blocks:
+        if joined and _carries_on(_last_line(text, joined[-1]), text[start:end].lstrip()):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _carries_on(previous: str, block: str) -> bool:
+    if DISPLAY_START.match(block):
+        return previous[-1:] not in ".!?"
+    return bool(DISPLAY_END.search(previous)) and block[:1].islower()
+
+
+def _last_line(text: str, span: Span) -> str:
+    start, end = span
+    return text[start:end].rstrip().rsplit("\n", 1)[-1] or " "
 
 
 def _line_cuts(text: str) -> list[int]:

@@ -69,6 +69,20 @@ def test_without_markers_blank_line_blocks_are_steps_and_a_bare_answer_joins_the
     assert cut(text) == ["We add 2 and 3.", "That gives 5.\n\n**Final Answer**\n\\[\\boxed{5}\\]"]
 
 
+def test_a_lead_in_and_its_display_equation_are_one_step_across_blank_lines():
+    text = (
+        "We have\n\n\\[\np = \\sum_{k=1}^\\infty \\frac{1}{k^2}.\n\\]\n\n"
+        "Let\n\n\\[\nS = p - 1\n\\]\n\nwhere the sum starts at 2.\n\n"
+        "Then S is finite.\n\n\\[ S < 1 \\]"
+    )
+    assert cut(text) == [
+        "We have\n\n\\[\np = \\sum_{k=1}^\\infty \\frac{1}{k^2}.\n\\]",
+        "Let\n\n\\[\nS = p - 1\n\\]\n\nwhere the sum starts at 2.",
+        "Then S is finite.",  # a sentence that ended: the equation after it is a step of its own
+        "\\[ S < 1 \\]",
+    ]
+
+
 def test_without_blank_lines_a_line_continuing_an_equation_or_list_stays_in_its_step():
     text = (
         "Let x be the price.\nThen we have:\n\\[ 2x = 10 \\]\nwhere x is in dollars.\n"

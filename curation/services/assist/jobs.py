@@ -5,7 +5,9 @@ its task on commit); ``run_assist_job`` is what the task (or a command, in proce
 run keeps one ``ChatClient`` (its limits, retries and usage) in a ``JobRunner`` for the whole
 job, takes the traces without a result chunk by chunk, and after each chunk writes progress,
 usage and a heartbeat and reads whether someone cancelled. A worker killed mid-job redelivers
-the task (acks late); the run then skips every trace that has a result.
+the task (acks late), or the reaper requeues the job once its heartbeat is stale; the task takes
+the job's lease (``services.workers.claim_assist_job``) and the run skips every trace that has
+a result.
 """
 from __future__ import annotations
 
@@ -101,11 +103,38 @@ def resume_assist_job(job: AssistJob) -> AssistJob:
     if job.status not in (Status.CANCELLED, Status.FAILED, Status.DONE):
         raise InvalidJob(f"job #{job.pk} is {job.status}")
     AssistJob.objects.filter(pk=job.pk).update(
-        status=Status.QUEUED, cancel_requested=False, finished_at=None, message=""
+        status=Status.QUEUED, cancel_requested=False, finished_at=None, message="", task_id="", attempts=0,
     )
     job.refresh_from_db()
     _enqueue(job)
     return job
+
+
+def requeue_assist_job(job: AssistJob, *, stale_before) -> bool:
+    """Hand a running job whose worker died back to the workers (the reaper's way); False when
+    its heartbeat came back meanwhile. The next attempt asks only about the traces without a
+    result: what the dead worker finished is kept."""
+    from django.db.models import Q
+
+    requeued = AssistJob.objects.filter(pk=job.pk, status=Status.RUNNING).filter(
+        Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True)
+    ).update(
+        status=Status.QUEUED, task_id="", heartbeat_at=timezone.now(),
+        traces_done=AssistResult.objects.filter(job=job).count(),
+        message="Requeued: the worker running it stopped.",
+    )
+    if requeued:
+        job.refresh_from_db()
+        _enqueue(job)
+    return bool(requeued)
+
+
+def fail_lost_assist_job(job: AssistJob, message: str) -> int:
+    """Fail a running job for good (its workers kept dying); 1, or 0 if it moved on. Its
+    results stay; a lead may resume it."""
+    return AssistJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
+        status=Status.FAILED, message=message, finished_at=timezone.now()
+    )
 
 
 def template_for(task: str, text: str = "") -> PromptTemplate:

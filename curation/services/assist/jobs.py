@@ -15,6 +15,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -23,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from curation.assist import (
-    DEFAULTS, ChatClient, JobRunner, PromptTemplate, combine, critique, cut_sections,
+    DEFAULTS, ChatClient, CostEstimate, JobRunner, PromptTemplate, combine, critique, cut_sections,
     label_by_rollouts, rewrite,
 )
 from curation.models import AssistJob, AssistResult, ModelEndpoint, Project
@@ -46,11 +47,25 @@ class InvalidJob(ValueError):
     """The job cannot start as asked; the message says why."""
 
 
-def create_assist_job(
+@dataclass(frozen=True)
+class JobPlan:
+    """A checked request before it becomes a job: what the lead sees before starting it."""
+
+    task: str
+    trace_ids: list[int]
+    params: dict  # with defaults filled in, and the estimate under "estimate"
+    template: PromptTemplate
+
+    @property
+    def estimate(self) -> CostEstimate:
+        return CostEstimate(**self.params["estimate"])
+
+
+def plan_assist_job(
     *, project: Project, endpoint: ModelEndpoint, task: str, trace_ids: Sequence[int] | None = None,
-    selection: str = ALL, params: dict | None = None, prompt_template: str = "", user=None,
-) -> AssistJob:
-    """Check the request and write the job row (queued); ``start_assist_job`` also enqueues it."""
+    selection: str = ALL, params: dict | None = None, prompt_template: str = "",
+) -> JobPlan:
+    """Check a request and estimate its cost (requests, tokens, money) without writing anything."""
     if endpoint.project_id != project.pk:
         raise InvalidJob("that endpoint belongs to another project")
     if task not in Task.values:
@@ -61,13 +76,25 @@ def create_assist_job(
         ids = select_traces(project, task, trace_ids=trace_ids, selection=selection)
     except ValueError as error:
         raise InvalidJob(str(error)) from None
+    if not ids:
+        raise InvalidJob("no trace chosen")
     from curation.services.assist.estimate import estimate_cost  # reads sizes from the database
 
     params["estimate"] = estimate_cost(task, ids, params, endpoint).__dict__
+    return JobPlan(task, ids, params, template)
+
+
+def create_assist_job(
+    *, project: Project, endpoint: ModelEndpoint, task: str, trace_ids: Sequence[int] | None = None,
+    selection: str = ALL, params: dict | None = None, prompt_template: str = "", user=None,
+) -> AssistJob:
+    """Check the request and write the job row (queued); ``start_assist_job`` also enqueues it."""
+    plan = plan_assist_job(project=project, endpoint=endpoint, task=task, trace_ids=trace_ids,
+                           selection=selection, params=params, prompt_template=prompt_template)
     return AssistJob.objects.create(
-        project=project, endpoint=endpoint, task=task, params=params, trace_ids=ids,
+        project=project, endpoint=endpoint, task=task, params=plan.params, trace_ids=plan.trace_ids,
         prompt_template=prompt_template if prompt_template.strip() else "",
-        prompt_version=template.version, traces_total=len(ids), created_by=user,
+        prompt_version=plan.template.version, traces_total=len(plan.trace_ids), created_by=user,
     )
 
 

@@ -89,8 +89,9 @@ def trace_bulk(request: HttpRequest, project: Project) -> HttpResponse:
 @require_POST
 def trace_assist(request: HttpRequest, project: Project) -> HttpResponse:
     """A model-assist job on the ticked traces or on every trace the filters match, in three
-    posts of one form: choose (task, endpoint, options), see the estimate, start. Nothing is
-    written before "start"; the job page then follows it with a progress bar."""
+    posts of one form: choose (task, endpoint, options), see the estimate (or change the
+    choices), start. Nothing is written before "start"; the job page then follows it with a
+    progress bar."""
     query = request.POST.get("query", "")
     step = request.POST.get("step", "choose")
     try:
@@ -110,8 +111,10 @@ def trace_assist(request: HttpRequest, project: Project) -> HttpResponse:
         "scope": request.POST.get("scope", "selected"), "ticked": request.POST.getlist("trace"),
         "plan": None,
     }
-    if step == "choose" or not form.is_valid():
-        return render(request, "curation/traces/assist.html", context, status=200 if step == "choose" else 422)
+    if step in ("choose", "change"):  # the form (again, with the lead's choices on "change")
+        return render(request, "curation/traces/assist.html", context)
+    if not form.is_valid():
+        return render(request, "curation/traces/assist.html", context, status=422)
     try:
         if step == "start":
             job = assist.start_assist_job(project=project, user=request.user, trace_ids=ids, **form.request())

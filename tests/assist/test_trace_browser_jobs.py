@@ -120,3 +120,12 @@ def test_without_an_endpoint_the_lead_is_sent_to_the_assist_page(client, lead, p
 def test_annotators_and_reviewers_cannot_start_one(client, annotator, project, traces):
     client.force_login(annotator)
     assert client.post(URL, {"scope": "all", "query": ""}).status_code == 404
+
+
+def test_change_after_the_estimate_shows_the_form_with_the_choices_kept(client, lead, project, traces, endpoint):
+    client.force_login(lead)
+    chosen = {"scope": "selected", "trace": [traces[0].pk], "query": "", **_options(endpoint, "critic", samples=3)}
+    body = client.post(URL, {**chosen, "step": "change"}).content.decode()
+    assert "assist-estimate-button" in body and 'value="start"' not in body
+    assert 'name="samples" value="3"' in body and '<option value="critic" selected>' in body
+    assert not AssistJob.objects.exists()

@@ -6,11 +6,11 @@ package wires it to the database. Entry points:
 * endpoints: ``save_endpoint`` (checked against ``STEPWISE_OUTBOUND_ALLOW``), ``try_endpoint``,
   ``forget_key``;
 * jobs: ``plan_assist_job`` (the checked request and its cost estimate, nothing written: what
-  the trace browser shows before a lead starts it), ``start_assist_job`` (the one way to start one: the row, then its task on the "assist"
-  queue on commit), ``cancel_assist_job``, ``resume_assist_job``, ``requeue_assist_job`` / ``fail_lost_assist_job``
-  (the reaper's, for a job whose worker died), ``run_assist_job`` (what the
-  task and ``manage.py assist`` run), ``estimate_cost`` / ``estimate_rollout_cost`` (before it
-  starts);
+  the trace browser shows before a lead starts it), ``start_assist_job`` (the one way to start
+  one: the row, then its task on the "assist" queue on commit), ``cancel_assist_job``,
+  ``resume_assist_job``, ``requeue_assist_job`` / ``fail_lost_assist_job`` (the reaper's, for a
+  job whose worker died), ``run_assist_job`` (what the task and ``manage.py assist`` run),
+  ``estimate_cost`` / ``estimate_rollout_cost`` (before it starts);
 * proposals: ``proposals_for_draft``, ``accept_proposal`` and ``reject_proposal`` (a person's
   decision, through the annotation edit path).
 """

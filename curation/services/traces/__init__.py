@@ -3,7 +3,8 @@
 Entry points: ``parse_filters`` / ``matching_traces`` / ``trace_page`` (the browser and the API
 read the same filters), ``chosen_traces`` (the ticked traces, or all a filter matches),
 ``bulk_action`` (re-segment, queue first, exclude, assign, archive, on them; an assist job on
-them starts through ``services.assist.plan_assist_job`` / ``start_assist_job``), ``open_for_lead`` (a lead's own editable copy).
+them starts through ``services.assist.plan_assist_job`` / ``start_assist_job``),
+``open_for_lead`` (a lead's own editable copy).
 """
 from curation.services.traces.browse import (
     PAGE_SIZE, SORTS, TracePage, matching_traces, page_extras, trace_page, visible_traces,

@@ -1,7 +1,7 @@
 """Who runs a job: the task that holds its lease, renewed by the job's heartbeat.
 
-A task may run an import, a build or an assist job when nobody holds it (queued, or requeued by the reaper),
-when it is the very message that holds it (the broker redelivered it: its first worker died),
+A task may run an import, a build or an assist job when nobody holds it (queued, or requeued
+by the reaper), when it is the very message that holds it (the broker redelivered it: its first worker died),
 or when the holder's heartbeat stopped. Otherwise another live worker is on it and this copy
 of the message (a reaper's requeue racing a broker's redelivery) steps aside. The claim is one
 conditional UPDATE, so two workers can never both win it.

@@ -3,7 +3,8 @@
 A job whose heartbeat stopped for ``STEPWISE_HEARTBEAT_TIMEOUT_SECONDS`` is requeued (imports,
 builds, segmentation runs and assist jobs re-run safely: an import continues and counts what it
 already wrote as its own, a build starts over from an empty staging folder, a run cuts only the
-traces it has not cut yet, an assist job asks only about the traces without a result), or failed once workers have taken it ``STEPWISE_JOB_MAX_ATTEMPTS`` times.
+traces it has not cut yet, an assist job asks only about the traces without a result), or
+failed once workers have taken it ``STEPWISE_JOB_MAX_ATTEMPTS`` times.
 Staging folders that no running build or delivery will ever publish are removed.
 """
 from __future__ import annotations

@@ -106,3 +106,26 @@ def test_an_assist_job_whose_workers_keep_dying_is_failed_with_the_reason(projec
     assist.resume_assist_job(job)  # a lead resumes it: the lease starts afresh
     job.refresh_from_db()
     assert (job.status, job.traces_done, job.attempts) == ("done", 3, 1)
+
+
+def test_a_slow_trace_keeps_its_job_s_heartbeat_beating(project, lead, endpoint, fake_server, monkeypatch):  # noqa: F811
+    """One request that outlasts many heartbeat intervals must not make the job look dead."""
+    from curation.services.assist import jobs
+    from tests.assist.fake_openai import Reply
+
+    monkeypatch.setattr(jobs, "CHECK_SECONDS", 0.05)
+    fake_server.responder = lambda request: Reply(["\\boxed{1}"], delay=0.6)
+    trace = add_trace(project, 0)
+    add_segmentation(trace)
+    job = assist.create_assist_job(project=project, endpoint=endpoint, task="critic",
+                                   trace_ids=[trace.pk], params={"samples": 1}, user=lead)
+    beats = []
+    real_poll = jobs._poll
+
+    def poll(state):
+        real_poll(state)
+        beats.append(AssistJob.objects.values_list("heartbeat_at", flat=True).get(pk=job.pk))
+
+    monkeypatch.setattr(jobs, "_poll", poll)
+    assert assist.run_assist_job(job).status == "done"
+    assert len(set(beats)) >= 3  # written again and again while the one request was out

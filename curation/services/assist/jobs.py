@@ -277,7 +277,8 @@ def _run_chunk(state: _Run, runner: JobRunner, client: ChatClient, template, chu
             works[work.trace.pk] = work
     ask = _asker(state.job, client, template)
     in_flight = state.job.params.get("in_flight", 32)
-    stream = runner.stream(list(works.values()), ask, in_flight=in_flight, cancelled=state.stop.is_set)
+    stream = runner.stream(list(works.values()), ask, in_flight=in_flight, cancelled=state.stop.is_set,
+                           on_idle=partial(_poll, state), idle_seconds=CHECK_SECONDS)
     for result in stream:
         work = works[_trace_id(result)]
         _count(state, results.save_result(state.job, work, result))
@@ -329,7 +330,8 @@ def _reason_key(reason: str) -> str:
 
 
 def _poll(state: _Run) -> None:
-    """At most once a second: has someone cancelled? (and the heartbeat)."""
+    """At most once a second: has someone cancelled? (and the heartbeat). Called for every
+    result, and by the stream while no result arrives (one slow trace keeps the job alive)."""
     now = time.monotonic()
     if now - state.checked < CHECK_SECONDS:
         return

@@ -122,9 +122,10 @@ def reap_stale_jobs() -> dict:
     return vars(workers.reap_stale_jobs())
 
 
-@shared_task(name="curation.run_assist_job", acks_late=True)  # on the "assist" queue (settings)
-def run_assist_job(job_id: int) -> str:
-    """Run (or, redelivered, resume) one assist job; its traces with a result are skipped."""
+@shared_task(bind=True, name="curation.run_assist_job", acks_late=True)  # the "assist" queue (settings)
+def run_assist_job(self, job_id: int) -> str:
+    """Run (or, redelivered or requeued by the reaper, resume) one assist job; its traces with
+    a result are skipped; a job another live worker holds is left to it."""
     from curation.models import AssistJob
     from curation.services import assist  # httpx and math-verify load only where jobs run
 
@@ -134,6 +135,8 @@ def run_assist_job(job_id: int) -> str:
         return "missing"
     if job.is_finished:
         return job.status
+    if not workers.claim_assist_job(job, self.request.id or ""):
+        return "held by another worker"
     return assist.run_assist_job(job).status
 @shared_task(name="curation.train_segmenter_model", acks_late=True)
 def train_segmenter_model(model_id: int) -> str:

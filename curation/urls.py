@@ -16,6 +16,7 @@ urlpatterns = [
     path("p/<slug:slug>/settings/purge/", projects.project_purge, name="project-purge"),
     path("p/<slug:slug>/traces/", traces.trace_list, name="trace-list"),
     path("p/<slug:slug>/traces/bulk/", traces.trace_bulk, name="trace-bulk"),
+    path("p/<slug:slug>/traces/assist/", traces.trace_assist, name="trace-assist"),
     path("p/<slug:slug>/traces/<int:trace_id>/edit/", traces.trace_edit, name="trace-edit"),
     path("p/<slug:slug>/runs/", runs.run_list, name="run-list"),
     path("p/<slug:slug>/imports/", imports.import_list, name="import-list"),

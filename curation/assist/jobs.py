@@ -4,7 +4,9 @@
 reads traces from any iterable in the caller's thread, keeps at most ``in_flight`` of them in
 work, and yields each result in the caller's thread as it is done (so the ORM is used where it
 may be, and memory stays flat whatever the job's size). A failing trace becomes a ``Failed``
-result; nothing a trace does stops the job. ``cancelled()`` is asked before each new trace.
+result; nothing a trace does stops the job. ``cancelled()`` is asked before each new trace;
+``on_idle()`` is called in the caller's thread every ``idle_seconds`` that no result arrives (a
+job's heartbeat goes on while one slow trace is all that is in work).
 
     with JobRunner() as runner:
         client = runner.call(make_client)          # built inside the loop
@@ -57,6 +59,7 @@ class JobRunner:
     def stream(
         self, items: Iterable[T], work: Callable[[T], Awaitable[Any]], *, in_flight: int = 64,
         cancelled: Callable[[], bool] | None = None,
+        on_idle: Callable[[], None] | None = None, idle_seconds: float = 1.0,
     ) -> Iterator[Any]:
         """Results of ``work(item)`` for each item, in the order they finish."""
         pending: set[futures.Future] = set()
@@ -74,7 +77,10 @@ class JobRunner:
                 pending.add(self._portal.start_task_soon(_guarded, work, item))
             if not pending:
                 return
-            done, pending = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
+            wait = idle_seconds if on_idle else None
+            done, pending = futures.wait(pending, timeout=wait, return_when=futures.FIRST_COMPLETED)
+            if not done and on_idle:
+                on_idle()
             yield from (future.result() for future in done)
 
 

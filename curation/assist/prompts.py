@@ -59,8 +59,10 @@ of steps, each on its own line in the form
 
 Rules:
 - Follow the original solution step by step: keep its method, its order, its intermediate
-  results and its final answer. Do not solve the problem anew, do not fix or add reasoning.
-- Each step is one logical action. Keep formulas in LaTeX as in the original.
+  results and its final answer. Do not solve the problem anew, do not fix or add reasoning,
+  and do not introduce numbers or results the original does not contain.
+- Each step is one logical action of the original: its title names the action, its text is
+  the action with the calculations. Keep formulas in LaTeX as in the original.
 - Put the final answer in \\boxed{} in the last step, exactly as the original states it.
 - Output only the numbered steps, nothing before or after them.
 

@@ -19,6 +19,12 @@ from .untrusted import Discard
 _ITEM = re.compile(r"^[ \t]*(\d{1,3})\.[ \t]+\*\*([^*\n]+?)\*\*[ \t]*:?[ \t]*(.*)$", re.MULTILINE)
 # A rewrite this much longer than the original is not following it.
 MAX_GROWTH = 4
+# Numbers a rewrite may bring that the original lacks, before it counts as solved anew: small
+# ones (counts, "twice", step numbers) are ignored; of the rest, at most one, or a quarter.
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+SMALL_NUMBER = 10
+MAX_NEW_NUMBERS = 1
+MAX_NEW_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -38,12 +44,13 @@ class RewriteResult:
     detail: str = ""
 
 
-def check_format(text: str, original: str, *, truncated: bool = False) -> str | Discard:
+def check_format(text: str, original: str, *, truncated: bool = False, problem: str = "") -> str | Discard:
     """The rewrite, stripped, when it passes the format check; else a Discard saying why.
 
     Passes: only numbered items ``N. **Title** ...``, numbered 1, 2, 3 ... in order, each with
-    a title and some action text, not far longer than the original, and the original's boxed
-    final answer (if it has one) unchanged.
+    a title and some action text, not far longer than the original, the original's boxed
+    final answer (if it has one) unchanged, and no intermediate results the original (or the
+    problem) does not have: a rewrite follows the original, it does not solve anew.
     """
     rejected = untrusted.screen(text, truncated=truncated, max_chars=max(2000, MAX_GROWTH * len(original)))
     if rejected:
@@ -58,7 +65,23 @@ def check_format(text: str, original: str, *, truncated: bool = False) -> str | 
     bodies = [text[m.end(2) : nxt.start() if nxt else len(text)] for m, nxt in zip(items, [*items[1:], None])]
     if any(not body.strip(" \t\n*:") for body in bodies):
         return Discard(untrusted.FORMAT, "a step has a title but no action")
+    new = _new_numbers("".join(m.group(2) for m in items) + "".join(bodies), original + " " + problem)
+    if new:
+        return Discard(untrusted.NOT_FOLLOWING, f"results the original does not have: {', '.join(new[:5])}")
     return _same_answer(text, original)
+
+
+def _new_numbers(rewritten: str, original: str) -> list[str]:
+    """The numbers of the rewrite the original lacks, when there are too many of them to be
+    rounding or restating (then the model computed things the original did not)."""
+    def significant(text: str) -> set[str]:
+        return {n for n in _NUMBER.findall(text) if "." in n or int(n) > SMALL_NUMBER}
+
+    found = significant(rewritten)
+    new = sorted(found - significant(original) - set(_NUMBER.findall(original)))
+    if len(new) > MAX_NEW_NUMBERS and len(new) > MAX_NEW_SHARE * len(found):
+        return new
+    return []
 
 
 def _same_answer(text: str, original: str) -> str | Discard:
@@ -88,7 +111,7 @@ async def rewrite(
     except Cancelled:
         result.discarded = untrusted.CANCELLED
         return result
-    checked = check_format(choice.text, item.solution, truncated=choice.truncated)
+    checked = check_format(choice.text, item.solution, truncated=choice.truncated, problem=item.problem)
     if isinstance(checked, Discard):
         result.discarded, result.detail = checked.reason, checked.detail
         return result

@@ -76,3 +76,26 @@ class JobForm(forms.Form):
             "params": {"samples": data["samples"], "max_tokens": data["max_tokens"]},
             "prompt_template": data["prompt_template"],
         }
+
+
+class TraceJobForm(JobForm):
+    """A job on the traces chosen in the trace browser: the selection comes from the browser
+    (ticked traces, or every trace its filters match), so the form asks only what to do."""
+
+    def __init__(self, *args, project: Project, **kwargs) -> None:
+        super().__init__(*args, project=project, **kwargs)
+        del self.fields["selection"], self.fields["trace_ids"]
+        if self.fields["endpoint"].queryset.count() == 1:
+            self.fields["endpoint"].initial = self.fields["endpoint"].queryset.get()
+
+    def clean(self) -> dict:
+        return forms.Form.clean(self)
+
+    def request(self) -> dict:
+        """``plan_assist_job``'s arguments but project and traces."""
+        data = self.cleaned_data
+        return {
+            "endpoint": data["endpoint"], "task": data["task"],
+            "params": {"samples": data["samples"], "max_tokens": data["max_tokens"]},
+            "prompt_template": data["prompt_template"],
+        }

@@ -80,8 +80,10 @@ def job_start(request: HttpRequest, project: Project) -> HttpResponse:
 
 @project_view(roles=LEADS)
 def job_progress(request: HttpRequest, project: Project, job_id: int) -> HttpResponse:
+    """The job's page with its progress bar; its polls (htmx) get only the progress part."""
     job = get_object_or_404(AssistJob.objects.select_related("endpoint"), pk=job_id, project=project)
-    return render(request, "curation/assist/_job.html", {"project": project, "job": job})
+    template = "curation/assist/_job.html" if request.htmx else "curation/assist/job.html"
+    return render(request, template, {"project": project, "job": job})
 
 
 @project_view(roles=LEADS)

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from curation.access import ANNOTATORS, LEADS, is_lead, project_view
+from curation.forms.assist import TraceJobForm
 from curation.models import DatasetVersion, ImportJob, Membership, Project, Segmentation, Trace
+from curation.services import assist
 from curation.services import traces as trace_service
 from curation.services.traces import FILTERS, SORTS, STATUSES, FilterError
 from curation.services.traces.browse import teachers_of
@@ -69,16 +71,9 @@ def _filter_choices(project: Project, lead: bool) -> dict:
 @require_POST
 def trace_bulk(request: HttpRequest, project: Project) -> HttpResponse:
     """A bulk action on the ticked traces, or on every trace the filters match."""
-    back = reverse("trace-list", args=[project.slug]) + "?" + request.POST.get("query", "")
+    back = _back(project, request.POST.get("query", ""))
     try:
-        if request.POST.get("scope") == "all":
-            from django.http import QueryDict
-
-            filters = trace_service.parse_filters(QueryDict(request.POST.get("query", "")))
-            traces = trace_service.matching_traces(project, request.user, filters)
-        else:
-            ids = [int(i) for i in request.POST.getlist("trace") if i.isdigit()]
-            traces = Trace.objects.filter(project=project, pk__in=ids)
+        traces = _chosen(request, project)
         result = trace_service.bulk_action(
             project, traces, request.POST.get("action", ""), annotator=request.POST.get("annotator", "")
         )
@@ -88,6 +83,59 @@ def trace_bulk(request: HttpRequest, project: Project) -> HttpResponse:
     detail = f" ({result.detail})" if result.detail else ""
     messages.success(request, f"{trace_service.ACTIONS[result.action]}: {result.traces} traces{detail}.")
     return redirect(back)
+
+
+@project_view(roles=LEADS)
+@require_POST
+def trace_assist(request: HttpRequest, project: Project) -> HttpResponse:
+    """A model-assist job on the ticked traces or on every trace the filters match, in three
+    posts of one form: choose (task, endpoint, options), see the estimate (or change the
+    choices), start. Nothing is written before "start"; the job page then follows it with a
+    progress bar."""
+    query = request.POST.get("query", "")
+    step = request.POST.get("step", "choose")
+    try:
+        ids = list(_chosen(request, project).order_by("id").values_list("id", flat=True))
+    except ValueError as refused:
+        messages.error(request, f"Filter refused: {refused}")
+        return redirect(_back(project, query))
+    if not ids:
+        messages.error(request, "Tick some traces first, or choose every trace the filters match.")
+        return redirect(_back(project, query))
+    if not project.model_endpoints.exists():
+        messages.error(request, "Add a model endpoint on the Assist page first.")
+        return redirect("assist", project.slug)
+    form = TraceJobForm(request.POST if step != "choose" else None, project=project)
+    context = {
+        "project": project, "form": form, "count": len(ids), "query": query,
+        "scope": request.POST.get("scope", "selected"), "ticked": request.POST.getlist("trace"),
+        "plan": None,
+    }
+    if step in ("choose", "change"):  # the form (again, with the lead's choices on "change")
+        return render(request, "curation/traces/assist.html", context)
+    if not form.is_valid():
+        return render(request, "curation/traces/assist.html", context, status=422)
+    try:
+        if step == "start":
+            job = assist.start_assist_job(project=project, user=request.user, trace_ids=ids, **form.request())
+            messages.info(request, f"Assist job #{job.pk} started on {job.traces_total} traces.")
+            return redirect("assist-job-progress", project.slug, job.pk)
+        context["plan"] = assist.plan_assist_job(project=project, trace_ids=ids, **form.request())
+    except (assist.InvalidJob, assist.InvalidSelection) as error:
+        form.add_error(None, str(error))
+        return render(request, "curation/traces/assist.html", context, status=422)
+    return render(request, "curation/traces/assist.html", context)
+
+
+def _chosen(request: HttpRequest, project: Project):
+    return trace_service.chosen_traces(
+        project, request.user, scope=request.POST.get("scope", ""),
+        query=request.POST.get("query", ""), ids=request.POST.getlist("trace"),
+    )
+
+
+def _back(project: Project, query: str) -> str:
+    return reverse("trace-list", args=[project.slug]) + "?" + query
 
 
 @project_view()

@@ -59,6 +59,7 @@ EXPECTED: dict[str, list[tuple[int, ...]]] = {
     'project-purge': [LEADS_ONLY_REDIRECTED],
     'trace-list': [ANNOTATORS],
     'trace-bulk': [LEADS_ONLY_REDIRECTED],
+    'trace-assist': [LEADS_ONLY_REDIRECTED],  # an assist job; naming no trace: back to the list
     'trace-edit': [LEADS_ONLY_REDIRECTED],
     'run-list': [LEADS_ONLY],
     'import-list': [LEADS_ONLY, LEADS_ONLY],
@@ -286,6 +287,7 @@ CALLS = {
     "project-purge": [("post", _page("project-purge", SLUG))],
     "trace-list": [("get", _page("trace-list", SLUG))],
     "trace-bulk": [("post", _page("trace-bulk", SLUG))],
+    "trace-assist": [("post", _page("trace-assist", SLUG))],
     "trace-edit": [("post", _page("trace-edit", SLUG, lambda w: w["trace"].pk))],
     "run-list": [("get", _page("run-list", SLUG))],
     "import-list": [("get", _page("import-list", SLUG)), ("post", _page("import-list", SLUG))],

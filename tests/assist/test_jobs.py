@@ -53,6 +53,29 @@ def test_cancelling_stops_taking_new_traces():
     assert 10 <= len(results) < 100
 
 
+def test_while_a_slow_trace_is_all_in_work_the_caller_is_called_back():
+    import threading
+
+    release, idle_calls = threading.Event(), []
+
+    async def work(i):
+        import anyio
+
+        while not release.is_set():
+            await anyio.sleep(0.01)
+        return i
+
+    def on_idle():
+        idle_calls.append(threading.get_ident())
+        if len(idle_calls) == 3:
+            release.set()
+
+    with JobRunner() as runner:
+        results = list(runner.stream([1], work, on_idle=on_idle, idle_seconds=0.02))
+    assert results == [1] and len(idle_calls) == 3
+    assert set(idle_calls) == {threading.get_ident()}  # in the caller's thread: the ORM's
+
+
 def test_a_critic_job_over_the_fake_endpoint_from_sync_code():
     traces = (CriticInput(i, "p", ["a", "b"]) for i in range(40))
     with FakeOpenAI(responder=lambda r: text("\\boxed{1}")) as fake, JobRunner() as runner:

@@ -89,3 +89,49 @@ def test_a_rewrite_is_reviewed_in_a_draft_of_the_rewrite(project, lead, annotato
     assert state.text.startswith("1. **Read**") and state.steps[0].rating == 1
     trace.refresh_from_db()
     assert trace.response.startswith("SOLUTION:")
+
+
+# --- The edit path reads proposals only when some wait -----------------------------------------
+
+
+def _rate_queries(client, assignment, revision: int, rating: int = 1) -> list[str]:
+    """The SQL of one rating edit through the page's endpoint (the editor's own request)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    url = reverse("annotate-edit", args=[assignment.project.slug, assignment.pk, "rate"])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(url, {"revision": revision, "index": 0, "rating": rating}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def _reads_proposals(queries: list[str]) -> int:
+    return sum(sql.startswith('SELECT "curation_stepproposal"') for sql in queries)
+
+
+def test_an_edit_without_proposals_asks_nothing_about_them(client, project, annotator):
+    add_segmentation(add_trace(project, 1))
+    assignment = claim_next(project=project, annotator=annotator)
+    client.force_login(annotator)
+
+    queries = _rate_queries(client, assignment, assignment.segmentation.revision)
+
+    assert _reads_proposals(queries) == 0
+    # the access check still answers whether any wait, in its one statement
+    assert sum("curation_stepproposal" in sql for sql in queries) == 1
+
+
+def test_an_edit_with_pending_proposals_costs_one_query_more_and_shows_them(client, draft, annotator):
+    from curation.models import Assignment
+
+    assignment = Assignment.objects.get(segmentation=draft)
+    client.force_login(annotator)
+    with_proposals = _rate_queries(client, assignment, draft.revision)
+    assert _reads_proposals(with_proposals) == 1
+
+    StepProposal.objects.filter(segmentation__trace=draft.trace_id).update(status="rejected")
+    without = _rate_queries(client, assignment, draft.revision + 1, rating=-1)
+    assert _reads_proposals(without) == 0
+    assert len(with_proposals) == len(without) + 1  # the proposals' query is the only difference

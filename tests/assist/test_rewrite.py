@@ -54,3 +54,20 @@ def test_a_truncated_rewrite_is_discarded():
     with FakeOpenAI(script=[Reply([GOOD], finish_reason="length")]) as fake:
         result, _ = run(fake, lambda c: rewrite(c, RewriteInput(3, "p", ORIGINAL)))
     assert result.discarded == "truncated" and result.text is None
+
+
+def test_a_rewrite_that_solves_anew_is_discarded():
+    original = "The price is 120 and rises by 15, so it is \\boxed{135}."
+    anew = ("1. **Set up** Let the old price be 100 and the rise 35 percent.\n"
+            "2. **Compute** 100 * 1.35 = 135, so \\boxed{135}.")
+    found = check_format(anew, original)
+    assert isinstance(found, Discard) and found.reason == "not-following" and "100" in found.detail
+
+
+def test_restating_the_original_numbers_and_the_problem_s_own_passes():
+    original = "The price is 120 and rises by 15, so it is \\boxed{135}."
+    restated = ("1. **Read** The price 120 rises by 15 (out of a budget of 500).\n"
+                "2. **Add** 120 + 15 = 135, twice checked, so \\boxed{135}.")
+    assert isinstance(check_format(restated, original, problem="A budget of 500 ..."), str)
+    # one new number is rounding or restating, not a new solution
+    assert isinstance(check_format(restated.replace("(out of a budget of 500)", "(about 12%)"), original), str)

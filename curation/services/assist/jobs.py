@@ -5,7 +5,9 @@ its task on commit); ``run_assist_job`` is what the task (or a command, in proce
 run keeps one ``ChatClient`` (its limits, retries and usage) in a ``JobRunner`` for the whole
 job, takes the traces without a result chunk by chunk, and after each chunk writes progress,
 usage and a heartbeat and reads whether someone cancelled. A worker killed mid-job redelivers
-the task (acks late); the run then skips every trace that has a result.
+the task (acks late), or the reaper requeues the job once its heartbeat is stale; the task takes
+the job's lease (``services.workers.claim_assist_job``) and the run skips every trace that has
+a result.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -21,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from curation.assist import (
-    DEFAULTS, ChatClient, JobRunner, PromptTemplate, combine, critique, cut_sections,
+    DEFAULTS, ChatClient, CostEstimate, JobRunner, PromptTemplate, combine, critique, cut_sections,
     label_by_rollouts, rewrite,
 )
 from curation.models import AssistJob, AssistResult, ModelEndpoint, Project
@@ -44,11 +47,25 @@ class InvalidJob(ValueError):
     """The job cannot start as asked; the message says why."""
 
 
-def create_assist_job(
+@dataclass(frozen=True)
+class JobPlan:
+    """A checked request before it becomes a job: what the lead sees before starting it."""
+
+    task: str
+    trace_ids: list[int]
+    params: dict  # with defaults filled in, and the estimate under "estimate"
+    template: PromptTemplate
+
+    @property
+    def estimate(self) -> CostEstimate:
+        return CostEstimate(**self.params["estimate"])
+
+
+def plan_assist_job(
     *, project: Project, endpoint: ModelEndpoint, task: str, trace_ids: Sequence[int] | None = None,
-    selection: str = ALL, params: dict | None = None, prompt_template: str = "", user=None,
-) -> AssistJob:
-    """Check the request and write the job row (queued); ``start_assist_job`` also enqueues it."""
+    selection: str = ALL, params: dict | None = None, prompt_template: str = "",
+) -> JobPlan:
+    """Check a request and estimate its cost (requests, tokens, money) without writing anything."""
     if endpoint.project_id != project.pk:
         raise InvalidJob("that endpoint belongs to another project")
     if task not in Task.values:
@@ -59,13 +76,25 @@ def create_assist_job(
         ids = select_traces(project, task, trace_ids=trace_ids, selection=selection)
     except ValueError as error:
         raise InvalidJob(str(error)) from None
+    if not ids:
+        raise InvalidJob("no trace chosen")
     from curation.services.assist.estimate import estimate_cost  # reads sizes from the database
 
     params["estimate"] = estimate_cost(task, ids, params, endpoint).__dict__
+    return JobPlan(task, ids, params, template)
+
+
+def create_assist_job(
+    *, project: Project, endpoint: ModelEndpoint, task: str, trace_ids: Sequence[int] | None = None,
+    selection: str = ALL, params: dict | None = None, prompt_template: str = "", user=None,
+) -> AssistJob:
+    """Check the request and write the job row (queued); ``start_assist_job`` also enqueues it."""
+    plan = plan_assist_job(project=project, endpoint=endpoint, task=task, trace_ids=trace_ids,
+                           selection=selection, params=params, prompt_template=prompt_template)
     return AssistJob.objects.create(
-        project=project, endpoint=endpoint, task=task, params=params, trace_ids=ids,
+        project=project, endpoint=endpoint, task=task, params=plan.params, trace_ids=plan.trace_ids,
         prompt_template=prompt_template if prompt_template.strip() else "",
-        prompt_version=template.version, traces_total=len(ids), created_by=user,
+        prompt_version=plan.template.version, traces_total=len(plan.trace_ids), created_by=user,
     )
 
 
@@ -101,11 +130,38 @@ def resume_assist_job(job: AssistJob) -> AssistJob:
     if job.status not in (Status.CANCELLED, Status.FAILED, Status.DONE):
         raise InvalidJob(f"job #{job.pk} is {job.status}")
     AssistJob.objects.filter(pk=job.pk).update(
-        status=Status.QUEUED, cancel_requested=False, finished_at=None, message=""
+        status=Status.QUEUED, cancel_requested=False, finished_at=None, message="", task_id="", attempts=0,
     )
     job.refresh_from_db()
     _enqueue(job)
     return job
+
+
+def requeue_assist_job(job: AssistJob, *, stale_before) -> bool:
+    """Hand a running job whose worker died back to the workers (the reaper's way); False when
+    its heartbeat came back meanwhile. The next attempt asks only about the traces without a
+    result: what the dead worker finished is kept."""
+    from django.db.models import Q
+
+    requeued = AssistJob.objects.filter(pk=job.pk, status=Status.RUNNING).filter(
+        Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True)
+    ).update(
+        status=Status.QUEUED, task_id="", heartbeat_at=timezone.now(),
+        traces_done=AssistResult.objects.filter(job=job).count(),
+        message="Requeued: the worker running it stopped.",
+    )
+    if requeued:
+        job.refresh_from_db()
+        _enqueue(job)
+    return bool(requeued)
+
+
+def fail_lost_assist_job(job: AssistJob, message: str) -> int:
+    """Fail a running job for good (its workers kept dying); 1, or 0 if it moved on. Its
+    results stay; a lead may resume it."""
+    return AssistJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
+        status=Status.FAILED, message=message, finished_at=timezone.now()
+    )
 
 
 def template_for(task: str, text: str = "") -> PromptTemplate:
@@ -221,7 +277,8 @@ def _run_chunk(state: _Run, runner: JobRunner, client: ChatClient, template, chu
             works[work.trace.pk] = work
     ask = _asker(state.job, client, template)
     in_flight = state.job.params.get("in_flight", 32)
-    stream = runner.stream(list(works.values()), ask, in_flight=in_flight, cancelled=state.stop.is_set)
+    stream = runner.stream(list(works.values()), ask, in_flight=in_flight, cancelled=state.stop.is_set,
+                           on_idle=partial(_poll, state), idle_seconds=CHECK_SECONDS)
     for result in stream:
         work = works[_trace_id(result)]
         _count(state, results.save_result(state.job, work, result))
@@ -273,7 +330,8 @@ def _reason_key(reason: str) -> str:
 
 
 def _poll(state: _Run) -> None:
-    """At most once a second: has someone cancelled? (and the heartbeat)."""
+    """At most once a second: has someone cancelled? (and the heartbeat). Called for every
+    result, and by the stream while no result arrives (one slow trace keeps the job alive)."""
     now = time.monotonic()
     if now - state.checked < CHECK_SECONDS:
         return

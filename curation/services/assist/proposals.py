@@ -25,7 +25,11 @@ def proposals_for_draft(draft: Segmentation, steps=None) -> dict[int, list[StepP
     """Pending proposals by the index of the draft's step they are for (best first).
 
     ``steps``: the draft's steps when the caller has them (an edit's answer), saving a query.
+    A draft loaded by the edit path's access check knows whether any proposal waits
+    (``has_pending_proposals``); when none does, this asks the database nothing.
     """
+    if getattr(draft, "has_pending_proposals", True) is False:
+        return {}
     if steps is None:
         spans = draft.steps.order_by("index").values_list("start", "end")
     else:

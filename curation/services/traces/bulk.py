@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from curation.models import Assignment, Membership, Project, Trace
@@ -38,6 +39,18 @@ class BulkResult:
     action: str
     traces: int
     detail: str = ""
+
+
+def chosen_traces(project: Project, user, *, scope: str, query: str, ids) -> QuerySet[Trace]:
+    """The traces a lead chose in the browser: the ticked ``ids``, or (``scope == "all"``)
+    every trace the filters in ``query`` (the list's query string) match."""
+    from curation.services.traces.browse import matching_traces
+    from curation.services.traces.filters import parse_filters
+
+    if scope == "all":
+        return matching_traces(project, user, parse_filters(QueryDict(query)))
+    wanted = [int(i) for i in ids if str(i).isdigit()]
+    return Trace.objects.filter(project=project, pk__in=wanted)
 
 
 def bulk_action(

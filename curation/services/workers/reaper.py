@@ -1,9 +1,10 @@
 """The reaper: what a periodic beat task does about jobs whose worker died.
 
 A job whose heartbeat stopped for ``STEPWISE_HEARTBEAT_TIMEOUT_SECONDS`` is requeued (imports,
-builds and segmentation runs re-run safely: an import continues and counts what it already
-wrote as its own, a build starts over from an empty staging folder, a run cuts only the traces
-it has not cut yet), or failed once workers have taken it ``STEPWISE_JOB_MAX_ATTEMPTS`` times.
+builds, segmentation runs and assist jobs re-run safely: an import continues and counts what it
+already wrote as its own, a build starts over from an empty staging folder, a run cuts only the
+traces it has not cut yet, an assist job asks only about the traces without a result), or
+failed once workers have taken it ``STEPWISE_JOB_MAX_ATTEMPTS`` times.
 Staging folders that no running build or delivery will ever publish are removed.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from curation.models import DatasetVersion, ImportJob, SegmentationRun
+from curation.models import AssistJob, DatasetVersion, ImportJob, SegmentationRun
 from curation.services.workers.leases import heartbeat_timeout
 
 log = logging.getLogger(__name__)
@@ -34,11 +35,12 @@ class ReapReport:
 
 
 def reap_stale_jobs() -> ReapReport:
-    """One pass over imports, builds, segmentation runs and staging folders."""
+    """One pass over imports, builds, segmentation runs, assist jobs and staging folders."""
     report = ReapReport()
     _reap_imports(report)
     _reap_builds(report)
     _reap_runs(report)
+    _reap_assist_jobs(report)
     report.staging_removed += remove_orphaned_staging()
     if report.requeued or report.failed or report.staging_removed:
         log.warning("reaper: %s", report)
@@ -97,6 +99,20 @@ def _reap_runs(report: ReapReport) -> None:
             segmentation.fail_run(run, _gave_up(run.attempts))
             report.failed += 1
         elif segmentation.requeue_run(run, stale_before=stale_before):
+            report.requeued += 1
+
+
+def _reap_assist_jobs(report: ReapReport) -> None:
+    from curation.services import assist  # httpx and math-verify: loaded only when needed
+
+    stale_before = _stale_before()
+    stale = AssistJob.objects.filter(status=AssistJob.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True, created_at__lt=stale_before)
+    )
+    for job in stale:
+        if job.attempts >= settings.STEPWISE_JOB_MAX_ATTEMPTS:
+            report.failed += assist.fail_lost_assist_job(job, _gave_up(job.attempts))
+        elif assist.requeue_assist_job(job, stale_before=stale_before):
             report.requeued += 1
 
 

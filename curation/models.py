@@ -788,6 +788,9 @@ class SegmentationTransition(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     comment = models.TextField(blank=True)
+    # Made by the system, not a person (the consensus approved automatically): shown as such,
+    # where a missing actor otherwise means a deleted user.
+    automatic = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -801,7 +804,14 @@ class ReviewComment(models.Model):
     """A reviewer's comment on a whole segmentation (no step) or on one of its steps."""
 
     segmentation = models.ForeignKey(Segmentation, on_delete=models.CASCADE, related_name="review_comments")
+    # Where the step was when the comment was written. Splits and merges before it renumber the
+    # steps, so the comment is found again by its anchor (services.review.selectors.comments_for):
+    # the step row's id while that row lives (a plain integer, not a foreign key: the edit path
+    # deletes and re-inserts spliced steps in raw SQL), else the step holding ``step_start``, the
+    # character offset the step started at (edits move boundaries, never the text).
     step_index = models.PositiveIntegerField(null=True, blank=True)
+    step_ref = models.BigIntegerField(null=True, blank=True)
+    step_start = models.PositiveIntegerField(null=True, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

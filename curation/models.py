@@ -827,6 +827,24 @@ class ReviewComment(models.Model):
         return f"comment on {where} of segmentation #{self.segmentation_id}"
 
 
+class QualityFigures(models.Model):
+    """A project's dashboard figures as last computed: what the quality page and the API read.
+
+    Computing them aggregates every segmentation, step and assignment of the project (seconds
+    at 100,000 traces); reading this row does not grow with the project. A status transition or
+    a stored agreement asks a worker to recompute them (a few seconds later, one refresh for a
+    burst of transitions); a read finding them older than STEPWISE_QUALITY_FIGURES_FRESH_SECONDS
+    asks too and serves these meanwhile (services.quality.dashboard.dashboard_figures)."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    figures = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(help_text="When the computing started: the figures' time.")
+    seconds = models.FloatField(default=0, help_text="How long the computing took.")
+
+    def __str__(self) -> str:
+        return f"quality figures of project #{self.project_id} at {self.computed_at:%Y-%m-%d %H:%M:%S}"
+
+
 class TraceAgreement(models.Model):
     """How far a trace's annotators agree on one field: the figures of curation.quality, stored."""
 

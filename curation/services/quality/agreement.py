@@ -24,6 +24,7 @@ from curation import quality
 from curation.models import Assignment, Project, Segmentation, Trace
 from curation.models import TraceAgreement as AgreementRow
 from curation.review.states import Action
+from curation.services.quality.dashboard import request_refresh
 from curation.services.quality.readers import (
     annotations_of, annotators_work, routing_settings, tolerance_of,
 )
@@ -55,6 +56,7 @@ def compute_trace_agreement(*, trace_id: int, field: str) -> AgreementRow | None
         )
         if decided == quality.Route.AUTO_APPROVE:
             approve_consensus(work, result)
+        request_refresh(trace.project_id)  # the dashboard's agreement figures
     return row
 
 

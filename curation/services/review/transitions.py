@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from curation.models import Segmentation, SegmentationTransition, Trace
 from curation.review.states import Action, InvalidTransition, next_status
+from curation.services.quality.dashboard import request_refresh
 
 APPROVED = Segmentation.Status.APPROVED
 
@@ -55,6 +56,10 @@ def record(
         segmentation_id=segmentation.pk, from_status=from_status, to_status=to_status,
         actor=actor, comment=comment, automatic=automatic,
     )
+    # Every figure of the quality dashboard hangs on statuses: ask for them to be recomputed.
+    project_id = Trace.objects.filter(pk=segmentation.trace_id).values_list("project_id", flat=True).first()
+    if project_id is not None:
+        request_refresh(project_id)
 
 
 def require_no_other_approval(segmentation: Segmentation) -> None:

@@ -407,6 +407,9 @@ if os.environ.get("CACHE_URL"):
 # How old the quality dashboard's stored figures may be before a read asks a worker to
 # recompute them (transitions ask at once; this bounds what changes without one, like claims).
 STEPWISE_QUALITY_FIGURES_FRESH_SECONDS = int(os.environ.get("STEPWISE_QUALITY_FIGURES_FRESH_SECONDS", "60"))
+# Seconds between a transition and the refresh it asks for: the transitions of a burst share one
+# (on 100,000 traces a refresh is a couple of seconds of database time).
+STEPWISE_QUALITY_FIGURES_REFRESH_DELAY = int(os.environ.get("STEPWISE_QUALITY_FIGURES_REFRESH_DELAY", "5"))
 # Where the webhook body's download URLs point; the worker has no request to build them from.
 STEPWISE_PUBLIC_URL = os.environ.get("STEPWISE_PUBLIC_URL", "http://localhost:8000").rstrip("/")
 # Training jobs' storage targets are folders under this root, never arbitrary server paths.

@@ -21,9 +21,10 @@ seconds on 100,000 traces, so they run on a worker (``refresh_figures``, the
 ``curation.refresh_quality_figures`` task), asked by ``request_refresh``:
 
 - on every status transition (``services.review.transitions.record``: submit, skip, approve,
-  send back, withdraw, adjudicate, auto-approve) and every stored agreement, REFRESH_DELAY
-  seconds later, so that a burst of transitions shares one refresh (a cache key marks one as
-  asked for; the refresh clears it before it starts, so a transition during it asks again);
+  send back, withdraw, adjudicate, auto-approve) and every stored agreement,
+  ``STEPWISE_QUALITY_FIGURES_REFRESH_DELAY`` seconds later, so that a burst of transitions shares
+  one refresh (a cache key marks one as asked for; the refresh clears it before it starts, so a
+  transition during it asks again; the key expires on its own should a refresh be lost);
 - on a read that finds the row older than ``STEPWISE_QUALITY_FIGURES_FRESH_SECONDS``: what
   changes without a transition (a trace claimed, a reviewer's label edit) shows within that.
 
@@ -55,9 +56,6 @@ BINS = 10
 STATE_NAMES = ("not_started", "in_progress", "submitted", "approved")
 
 
-REFRESH_DELAY = 5  # seconds: the transitions of a burst share one refresh
-
-
 def dashboard_figures(project: Project) -> QualityFigures:
     """The figures the page and the API show (``.figures``, ``.computed_at``): the stored row,
     with a refresh asked for when it is old; computed here only when there is none yet."""
@@ -87,14 +85,15 @@ def refresh_figures(project: Project) -> QualityFigures:
 
 
 def request_refresh(project_id: int) -> None:
-    """Ask a worker to recompute the project's figures REFRESH_DELAY seconds after the current
-    transaction commits, unless a refresh is already asked for."""
-    if not cache.add(_refresh_key(project_id), 1, timeout=REFRESH_DELAY + 120):
+    """Ask a worker to recompute the project's figures STEPWISE_QUALITY_FIGURES_REFRESH_DELAY
+    seconds after the current transaction commits, unless a refresh is already asked for."""
+    delay = getattr(settings, "STEPWISE_QUALITY_FIGURES_REFRESH_DELAY", 5)
+    if not cache.add(_refresh_key(project_id), 1, timeout=delay + 120):
         return
     from curation import tasks  # tasks import the services; only entry points import tasks
 
     transaction.on_commit(
-        lambda: tasks.refresh_quality_figures.apply_async((project_id,), countdown=REFRESH_DELAY)
+        lambda: tasks.refresh_quality_figures.apply_async((project_id,), countdown=delay)
     )
 
 

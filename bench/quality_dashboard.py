@@ -13,7 +13,8 @@ Measured, after one warm-up, each ``--rounds`` times (medians printed as JSON, w
 process's CPU time; the load average beside them, the machine being shared):
 
 - ``refresh``: ``refresh_figures``, what the worker runs a few seconds after a transition (every
-  aggregate query, then the stored row written), and its parts one by one;
+  aggregate query, then the stored row written), with the CPU time of the database backend
+  serving it (``/proc``, same host; its parallel workers not counted), and its parts one by one;
 - ``page`` and ``api``: a lead's GET of the dashboard page and of the API's figures, which read
   the stored row (view, access, template or serializer).
 """
@@ -171,8 +172,13 @@ def measure(project, lead, rounds: int) -> dict:
     dashboard.refresh_figures(project)  # warm-up; the page and the API then read the stored row
     assert client.get(page).status_code == 200 and client.get(api).status_code == 200
     timed: dict[str, list[tuple[float, float]]] = {"refresh": [], "page": [], "api": []}
+    database_cpu = []
     for _ in range(rounds):
+        before = _backend_cpu_ms(connection)
         timed["refresh"].append(_timed(lambda: dashboard.refresh_figures(project)))
+        after = _backend_cpu_ms(connection)
+        if before is not None and after is not None:
+            database_cpu.append(after - before)
         timed["page"].append(_timed(lambda: _ok(client.get(page))))
         timed["api"].append(_timed(lambda: _ok(client.get(api))))
     parts = {}
@@ -183,7 +189,24 @@ def measure(project, lead, rounds: int) -> dict:
     for name, pairs in timed.items():
         results[f"{name}_median_ms"] = round(statistics.median(w for w, _ in pairs), 1)
         results[f"{name}_cpu_median_ms"] = round(statistics.median(c for _, c in pairs), 1)
+    if database_cpu:
+        results["refresh_database_cpu_median_ms"] = round(statistics.median(database_cpu), 1)
     return results
+
+
+def _backend_cpu_ms(connection) -> float | None:
+    """CPU time of this connection's PostgreSQL backend (same host: /proc), in ms; parallel
+    query workers are other processes and not counted. None where it cannot be read."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def _timed(work) -> tuple[float, float]:

@@ -203,3 +203,17 @@ def test_the_api_says_when_its_figures_were_computed(small, reviewer):
     from curation.models import QualityFigures
 
     assert body["computed_at"].startswith(QualityFigures.objects.get(project=small).computed_at.date().isoformat())
+
+
+def test_an_unreachable_cache_does_not_fail_a_review_decision(small, reviewer, monkeypatch):
+    from curation.services import review
+    from curation.services.quality import dashboard
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(dashboard.cache, "add", down)
+    submitted = Segmentation.objects.filter(trace__project=small, status="submitted", origin="human",
+                                            is_gold=False).first()
+    review.approve(submitted, reviewer)
+    assert Segmentation.objects.get(pk=submitted.pk).status == "approved"

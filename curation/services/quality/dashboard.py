@@ -32,6 +32,7 @@ A project without a row yet (its first visit) has its figures computed in the re
 """
 from __future__ import annotations
 
+import logging
 import time
 from datetime import timedelta
 from typing import Any
@@ -49,6 +50,7 @@ from curation.models import (
     TraceAgreement,
 )
 
+logger = logging.getLogger(__name__)
 Status = Segmentation.Status
 PEOPLE = (Segmentation.Origin.HUMAN, Segmentation.Origin.IMPORTED)
 COUNTED = (Status.SUBMITTED, Status.APPROVED)
@@ -70,7 +72,10 @@ def dashboard_figures(project: Project) -> QualityFigures:
 
 def refresh_figures(project: Project) -> QualityFigures:
     """Compute every figure and store them (the task's work)."""
-    cache.delete(_refresh_key(project.pk))  # a change from now on asks for another refresh
+    try:
+        cache.delete(_refresh_key(project.pk))  # a change from now on asks for another refresh
+    except Exception:  # the mark then expires on its own
+        logger.warning("Could not clear project %s's refresh mark", project.pk, exc_info=True)
     started, clock = timezone.now(), time.perf_counter()
     figures = project_figures(project)
     values = {"figures": figures, "computed_at": started, "seconds": round(time.perf_counter() - clock, 3)}
@@ -88,7 +93,11 @@ def request_refresh(project_id: int) -> None:
     """Ask a worker to recompute the project's figures STEPWISE_QUALITY_FIGURES_REFRESH_DELAY
     seconds after the current transaction commits, unless a refresh is already asked for."""
     delay = getattr(settings, "STEPWISE_QUALITY_FIGURES_REFRESH_DELAY", 5)
-    if not cache.add(_refresh_key(project_id), 1, timeout=delay + 120):
+    try:
+        if not cache.add(_refresh_key(project_id), 1, timeout=delay + 120):
+            return
+    except Exception:  # the cache unreachable must not fail a review decision: the age check catches up
+        logger.warning("Could not ask for project %s's quality figures to be refreshed", project_id, exc_info=True)
         return
     from curation import tasks  # tasks import the services; only entry points import tasks
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -91,19 +92,26 @@ def refresh_figures(project: Project) -> QualityFigures:
 
 def request_refresh(project_id: int) -> None:
     """Ask a worker to recompute the project's figures STEPWISE_QUALITY_FIGURES_REFRESH_DELAY
-    seconds after the current transaction commits, unless a refresh is already asked for."""
-    delay = getattr(settings, "STEPWISE_QUALITY_FIGURES_REFRESH_DELAY", 5)
-    try:
-        if not cache.add(_refresh_key(project_id), 1, timeout=delay + 120):
-            return
-    except Exception:  # the cache unreachable must not fail a review decision: the age check catches up
-        logger.warning("Could not ask for project %s's quality figures to be refreshed", project_id, exc_info=True)
-        return
+    seconds after the current transaction commits (nothing if it rolls back), unless a refresh
+    is already asked for."""
+    transaction.on_commit(partial(_ask_for_refresh, project_id))
+
+
+def _ask_for_refresh(project_id: int) -> None:
     from curation import tasks  # tasks import the services; only entry points import tasks
 
-    transaction.on_commit(
-        lambda: tasks.refresh_quality_figures.apply_async((project_id,), countdown=delay)
-    )
+    delay = getattr(settings, "STEPWISE_QUALITY_FIGURES_REFRESH_DELAY", 5)
+    key = _refresh_key(project_id)
+    try:
+        if cache.add(key, 1, timeout=delay + 120):
+            tasks.refresh_quality_figures.apply_async((project_id,), countdown=delay)
+    except Exception:  # runs after the commit: an unreachable cache or broker must not fail the
+        # decision already made; the figures' age check asks again later
+        logger.warning("Could not ask for project %s's quality figures to be refreshed", project_id, exc_info=True)
+        try:
+            cache.delete(key)
+        except Exception:
+            pass
 
 
 def _refresh_key(project_id: int) -> str:

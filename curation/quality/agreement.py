@@ -182,7 +182,7 @@ def _first_error(a: Prepared, b: Prepared, steps: list[tuple[int, int]], rule: s
         return first_a is None and first_b is None
     if rule == OVERLAP:
         return _overlap(a.steps[first_a], b.steps[first_b])
-    return (first_a, first_b) in set(steps)
+    return (first_a, first_b) in steps
 
 
 def _overlap(x: StepLabel, y: StepLabel) -> bool:

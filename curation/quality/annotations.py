@@ -54,15 +54,12 @@ class Prepared:
     @property
     def rated(self) -> bool:
         """Whether the annotator rated any step (first-error agreement needs ratings)."""
-        return any(step.rating is not None for step in self.steps)
+        return self.ratings.count(None) < len(self.ratings)  # list methods: in C
 
     @property
     def first_error(self) -> int | None:
         """Index of the first step rated -1, or None when there is none."""
-        for index, step in enumerate(self.steps):
-            if step.rating == -1:
-                return index
-        return None
+        return self.ratings.index(-1) if -1 in self.ratings else None
 
 
 def token_index(token_starts: Sequence[int]) -> Callable[[int], int]:

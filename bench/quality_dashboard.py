@@ -9,9 +9,14 @@ and ratings drawn at random, a tenth approved), with their submitted assignments
 twelve weeks and a stored ``TraceAgreement`` (real ``curation.quality`` figures) per such trace;
 2,000 traces in progress; 2,000 gold results; an approval transition per approved one.
 
-Measured, after one warm-up: ``project_figures`` (every aggregate query the page and the API
-run) and a GET of the dashboard page by a lead (view, queries, template), each ``--rounds``
-times; the medians are printed as JSON.
+Measured, after one warm-up, each ``--rounds`` times (medians printed as JSON, wall and this
+process's CPU time; the load average beside them, the machine being shared):
+
+- ``refresh``: ``refresh_figures``, what the worker runs a few seconds after a transition (every
+  aggregate query, then the stored row written), with the CPU time of the database backend
+  serving it (``/proc``, same host; its parallel workers not counted), and its parts one by one;
+- ``page`` and ``api``: a lead's GET of the dashboard page and of the API's figures, which read
+  the stored row (view, access, template or serializer).
 """
 from __future__ import annotations
 
@@ -156,40 +161,63 @@ def measure(project, lead, rounds: int) -> dict:
     from django.db import connection
     from django.test import Client
 
-    from curation.services.quality.dashboard import project_figures
+    from curation.services.quality import dashboard
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh bulk-loaded tables: statistics for the planner
     client = Client(HTTP_HOST="localhost")
     client.force_login(lead)
-    url = f"/p/{project.slug}/quality/"
-    assert client.get(url).status_code == 200  # warm-up
-    figure_times, page_times = [], []
+    page, api = f"/p/{project.slug}/quality/", f"/api/v1/projects/{project.slug}/quality/"
+    dashboard.refresh_figures(project)  # warm-up; the page and the API then read the stored row
+    assert client.get(page).status_code == 200 and client.get(api).status_code == 200
+    timed: dict[str, list[tuple[float, float]]] = {"refresh": [], "page": [], "api": []}
+    database_cpu = []
     for _ in range(rounds):
-        started = time.perf_counter()
-        project_figures(project)
-        figure_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        response = client.get(url)
-        page_times.append(time.perf_counter() - started)
-        assert response.status_code == 200
-    from curation.services.quality import dashboard
-
+        before = _backend_cpu_ms(connection)
+        timed["refresh"].append(_timed(lambda: dashboard.refresh_figures(project)))
+        after = _backend_cpu_ms(connection)
+        if before is not None and after is not None:
+            database_cpu.append(after - before)
+        timed["page"].append(_timed(lambda: _ok(client.get(page))))
+        timed["api"].append(_timed(lambda: _ok(client.get(api))))
     parts = {}
-    for name in ("trace_states", "progress_by_day", "throughput", "agreement_figures", "gold_accuracy"):
-        started = time.perf_counter()
-        getattr(dashboard, name)(project)
-        parts[name] = round((time.perf_counter() - started) * 1000, 1)
-    started = time.perf_counter()
-    dashboard.label_counts(project)
-    parts["label_counts"] = round((time.perf_counter() - started) * 1000, 1)
-    return {
-        "parts_ms": parts,
-        "figures_median_ms": round(statistics.median(figure_times) * 1000, 1),
-        "page_median_ms": round(statistics.median(page_times) * 1000, 1),
-        "rounds": rounds,
-    }
+    for name in ("trace_states", "progress_by_day", "throughput", "agreement_figures", "gold_accuracy",
+                 "label_counts"):
+        parts[name] = round(_timed(lambda: getattr(dashboard, name)(project))[0], 1)
+    results = {"parts_ms": parts, "rounds": rounds, "load_average": [round(x, 2) for x in os.getloadavg()]}
+    for name, pairs in timed.items():
+        results[f"{name}_median_ms"] = round(statistics.median(w for w, _ in pairs), 1)
+        results[f"{name}_cpu_median_ms"] = round(statistics.median(c for _, c in pairs), 1)
+    if database_cpu:
+        results["refresh_database_cpu_median_ms"] = round(statistics.median(database_cpu), 1)
+    return results
+
+
+def _backend_cpu_ms(connection) -> float | None:
+    """CPU time of this connection's PostgreSQL backend (same host: /proc), in ms; parallel
+    query workers are other processes and not counted. None where it cannot be read."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _timed(work) -> tuple[float, float]:
+    """(wall ms, this process's CPU ms) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    work()
+    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+
+
+def _ok(response) -> None:
+    assert response.status_code == 200, response.status_code
 
 
 def _parser() -> argparse.ArgumentParser:

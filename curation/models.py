@@ -788,6 +788,9 @@ class SegmentationTransition(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     comment = models.TextField(blank=True)
+    # Made by the system, not a person (the consensus approved automatically): shown as such,
+    # where a missing actor otherwise means a deleted user.
+    automatic = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -801,7 +804,14 @@ class ReviewComment(models.Model):
     """A reviewer's comment on a whole segmentation (no step) or on one of its steps."""
 
     segmentation = models.ForeignKey(Segmentation, on_delete=models.CASCADE, related_name="review_comments")
+    # Where the step was when the comment was written. Splits and merges before it renumber the
+    # steps, so the comment is found again by its anchor (services.review.selectors.comments_for):
+    # the step row's id while that row lives (a plain integer, not a foreign key: the edit path
+    # deletes and re-inserts spliced steps in raw SQL), else the step holding ``step_start``, the
+    # character offset the step started at (edits move boundaries, never the text).
     step_index = models.PositiveIntegerField(null=True, blank=True)
+    step_ref = models.BigIntegerField(null=True, blank=True)
+    step_start = models.PositiveIntegerField(null=True, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -815,6 +825,24 @@ class ReviewComment(models.Model):
     def __str__(self) -> str:
         where = f"step {self.step_index}" if self.step_index is not None else "the whole"
         return f"comment on {where} of segmentation #{self.segmentation_id}"
+
+
+class QualityFigures(models.Model):
+    """A project's dashboard figures as last computed: what the quality page and the API read.
+
+    Computing them aggregates every segmentation, step and assignment of the project (seconds
+    at 100,000 traces); reading this row does not grow with the project. A status transition or
+    a stored agreement asks a worker to recompute them (a few seconds later, one refresh for a
+    burst of transitions); a read finding them older than STEPWISE_QUALITY_FIGURES_FRESH_SECONDS
+    asks too and serves these meanwhile (services.quality.dashboard.dashboard_figures)."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    figures = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(help_text="When the computing started: the figures' time.")
+    seconds = models.FloatField(default=0, help_text="How long the computing took.")
+
+    def __str__(self) -> str:
+        return f"quality figures of project #{self.project_id} at {self.computed_at:%Y-%m-%d %H:%M:%S}"
 
 
 class TraceAgreement(models.Model):

@@ -116,6 +116,16 @@ def compute_agreement(trace_id: int, field: str) -> str:
     return row.route if row is not None else "fewer than two annotators"
 
 
+@shared_task(name="curation.refresh_quality_figures", acks_late=True)
+def refresh_quality_figures(project_id: int) -> float:
+    """Recompute a project's dashboard figures (routed to the ``quality`` queue); the seconds."""
+    from curation.models import Project
+    from curation.services.quality.dashboard import refresh_figures
+
+    project = Project.objects.filter(pk=project_id).first()
+    return refresh_figures(project).seconds if project is not None else 0.0
+
+
 @shared_task(name="curation.reap_stale_jobs")
 def reap_stale_jobs() -> dict:
     """Beat's periodic pass: requeue or fail jobs whose worker died, remove orphaned staging."""

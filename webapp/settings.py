@@ -291,6 +291,7 @@ CELERY_TASK_ROUTES = {} if _ONE_QUEUE else {
     "curation.deliver_version": {"queue": "deliver"},
     "curation.feed_followers": {"queue": "deliver"},
     "curation.compute_agreement": {"queue": "quality"},
+    "curation.refresh_quality_figures": {"queue": "quality"},
     "curation.run_assist_job": {"queue": "assist"},  # waits on model endpoints for hours
     "curation.assist.*": {"queue": "assist"},
     "curation.train_segmenter_model": {"queue": STEPWISE_LEARNING_QUEUE},
@@ -403,6 +404,12 @@ if os.environ.get("CACHE_URL"):
     # database): one query fewer on every request. Never with a per-process cache, where a
     # logout in one worker would leave the session alive in the others.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# How old the quality dashboard's stored figures may be before a read asks a worker to
+# recompute them (transitions ask at once; this bounds what changes without one, like claims).
+STEPWISE_QUALITY_FIGURES_FRESH_SECONDS = int(os.environ.get("STEPWISE_QUALITY_FIGURES_FRESH_SECONDS", "60"))
+# Seconds between a transition and the refresh it asks for: the transitions of a burst share one
+# (on 100,000 traces a refresh is a couple of seconds of database time).
+STEPWISE_QUALITY_FIGURES_REFRESH_DELAY = int(os.environ.get("STEPWISE_QUALITY_FIGURES_REFRESH_DELAY", "5"))
 # Where the webhook body's download URLs point; the worker has no request to build them from.
 STEPWISE_PUBLIC_URL = os.environ.get("STEPWISE_PUBLIC_URL", "http://localhost:8000").rstrip("/")
 # Training jobs' storage targets are folders under this root, never arbitrary server paths.

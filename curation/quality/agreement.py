@@ -158,14 +158,20 @@ def _compare(
     steps = step_pairs(a, b, cut_pairs)
     pair = PairAgreement(a.annotator, b.annotator, BoundaryCounts(len(a.cuts), len(b.cuts), len(cut_pairs)))
     pair.matched_steps = len(steps)
-    for s, t in steps:
-        x, y = a.steps[s], b.steps[t]
-        if x.type is not None and y.type is not None:
-            pair.types[x.type, y.type] += 1
-        if x.rating is not None and y.rating is not None:
-            pair.ratings[x.rating, y.rating] += 1
+    if steps:
+        # Counted in C (Counter of zipped label pairs), then the pairs with a missing label out.
+        mine, theirs = zip(*steps)
+        pair.types = _labelled_pairs(map(a.types.__getitem__, mine), map(b.types.__getitem__, theirs))
+        pair.ratings = _labelled_pairs(map(a.ratings.__getitem__, mine), map(b.ratings.__getitem__, theirs))
     pair.first_error = _first_error(a, b, steps, rule)
     return pair, steps
+
+
+def _labelled_pairs(xs, ys) -> Counter:
+    table = Counter(zip(xs, ys))
+    for key in [key for key in table if key[0] is None or key[1] is None]:
+        del table[key]
+    return table
 
 
 def _first_error(a: Prepared, b: Prepared, steps: list[tuple[int, int]], rule: str) -> bool | None:
@@ -176,7 +182,7 @@ def _first_error(a: Prepared, b: Prepared, steps: list[tuple[int, int]], rule: s
         return first_a is None and first_b is None
     if rule == OVERLAP:
         return _overlap(a.steps[first_a], b.steps[first_b])
-    return (first_a, first_b) in set(steps)
+    return (first_a, first_b) in steps
 
 
 def _overlap(x: StepLabel, y: StepLabel) -> bool:
@@ -197,12 +203,20 @@ def _add_pair_units(result: TraceAgreement, a: Prepared, b: Prepared, steps: lis
 def _add_units(result: TraceAgreement, prepared: list[Prepared], found: list[dict[int, int]]) -> None:
     """Each unit's types and ratings into the coincidence tables (``coefficients.add_unit``)."""
     result.units = len(found)
-    add, types, ratings = coefficients.add_unit, result.type_coincidence, result.rating_coincidence
-    step_lists = [p.steps for p in prepared]
-    for unit in found:
-        steps = [step_lists[k][s] for k, s in unit.items()]
-        add(types, [s.type for s in steps if s.type is not None])
-        add(ratings, [s.rating for s in steps if s.rating is not None])
+    for labels, table in (([p.types for p in prepared], result.type_coincidence),
+                          ([p.ratings for p in prepared], result.rating_coincidence)):
+        # Units with the same values add the same cells: count the value tuples (in C), then add
+        # each distinct one once, times its count. Weights 1 and 1/2 (two and three values) sum
+        # exactly in any order; units of four or more values are added one by one as before.
+        seen = Counter([tuple([labels[k][s] for k, s in unit.items()]) for unit in found])
+        for values, times in seen.items():
+            if None in values:  # a step without the label: a missing value
+                values = tuple(value for value in values if value is not None)
+            if len(values) <= 3:
+                coefficients.add_unit(table, list(values), times)
+            else:
+                for _ in range(times):
+                    coefficients.add_unit(table, list(values))
 
 
 def _metric(trace: TraceAgreement, name: str) -> float | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 Annotator = str | int
 TokenMap = Callable[[int], int] | Sequence[int]
@@ -47,19 +47,19 @@ class Prepared:
     steps: list[StepLabel]  # text order, whitespace-only steps dropped
     cuts: list[int]  # character offset of each boundary (start of steps[1:], trimmed)
     positions: list[int]  # the cuts on the tolerance's scale (characters or tokens)
+    # The steps' labels as flat lists (read for every matched step of every pair).
+    types: list[str | None] = field(default_factory=list)
+    ratings: list[int | None] = field(default_factory=list)
 
     @property
     def rated(self) -> bool:
         """Whether the annotator rated any step (first-error agreement needs ratings)."""
-        return any(step.rating is not None for step in self.steps)
+        return self.ratings.count(None) < len(self.ratings)  # list methods: in C
 
     @property
     def first_error(self) -> int | None:
         """Index of the first step rated -1, or None when there is none."""
-        for index, step in enumerate(self.steps):
-            if step.rating == -1:
-                return index
-        return None
+        return self.ratings.index(-1) if -1 in self.ratings else None
 
 
 def token_index(token_starts: Sequence[int]) -> Callable[[int], int]:
@@ -78,7 +78,10 @@ def prepare(
     if text is not None:
         steps, starts = _trimmed_starts(text, steps)
     cuts = starts[1:]
-    return Prepared(annotation.annotator, steps, cuts, _scaled(cuts, tokens))
+    return Prepared(
+        annotation.annotator, steps, cuts, _scaled(cuts, tokens),
+        [step.type for step in steps], [step.rating for step in steps],
+    )
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -50,22 +50,29 @@ def match_positions(
     """Index pairs ``(i, j)`` of the optimal one-to-one matching of sorted ``a`` and ``b``."""
     pairs: list[tuple[int, int]] = []
     count_a, count_b = len(a), len(b)
+    if not count_a or not count_b:
+        return pairs
+    # A sentinel after each list: the walk needs no bounds checks (the infinite gap ends a group).
+    a, b = [*a, _FAR], [*b, _FAR]
     i = j = 0
     # One walk over both lists in merged order (kept inline: it runs for every pair of every trace).
     while i < count_a and j < count_b:
         i0, j0 = i, j
-        last = min(a[i], b[j])
+        next_a, next_b = a[i], b[j]
+        last = next_a if next_a < next_b else next_b
         while True:  # extend the group while the next position is within the tolerance
-            next_a = a[i] if i < count_a else _FAR
-            next_b = b[j] if j < count_b else _FAR
             if next_a <= next_b:
                 if next_a - last > tolerance:
                     break
-                last, i = next_a, i + 1
+                last = next_a
+                i += 1
+                next_a = a[i]
             else:
                 if next_b - last > tolerance:
                     break
-                last, j = next_b, j + 1
+                last = next_b
+                j += 1
+                next_b = b[j]
         if i - i0 == 1 and j - j0 == 1:
             pairs.append((i0, j0))  # the two are at most one gap, so the tolerance, apart
         elif i - i0 == 1 and j > j0:

@@ -79,8 +79,9 @@ def coincidences(units: Iterable[Iterable[Hashable]]) -> Counter:
     return table
 
 
-def add_unit(table: Counter, values: list[Hashable]) -> None:
-    """Add one unit's ordered value pairs, each weighing ``1/(m - 1)``; lone values add nothing.
+def add_unit(table: Counter, values: list[Hashable], times: int = 1) -> None:
+    """Add one unit's ordered value pairs, each weighing ``1/(m - 1)``; lone values add nothing;
+    ``times``: that many units with these values.
 
     Summed by distinct value (a unit where all agree adds one cell), not by pair of coders."""
     m = len(values)
@@ -88,16 +89,18 @@ def add_unit(table: Counter, values: list[Hashable]) -> None:
         return
     if m == 2:
         x, y = values
-        table[x, y] += 1.0
-        table[y, x] += 1.0
+        get = table.get  # dict.get, not Counter.__missing__ (Python) for a new cell
+        table[x, y] = get((x, y), 0) + 1.0 * times
+        table[y, x] = get((y, x), 0) + 1.0 * times
         return
     if m == 3:  # three annotators: the six ordered pairs of weight 1/2, without a Counter
         x, y, z = values
+        half, get = 0.5 * times, table.get
         for pair in ((x, y), (y, x), (x, z), (z, x), (y, z), (z, y)):
-            table[pair] += 0.5
+            table[pair] = get(pair, 0) + half
         return
     counts = Counter(values)
-    scale = 1.0 / (m - 1)
+    scale = times / (m - 1)
     for x, n_x in counts.items():
         for y, n_y in counts.items():
             table[x, y] += (n_x * (n_x - 1) if x == y else n_x * n_y) * scale

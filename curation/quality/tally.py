@@ -64,9 +64,15 @@ class Tally:
     rating_coincidence: Counter = field(default_factory=Counter)
     first_error_agreed: int = 0
     first_error_pairs: int = 0
+    # While only pairs were added (per pair, per annotator: the common case), the coincidence of
+    # their units of two is the confusion tables plus their transposes: left implicit, worked
+    # out by ``summary`` (or by the first ``add_trace``) instead of cell by cell per pair.
+    pairs_only: bool = True
 
     def add_trace(self, trace: TraceAgreement) -> None:
         """A whole trace: its pairs and its units (alpha over all its annotators)."""
+        if self.pairs_only:
+            self._settle_pair_units()
         self.traces += 1
         self.f1_sum += trace.boundary_f1
         for pair in trace.pairs:
@@ -79,10 +85,24 @@ class Tally:
         self.traces += 1
         self.f1_sum += pair.boundaries.f1
         self._add_counts(pair, flip)
+        if self.pairs_only:
+            return
         for source, target in ((pair.types, self.type_coincidence), (pair.ratings, self.rating_coincidence)):
             for (x, y), n in source.items():
                 target[x, y] += n
                 target[y, x] += n
+
+    def _settle_pair_units(self) -> None:
+        """Write the implicit coincidence of the pairs added so far; explicit from now on."""
+        self.pairs_only = False
+        self.type_coincidence.update(_symmetric(self.types))
+        self.rating_coincidence.update(_symmetric(self.ratings))
+
+    def coincidence(self) -> tuple[Counter, Counter]:
+        """The type and rating coincidence tables of everything added."""
+        if self.pairs_only:
+            return _symmetric(self.types), _symmetric(self.ratings)
+        return self.type_coincidence, self.rating_coincidence
 
     def _add_counts(self, pair: PairAgreement, flip: bool) -> None:
         counts = pair.boundaries
@@ -99,6 +119,7 @@ class Tally:
             self.first_error_agreed += pair.first_error
 
     def summary(self) -> Summary:
+        type_coincidence, rating_coincidence = self.coincidence()
         return Summary(
             traces=self.traces,
             pairs=self.pairs,
@@ -108,10 +129,10 @@ class Tally:
             mean_trace_boundary_f1=self.f1_sum / self.traces if self.traces else None,
             matched_steps=self.matched_steps,
             type_kappa=coefficients.cohen_kappa(self.types),
-            type_alpha=coefficients.krippendorff_alpha(self.type_coincidence, coefficients.NOMINAL),
+            type_alpha=coefficients.krippendorff_alpha(type_coincidence, coefficients.NOMINAL),
             type_observed=coefficients.observed(self.types),
             rating_kappa=coefficients.cohen_kappa(self.ratings, coefficients.linear),
-            rating_alpha=coefficients.krippendorff_alpha(self.rating_coincidence, coefficients.ORDINAL),
+            rating_alpha=coefficients.krippendorff_alpha(rating_coincidence, coefficients.ORDINAL),
             rating_observed=coefficients.observed(self.ratings),
             first_error_agreement=(
                 self.first_error_agreed / self.first_error_pairs if self.first_error_pairs else None
@@ -180,6 +201,15 @@ def _add_table(target: Counter, source: Counter, flip: bool) -> None:
         return
     for (x, y), n in source.items():
         target[y, x] += n
+
+
+def _symmetric(confusion: Counter) -> Counter:
+    """A confusion table plus its transpose: the coincidence of its pairs as units of two."""
+    table: Counter = Counter()
+    for (x, y), n in confusion.items():
+        table[x, y] += n
+        table[y, x] += n
+    return table
 
 
 def _ratio(part: float, whole: float) -> float:

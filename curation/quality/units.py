@@ -29,14 +29,17 @@ def step_pairs(a: Prepared, b: Prepared, cut_pairs: Sequence[tuple[int, int]]) -
     last_a, last_b = len(a.steps) - 1, len(b.steps) - 1
     if last_a < 0 or last_b < 0:
         return []
-    partner = dict(cut_pairs)  # a's cut i (start of step i + 1) -> b's cut j
-    pairs = []
-    for s in range(last_a + 1):
-        t = 0 if s == 0 else partner.get(s - 1, -2) + 1  # b's step after the partner cut
-        if t < 0:
-            continue
-        if (t == last_b) if s == last_a else (partner.get(s) == t):
-            pairs.append((s, t))
+    if not cut_pairs:  # no matched cut: only two single steps match
+        return [(0, 0)] if last_a == last_b == 0 else []
+    # Cut i is the start of step i + 1. The first steps match when the first cuts matched; the
+    # last ones when the last cuts did; step i + 1 and step j + 1 in between when cuts (i, j) and
+    # (i + 1, j + 1) matched, which are then neighbours in the (sorted, one-to-one) cut pairs.
+    pairs = [(0, 0)] if cut_pairs[0] == (0, 0) else []
+    pairs += [
+        (i + 1, j + 1) for (i, j), (k, l) in zip(cut_pairs, cut_pairs[1:]) if k == i + 1 and l == j + 1
+    ]
+    if cut_pairs[-1] == (last_a - 1, last_b - 1):
+        pairs.append((last_a, last_b))
     return pairs
 
 

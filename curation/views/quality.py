@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from curation.access import LEADS, REVIEWERS, project_view
 from curation.models import Membership, Project, Segmentation
 from curation.services import quality
-from curation.services.quality.dashboard import project_figures
+from curation.services.quality.dashboard import dashboard_figures
 
 
 class FlagForm(forms.Form):
@@ -22,8 +22,9 @@ class FlagForm(forms.Form):
 
 @project_view(roles=REVIEWERS)
 def dashboard(request: HttpRequest, project: Project) -> HttpResponse:
+    stored = dashboard_figures(project)  # the stored figures: one row, whatever the project's size
     return render(request, "curation/quality/dashboard.html",
-                  {"project": project, "figures": project_figures(project)})
+                  {"project": project, "figures": stored.figures, "computed_at": stored.computed_at})
 
 
 @project_view(roles=LEADS)

@@ -11,6 +11,31 @@
   const pending = new Map();  // step index -> comment, sent with the send-back
 
   // --- Comments on steps ----------------------------------------------------------------------
+  // A comment follows its step when an edit before it renumbers the steps: it remembers where
+  // its step started (the server placed it on the right step for this page) and, after each
+  // edit, goes to the step that holds that offset (the part that begins there, after a split).
+  const stepSpans = () => $("field").getElementsByClassName("step");
+  for (const comment of document.querySelectorAll("#review-comments [data-step]")) {
+    const span = stepSpans()[+comment.dataset.step];
+    if (span) comment.dataset.start = span.dataset.start;
+  }
+
+  function reanchor() {
+    const spans = stepSpans();
+    for (const comment of document.querySelectorAll("#review-comments [data-step][data-start]")) {
+      const at = +comment.dataset.start;
+      let low = 0, high = spans.length - 1, index = 0;
+      while (low <= high) {  // the last step starting at or before the offset
+        const mid = (low + high) >> 1;
+        if (+spans[mid].dataset.start <= at) { index = mid; low = mid + 1; } else high = mid - 1;
+      }
+      if (+comment.dataset.step === index) continue;
+      comment.dataset.step = String(index);
+      const where = comment.querySelector(".where");
+      if (where) where.textContent = `Step ${index + 1}`;
+    }
+  }
+
   function markCommented() {
     const items = $("step-list").children;
     for (const item of items) item.classList.remove("commented");
@@ -27,7 +52,7 @@
     event.preventDefault();
     ({ comment: openStepComment, "send-back": openSendBack, close: closeDialogs })[button.dataset.review]?.();
   });
-  editor.addEventListener("stepwise:updated", markCommented);
+  editor.addEventListener("stepwise:updated", () => { reanchor(); markCommented(); });
 
   if (!review) { markCommented(); return; }
 

@@ -73,6 +73,33 @@ def test_send_back_fix_resubmit_and_approve(new_page, project, annotator, review
     assert Assignment.objects.get(segmentation=segmentation).status == "submitted"
 
 
+def test_a_step_comment_follows_its_step_when_the_annotator_splits_before_it(new_page, project, annotator, reviewer):
+    from curation.services import review
+    from curation.services.annotation import edits, queue
+
+    add_cut_trace(project, 0)
+    draft = queue.claim_next(project=project, annotator=annotator).segmentation
+    submitted = edits.submit(segmentation=draft, user=annotator, revision=draft.revision)
+    review.send_back(submitted, reviewer, comment="", step_comments={1: "Say which check."})
+    anna = new_page()
+    log_in(anna, "anna")
+    anna.goto("/p/alpha/annotate/")
+    anna.click("#sent-back a")
+    anna.wait_for_selector("#editor[data-ready='1']")
+    assert anna.locator("#step-list li").nth(1).get_attribute("class").count("commented") == 1
+    revision = anna.get_attribute("#ws-state", "data-revision")
+    anna.evaluate("window.stepwiseEditor.setCaret(12)")  # inside the first step
+    anna.keyboard.press("s")  # split it: the commented step is now the third
+    anna.wait_for_selector(f"#ws-state:not([data-revision='{revision}'])", state="attached")
+    anna.wait_for_selector("#review-comments [data-step='2']")
+    assert "Step 3" in anna.inner_text("#review-comments")
+    classes = [anna.locator("#step-list li").nth(k).get_attribute("class") or "" for k in range(4)]
+    assert ["commented" in c for c in classes] == [False, False, True, False]
+    anna.reload()  # the server places it on the same step
+    anna.wait_for_selector("#editor[data-ready='1']")
+    assert anna.locator("#review-comments [data-step='2']").count() == 1
+
+
 def test_two_annotators_disagree_and_an_adjudicator_resolves_with_keys(new_page, project, annotator, reviewer, django_user_model):
     bert = add_member(django_user_model, project, "bert", "annotator")
     trace = add_cut_trace(project, 0, spans=[])

@@ -86,7 +86,9 @@ def test_agreement_approves_the_consensus_only_when_the_lead_turned_it_on(two_wa
     # The annotator's submit recorded draft -> submitted; the approval is the transition after it.
     transition = SegmentationTransition.objects.get(segmentation=approved, to_status="approved")
     assert (transition.from_status, transition.to_status, transition.actor, transition.comment) == (
-        "submitted", "approved", None, "auto-approved consensus")
+        "submitted", "approved", None, "auto-approved by consensus")
+    assert transition.automatic and transition.created_at is not None
+    assert approved.reviewed_at is not None and approved.reviewed_by is None
 
 
 def test_the_consensus_is_the_segmentation_closest_to_the_others(two_way, people):
@@ -156,3 +158,41 @@ def test_submit_without_time_or_reason_keeps_them_empty(two_way, people):
     add_cut_trace(two_way)
     seg = Segmentation.objects.get(pk=annotate(two_way, people[0]).segmentation_id)
     assert (seg.time_spent_seconds, seg.stop_reason) == (None, "")
+
+
+def test_auto_approval_is_refused_by_the_state_machine_when_the_work_moved_on(two_way, people):
+    """The consensus is approved through the review's transition: under its lock, a segmentation
+    sent back since the worker read it is left as it is, and nothing is recorded."""
+    from curation import quality
+    from curation.services.quality import approve_consensus
+    from curation.services.quality.readers import annotations_of, annotators_work
+
+    trace = add_cut_trace(two_way)
+    annotate(two_way, people[0])
+    annotate(two_way, people[1])
+    work = annotators_work(trace.pk, "response")  # what the worker read: both submitted
+    result = quality.trace_agreement(annotations_of(work), tolerance=0)
+    Segmentation.objects.filter(pk__in=[seg.pk for seg in work]).update(status="sent_back")
+    assert approve_consensus(work, result) is None
+    assert not SegmentationTransition.objects.filter(to_status="approved").exists()
+    Segmentation.objects.filter(pk__in=[seg.pk for seg in work]).update(status="submitted")
+    chosen = approve_consensus(work, result)
+    assert chosen.status == "approved"
+    row = SegmentationTransition.objects.get(to_status="approved")
+    assert (row.segmentation_id, row.actor, row.automatic) == (chosen.pk, None, True)
+    assert approve_consensus(work, result) is None  # one approved segmentation per trace field
+
+
+def test_the_history_shows_an_automatic_approval_as_the_systems(two_way, people):
+    from django.template.loader import render_to_string
+
+    from curation.services import review
+
+    two_way.auto_approve_consensus = True
+    two_way.save()
+    trace = add_cut_trace(two_way)
+    annotate(two_way, people[0])
+    annotate(two_way, people[1])
+    approved = Segmentation.objects.get(trace=trace, status="approved")
+    html = render_to_string("curation/review/_transitions.html", {"transitions": review.history(approved)})
+    assert "system" in html and "auto-approved by consensus" in html and "(deleted user)" not in html

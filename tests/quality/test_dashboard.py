@@ -143,3 +143,77 @@ def test_the_editor_asks_why_the_annotator_stopped_and_sends_the_time(client, pr
                 {"revision": seg.revision, "time_spent_seconds": "42", "stop_reason": "checked"})
     seg.refresh_from_db()
     assert (seg.status, seg.time_spent_seconds, seg.stop_reason) == ("submitted", 42, "checked")
+
+
+# --- The stored figures: what the page and the API read -----------------------------------------
+
+
+def test_the_page_reads_stored_figures_that_a_transition_refreshes(small, reviewer, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.core.cache import cache
+
+    from curation.models import QualityFigures
+    from curation.services import review
+    from curation.services.quality.dashboard import _refresh_key, dashboard_figures
+
+    cache.delete(_refresh_key(small.pk))
+    first = dashboard_figures(small)  # none stored yet: computed now, and stored
+    assert first.figures["states"] == EXPECTED_STATES
+    assert QualityFigures.objects.get(project=small).figures == first.figures
+    # A new trace is no transition: the stored figures stand until they are old.
+    add_cut_trace(small, 9)
+    assert dashboard_figures(small).figures["states"]["not_started"] == 0
+    QualityFigures.objects.filter(project=small).update(computed_at=timezone.now() - timedelta(minutes=5))
+    assert dashboard_figures(small).figures["states"]["not_started"] == 0  # served while it is redone
+    # The refresh it asked for ran (on the worker; eager here).
+    assert QualityFigures.objects.get(project=small).figures["states"]["not_started"] == 1
+    # A transition asks for one at once (a burst shares it: the key is cleared when it runs).
+    submitted = Segmentation.objects.filter(trace__project=small, status="submitted", origin="human",
+                                            is_gold=False).first()
+    with django_capture_on_commit_callbacks(execute=True):  # approve commits its own transaction
+        review.approve(submitted, reviewer)
+    stored = QualityFigures.objects.get(project=small)
+    assert stored.figures["states"]["approved"] == EXPECTED_STATES["approved"] + 1
+    assert stored.figures["progress"][0]["approved"] == 1
+    assert cache.get(_refresh_key(small.pk)) is None
+
+
+def test_a_refresh_asked_for_is_asked_once_until_it_runs(small, monkeypatch):
+    from django.core.cache import cache
+
+    from curation import tasks
+    from curation.services.quality import dashboard
+
+    sent = []
+    monkeypatch.setattr(tasks.refresh_quality_figures, "apply_async", lambda args, countdown: sent.append(args))
+    cache.delete(dashboard._refresh_key(small.pk))
+    dashboard.request_refresh(small.pk)
+    dashboard.request_refresh(small.pk)
+    assert sent == [(small.pk,)]
+    dashboard.refresh_figures(small)  # clears the mark before computing
+    dashboard.request_refresh(small.pk)
+    assert sent == [(small.pk,), (small.pk,)]
+
+
+def test_the_api_says_when_its_figures_were_computed(small, reviewer):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Bearer " + tokens.create_token(user=reviewer, name="r", scope="read")[1])
+    body = client.get(f"/api/v1/projects/{small.slug}/quality/").json()
+    from curation.models import QualityFigures
+
+    assert body["computed_at"].startswith(QualityFigures.objects.get(project=small).computed_at.date().isoformat())
+
+
+def test_an_unreachable_cache_does_not_fail_a_review_decision(small, reviewer, monkeypatch):
+    from curation.services import review
+    from curation.services.quality import dashboard
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(dashboard.cache, "add", down)
+    submitted = Segmentation.objects.filter(trace__project=small, status="submitted", origin="human",
+                                            is_gold=False).first()
+    review.approve(submitted, reviewer)
+    assert Segmentation.objects.get(pk=submitted.pk).status == "approved"

@@ -99,6 +99,29 @@ def test_send_back_stores_comments_and_gives_the_trace_back_first(project, annot
     assert transitions(submitted)[-1] == ("submitted", "sent_back", "rita")
 
 
+def test_a_step_comment_stays_on_its_step_when_edits_before_it_renumber_the_steps(submitted, annotator, reviewer):
+    review.send_back(submitted, reviewer, comment="", step_comments={1: "Check what?", 2: "Say 4 plainly"})
+
+    def where():
+        text = submitted.trace.response
+        steps = {s.index: text[s.start:s.end] for s in submitted.steps.all()}
+        return {c.text: steps[c.step_index] for c in review.comments_for(submitted)}
+
+    revision = submitted.revision
+    state = edits.split_step(segmentation=submitted, user=annotator, revision=revision, index=0, at=20)
+    assert submitted.steps.count() == 4  # a step more before both commented steps
+    assert where() == {"Check what?": "Then we check it: 4 - 2 = 2.", "Say 4 plainly": "So the answer is 4."}
+    assert [c.step_index for c in review.comments_for(submitted)] == [2, 3]
+    state = edits.merge_steps(segmentation=submitted, user=annotator, revision=state.segmentation.revision,
+                              index=0, direction="next")
+    assert [c.step_index for c in review.comments_for(submitted)] == [1, 2]
+    # The commented step itself split (its row replaced): the comment goes to the part that
+    # begins where the step began.
+    edits.split_step(segmentation=submitted, user=annotator, revision=state.segmentation.revision,
+                     index=2, at=submitted.trace.response.index("answer"))
+    assert where() == {"Check what?": "Then we check it: 4 - 2 = 2.", "Say 4 plainly": "So the"}
+
+
 def test_send_back_needs_a_comment_and_steps_that_exist(submitted, reviewer):
     with pytest.raises(ReviewError, match="what to fix"):
         review.send_back(submitted, reviewer, comment=" ", step_comments={})

@@ -73,6 +73,9 @@ class QualitySerializer(serializers.Serializer):
     gold = GoldSerializer(many=True)
     types = serializers.DictField(child=serializers.IntegerField(), help_text="Steps per type.")
     ratings = serializers.DictField(child=serializers.IntegerField(), help_text="Steps per rating.")
+    computed_at = serializers.DateTimeField(
+        help_text="When these figures were computed: a worker recomputes them a few seconds after "
+                  "each review transition, and within a minute of anything else.")
 
 
 class GoldRequestSerializer(serializers.Serializer):

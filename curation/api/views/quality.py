@@ -15,7 +15,7 @@ from curation.api.serializers.quality import (
 from curation.api.views.datasets import PROJECT
 from curation.models import Segmentation
 from curation.services import quality
-from curation.services.quality.dashboard import project_figures
+from curation.services.quality.dashboard import dashboard_figures
 
 
 class QualityView(APIView):
@@ -25,7 +25,8 @@ class QualityView(APIView):
     def get(self, request: Request, project_slug: str) -> Response:
         """The dashboard's figures: states, progress, throughput, agreement, gold, labels."""
         project = api_project(request, project_slug)
-        return Response(QualitySerializer(project_figures(project)).data)
+        stored = dashboard_figures(project)
+        return Response(QualitySerializer({**stored.figures, "computed_at": stored.computed_at}).data)
 
 
 class SegmentationGoldView(APIView):

@@ -4,7 +4,8 @@ annotators, and the project's quality figures (the dashboard and the API).
 Entry points: ``on_submitted`` (what ``annotation.submit`` calls), ``compute_trace_agreement``
 (what the ``curation.compute_agreement`` task and ``manage.py compute_agreement`` run),
 ``compute_project_agreement`` (back-fill), ``mark_gold``, ``score_gold``, ``reset_screening``,
-``set_paused``, ``project_figures`` (the dashboard). The measuring itself is the plain-Python
+``set_paused``, ``dashboard.dashboard_figures`` (what the dashboard and the API read: the stored
+figures) and ``dashboard.request_refresh`` (what a transition calls to have them recomputed). The measuring itself is the plain-Python
 ``curation.quality``.
 """
 from curation.services.quality.agreement import (

@@ -9,7 +9,9 @@ and applies ``curation.quality.route``:
   than it has annotators (``services.annotation.queue``);
 - ``adjudicate``: recorded; the adjudication list reads it;
 - ``auto_approve`` (only when the lead turned it on): the consensus, the segmentation with the
-  highest mean agreement with the others, is approved with a recorded transition.
+  highest mean agreement with the others, is approved through the review's one transition
+  function (``services.review.transitions``: the row locked, the state machine asked, one
+  approved segmentation per trace field), recorded as made by the system, with the time.
 """
 from __future__ import annotations
 
@@ -19,13 +21,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from curation import quality
-from curation.models import Assignment, Project, Segmentation, SegmentationTransition, Trace
+from curation.models import Assignment, Project, Segmentation, Trace
 from curation.models import TraceAgreement as AgreementRow
+from curation.review.states import Action
+from curation.services.quality.dashboard import request_refresh
 from curation.services.quality.readers import (
     annotations_of, annotators_work, routing_settings, tolerance_of,
 )
 
-AUTO_APPROVED = "auto-approved consensus"
+AUTO_APPROVED = "auto-approved by consensus"
 Status = Segmentation.Status
 
 
@@ -52,6 +56,7 @@ def compute_trace_agreement(*, trace_id: int, field: str) -> AgreementRow | None
         )
         if decided == quality.Route.AUTO_APPROVE:
             approve_consensus(work, result)
+        request_refresh(trace.project_id)  # the dashboard's agreement figures
     return row
 
 
@@ -84,20 +89,23 @@ def consensus(work: list[Segmentation], result: quality.TraceAgreement) -> Segme
 
 
 def approve_consensus(work: list[Segmentation], result: quality.TraceAgreement) -> Segmentation | None:
-    """Approve the consensus unless the trace field already has an approved segmentation."""
+    """Approve the consensus, as the system, unless the trace field already has an approved
+    segmentation or the consensus is no longer submitted (None then: nothing changed)."""
+    # Imported here: annotation's submit imports this module, and review imports annotation.
+    from curation.services.review.transitions import ReviewError, require_no_other_approval, transition
+
     if any(seg.status == Status.APPROVED for seg in work):
         return None
     chosen = consensus(work, result)
-    updated = Segmentation.objects.filter(pk=chosen.pk, status=Status.SUBMITTED).update(
-        status=Status.APPROVED, reviewed_at=timezone.now(), reviewed_by=None
-    )
-    if not updated:
+    try:
+        with transaction.atomic():
+            require_no_other_approval(chosen)
+            return transition(
+                chosen, Action.APPROVE, None, comment=AUTO_APPROVED, automatic=True,
+                reviewed_by=None, reviewed_at=timezone.now(),
+            )
+    except ReviewError:  # approved meanwhile, sent back, or another one approved: leave it
         return None
-    SegmentationTransition.objects.create(
-        segmentation=chosen, from_status=Status.SUBMITTED, to_status=Status.APPROVED,
-        actor=None, comment=AUTO_APPROVED,
-    )
-    return chosen
 
 
 def _route(trace: Trace, submitted: int, score: float | None) -> quality.Route:

@@ -14,24 +14,108 @@ page stays fast on a project of 100,000 traces (bench/quality_dashboard.py):
 
 On SQLite, Django's date truncation is a Python function called per row; PostgreSQL runs it
 natively (the figures in docs/BENCHMARKS.md are PostgreSQL's and SQLite's).
+
+The page and the API do not run these queries: they read ``dashboard_figures``, the project's
+``QualityFigures`` row, one primary-key read whatever the project's size. The aggregates take
+seconds on 100,000 traces, so they run on a worker (``refresh_figures``, the
+``curation.refresh_quality_figures`` task), asked by ``request_refresh``:
+
+- on every status transition (``services.review.transitions.record``: submit, skip, approve,
+  send back, withdraw, adjudicate, auto-approve) and every stored agreement,
+  ``STEPWISE_QUALITY_FIGURES_REFRESH_DELAY`` seconds later, so that a burst of transitions shares
+  one refresh (a cache key marks one as asked for; the refresh clears it before it starts, so a
+  transition during it asks again; the key expires on its own should a refresh be lost);
+- on a read that finds the row older than ``STEPWISE_QUALITY_FIGURES_FRESH_SECONDS``: what
+  changes without a transition (a trace claimed, a reviewer's label edit) shows within that.
+
+A project without a row yet (its first visit) has its figures computed in the request.
 """
 from __future__ import annotations
 
+import logging
+import time
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
-from django.db import connection
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Case, Count, F, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Least, TruncDate, TruncWeek
 
+from django.utils import timezone
+
 from curation.models import (
-    Assignment, GoldResult, Project, Segmentation, SegmentationTransition, Step, Trace, TraceAgreement,
+    Assignment, GoldResult, Project, QualityFigures, Segmentation, SegmentationTransition, Step, Trace,
+    TraceAgreement,
 )
 
+logger = logging.getLogger(__name__)
 Status = Segmentation.Status
 PEOPLE = (Segmentation.Origin.HUMAN, Segmentation.Origin.IMPORTED)
 COUNTED = (Status.SUBMITTED, Status.APPROVED)
 BINS = 10
 STATE_NAMES = ("not_started", "in_progress", "submitted", "approved")
+
+
+def dashboard_figures(project: Project) -> QualityFigures:
+    """The figures the page and the API show (``.figures``, ``.computed_at``): the stored row,
+    with a refresh asked for when it is old; computed here only when there is none yet."""
+    row = QualityFigures.objects.filter(project=project).first()
+    if row is None:
+        return refresh_figures(project)
+    fresh_for = timedelta(seconds=getattr(settings, "STEPWISE_QUALITY_FIGURES_FRESH_SECONDS", 60))
+    if timezone.now() - row.computed_at > fresh_for:
+        request_refresh(project.pk)
+    return row
+
+
+def refresh_figures(project: Project) -> QualityFigures:
+    """Compute every figure and store them (the task's work)."""
+    try:
+        cache.delete(_refresh_key(project.pk))  # a change from now on asks for another refresh
+    except Exception:  # the mark then expires on its own
+        logger.warning("Could not clear project %s's refresh mark", project.pk, exc_info=True)
+    started, clock = timezone.now(), time.perf_counter()
+    figures = project_figures(project)
+    values = {"figures": figures, "computed_at": started, "seconds": round(time.perf_counter() - clock, 3)}
+    updated = QualityFigures.objects.filter(project=project, computed_at__lte=started).update(**values)
+    if not updated:
+        try:
+            with transaction.atomic():
+                QualityFigures.objects.create(project=project, **values)
+        except IntegrityError:  # a newer refresh stored its row first: keep it
+            pass
+    return QualityFigures(project=project, **values)
+
+
+def request_refresh(project_id: int) -> None:
+    """Ask a worker to recompute the project's figures STEPWISE_QUALITY_FIGURES_REFRESH_DELAY
+    seconds after the current transaction commits (nothing if it rolls back), unless a refresh
+    is already asked for."""
+    transaction.on_commit(partial(_ask_for_refresh, project_id))
+
+
+def _ask_for_refresh(project_id: int) -> None:
+    from curation import tasks  # tasks import the services; only entry points import tasks
+
+    delay = getattr(settings, "STEPWISE_QUALITY_FIGURES_REFRESH_DELAY", 5)
+    key = _refresh_key(project_id)
+    try:
+        if cache.add(key, 1, timeout=delay + 120):
+            tasks.refresh_quality_figures.apply_async((project_id,), countdown=delay)
+    except Exception:  # runs after the commit: an unreachable cache or broker must not fail the
+        # decision already made; the figures' age check asks again later
+        logger.warning("Could not ask for project %s's quality figures to be refreshed", project_id, exc_info=True)
+        try:
+            cache.delete(key)
+        except Exception:
+            pass
+
+
+def _refresh_key(project_id: int) -> str:
+    return f"stepwise:quality-figures-refresh:{project_id}"
 
 
 def project_figures(project: Project) -> dict[str, Any]:

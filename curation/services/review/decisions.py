@@ -52,8 +52,16 @@ def send_back(
     with transaction.atomic():
         transition(segmentation, Action.SEND_BACK, reviewer, comment=comment, revision=revision)
         rows = [(None, comment)] if comment else []
+        # Each step comment is anchored to its step's row and start offset, not only its index:
+        # an edit before it (a split, a merge) renumbers the steps (selectors.comments_for).
+        anchors = {
+            index: {"step_ref": pk, "step_start": start}
+            for index, pk, start in segmentation.steps.filter(index__in=list(per_step))
+            .values_list("index", "pk", "start")
+        }
         ReviewComment.objects.bulk_create(
-            ReviewComment(segmentation=segmentation, step_index=index, author=reviewer, text=text)
+            ReviewComment(segmentation=segmentation, step_index=index, author=reviewer, text=text,
+                          **anchors.get(index, {}))
             for index, text in [*rows, *sorted(per_step.items())]
         )
         Assignment.objects.filter(pk=assignment.pk).update(

@@ -6,6 +6,7 @@ ratings and by the trace's agreement (``TraceAgreement.boundary_f1``, where it w
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
@@ -60,7 +61,29 @@ def comments_for(segmentation: Segmentation, *, open_only: bool = True) -> list[
     comments = segmentation.review_comments.select_related("author")
     if open_only:
         comments = comments.filter(resolved=False)
+    comments = list(comments)
+    if any(c.step_index is not None for c in comments):
+        _reanchor(segmentation, comments)
     return sorted(comments, key=lambda c: (c.step_index is not None, c.step_index or 0, c.pk))
+
+
+def _reanchor(segmentation: Segmentation, comments: list[ReviewComment]) -> None:
+    """Set each step comment's ``step_index`` (not saved) to where its step is now.
+
+    Its step row if that row still exists (an edit elsewhere only renumbers it), else the step
+    that now holds the character its step started at (the row was split or merged away: the
+    comment goes to the part that begins where the commented step began). Comments written
+    before anchors were stored keep their index."""
+    steps = list(segmentation.steps.order_by("index").values_list("pk", "index", "start"))
+    index_of = {pk: index for pk, index, _ in steps}
+    starts = [start for _, _, start in steps]
+    for comment in comments:
+        if comment.step_index is None:
+            continue
+        if comment.step_ref in index_of:
+            comment.step_index = index_of[comment.step_ref]
+        elif comment.step_start is not None and steps:
+            comment.step_index = steps[max(bisect_right(starts, comment.step_start) - 1, 0)][1]
 
 
 def annotators_of(project: Project) -> list[str]:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from curation.models import Segmentation, SegmentationTransition, Trace
 from curation.review.states import Action, InvalidTransition, next_status
+from curation.services.quality.dashboard import request_refresh
 
 APPROVED = Segmentation.Status.APPROVED
 
@@ -23,9 +24,12 @@ class ReviewError(Exception):
 
 def transition(
     segmentation: Segmentation, action: Action, actor, *, comment: str = "",
-    revision: int | None = None, **fields,
+    revision: int | None = None, automatic: bool = False, **fields,
 ) -> Segmentation:
-    """Apply ``action`` (setting ``fields`` too) and record it; raises ``ReviewError``."""
+    """Apply ``action`` (setting ``fields`` too) and record it; raises ``ReviewError``.
+
+    ``automatic``: the system decided (``actor`` is None), as the consensus auto-approval does;
+    the history says so instead of showing a missing person."""
     with transaction.atomic():
         current = Segmentation.objects.select_for_update().get(pk=segmentation.pk)
         try:
@@ -39,16 +43,23 @@ def transition(
             )
         changes = {"status": target, "updated_at": timezone.now(), **fields}
         Segmentation.objects.filter(pk=current.pk).update(**changes)
-        record(current, current.status, target, actor, comment)
+        record(current, current.status, target, actor, comment, automatic=automatic)
     segmentation.refresh_from_db()
     return segmentation
 
 
-def record(segmentation: Segmentation, from_status: str, to_status: str, actor, comment: str = "") -> None:
+def record(
+    segmentation: Segmentation, from_status: str, to_status: str, actor, comment: str = "", *,
+    automatic: bool = False,
+) -> None:
     SegmentationTransition.objects.create(
         segmentation_id=segmentation.pk, from_status=from_status, to_status=to_status,
-        actor=actor, comment=comment,
+        actor=actor, comment=comment, automatic=automatic,
     )
+    # Every figure of the quality dashboard hangs on statuses: ask for them to be recomputed.
+    project_id = Trace.objects.filter(pk=segmentation.trace_id).values_list("project_id", flat=True).first()
+    if project_id is not None:
+        request_refresh(project_id)
 
 
 def require_no_other_approval(segmentation: Segmentation) -> None:

@@ -109,6 +109,9 @@ INDEXES = {  # name -> definition, dropped for the load and built once after it
     "trace_project_length": "(project_id, length, id)",
     "trace_project_teacher": "(project_id, teacher_model, id DESC)",
     "trace_import_newest": "(import_job_id, id DESC)",
+    "trace_project_priority": "(project_id, priority DESC, id DESC)",
+    "trace_project_excluded": "(project_id, id DESC) WHERE excluded",
+    "trace_source": "USING gin (source jsonb_path_ops)",
 }
 
 
@@ -205,9 +208,13 @@ def session_cookie(port: int) -> str:
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
+    from django.contrib.auth import load_backend
+
     user = get_user_model().objects.get(username="wb-lead")
+    # The backend a sign-in records: the first that can load a user (axes' only checks lockouts).
+    backend = next(path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user"))
     session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session.update({"_auth_user_id": str(user.pk), "_auth_user_backend": settings.AUTHENTICATION_BACKENDS[0],
+    session.update({"_auth_user_id": str(user.pk), "_auth_user_backend": backend,
                     "_auth_user_hash": user.get_session_auth_hash()})
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"

@@ -110,3 +110,18 @@ def test_the_trace_page_escapes_every_step(client, project, lead):
     assert " and 2 &lt; 3.</pre>" in html and "&lt;b&gt;odd&lt;/b&gt;" in html and "<b>odd" not in html
     assert html.count('<li style="border-left-color:') == 2
 
+
+
+def test_bulk_actions_on_everything_a_source_or_search_filter_matches(client, project, lead, monkeypatch):
+    monkeypatch.setattr(filter_module, "RARE", 1)  # the second bulk action reads its one match by id
+    a = add_trace(project, 1, source={"dataset": "gsm8k"}, teacher="r1")
+    b = add_trace(project, 2, source={"dataset": "gsm8k"}, teacher="r2", problem="A triangle.")
+    keep = add_trace(project, 3, source={"dataset": "math"}, teacher="r2", problem="A triangle too.")
+    client.force_login(lead)
+    url = reverse("trace-bulk", args=[project.slug])
+    client.post(url, {"action": "exclude", "scope": "all", "query": "source=dataset%3Dgsm8k"})
+    client.post(url, {"action": "queue_first", "scope": "all", "query": "search=triangle&teacher=r2&source=dataset%3Dgsm8k"})
+    for trace in (a, b, keep):
+        trace.refresh_from_db()
+    assert (a.excluded, b.excluded, keep.excluded) == (True, True, False)
+    assert (a.priority, b.priority, keep.priority) == (0, 1, 0)

@@ -1,8 +1,9 @@
 """The lead's workbench at scale: the trace browser's filtered pages and full-text search over
 N generated traces in PostgreSQL, and the settings and trace pages of a 60,000-character trace.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/workbench \\
-        .venv/bin/python bench/workbench.py --traces 1000000 --clients 8 --requests 400
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wb_bench \\
+        .venv/bin/python bench/workbench.py --traces 1000000 --requests 200 --big-requests 40 \\
+        --in-process 30 --cache-url redis://127.0.0.1:6379/5
 
 Seeds (once; ``--reseed`` to start over) a "wb" project of N short generated traces through
 COPY (the search vector and the length are computed by PostgreSQL as rows arrive; the indexes
@@ -10,7 +11,9 @@ are built after the load), a fifth of them with an automatic segmentation, 1% wi
 work (drafts, submissions, approvals, flags, -1 ratings), and a "wb-big" project with one
 60,000-character trace cut into 300 steps. Then starts gunicorn on 127.0.0.1 and sends
 ``--requests`` GETs per scenario from ``--clients`` threads at once. Reported: p50/p95/p99 of the
-time gunicorn spent per request (its access log, server side) and of the client's latency.
+time gunicorn spent per request (its access log, server side) and of the client's latency; the
+CPU the gunicorn workers and the database's backends spent per request; and, made again one at a
+time in this process (Django's test client), each request's Python CPU time and query count.
 """
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """The lead's workbench at scale: the trace browser's filtered pages and full-text search over
 N generated traces in PostgreSQL, and the settings and trace pages of a 60,000-character trace.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/workbench \\
-        .venv/bin/python bench/workbench.py --traces 1000000 --clients 8 --requests 400
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wb_bench \\
+        .venv/bin/python bench/workbench.py --traces 1000000 --requests 200 --big-requests 40 \\
+        --in-process 30 --cache-url redis://127.0.0.1:6379/5
 
 Seeds (once; ``--reseed`` to start over) a "wb" project of N short generated traces through
 COPY (the search vector and the length are computed by PostgreSQL as rows arrive; the indexes
@@ -10,13 +11,16 @@ are built after the load), a fifth of them with an automatic segmentation, 1% wi
 work (drafts, submissions, approvals, flags, -1 ratings), and a "wb-big" project with one
 60,000-character trace cut into 300 steps. Then starts gunicorn on 127.0.0.1 and sends
 ``--requests`` GETs per scenario from ``--clients`` threads at once. Reported: p50/p95/p99 of the
-time gunicorn spent per request (its access log, server side) and of the client's latency.
+time gunicorn spent per request (its access log, server side) and of the client's latency; the
+CPU the gunicorn workers and the database's backends spent per request; and, made again one at a
+time in this process (Django's test client), each request's Python CPU time and query count.
 """
 from __future__ import annotations
 
 import argparse
 import http.client
 import json
+import os
 import random
 import sys
 import tempfile
@@ -30,7 +34,8 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from annotate_load import (  # noqa: E402  (the same gunicorn harness)
-    free_port, percentiles, prepare_django, start_gunicorn, stop, trace_text, warm_up,
+    cpu_seconds, cpu_spent, free_port, percentiles, postgres_pids, prepare_django, start_gunicorn,
+    stop, trace_text, warm_up, worker_pids,
 )
 
 TEACHERS = [f"teacher-{n}" for n in range(8)]
@@ -107,6 +112,9 @@ INDEXES = {  # name -> definition, dropped for the load and built once after it
     "trace_project_length": "(project_id, length, id)",
     "trace_project_teacher": "(project_id, teacher_model, id DESC)",
     "trace_import_newest": "(import_job_id, id DESC)",
+    "trace_project_priority": "(project_id, priority DESC, id DESC)",
+    "trace_project_excluded": "(project_id, id DESC) WHERE excluded",
+    "trace_source": "USING gin (source jsonb_path_ops)",
 }
 
 
@@ -203,9 +211,13 @@ def session_cookie(port: int) -> str:
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
+    from django.contrib.auth import load_backend
+
     user = get_user_model().objects.get(username="wb-lead")
+    # The backend a sign-in records: the first that can load a user (axes' only checks lockouts).
+    backend = next(path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user"))
     session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session.update({"_auth_user_id": str(user.pk), "_auth_user_backend": settings.AUTHENTICATION_BACKENDS[0],
+    session.update({"_auth_user_id": str(user.pk), "_auth_user_backend": backend,
                     "_auth_user_hash": user.get_session_auth_hash()})
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
@@ -247,6 +259,33 @@ def server_times(access_log: Path, prefix: str) -> list[float]:
     return times
 
 
+def in_process_cpu(paths: list[str], count: int) -> dict[str, float]:
+    """Django's test client in this process, one request at a time: the CPU milliseconds each
+    request costs Python (the database's work is not in it) and its queries, medians."""
+    import statistics
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="wb-lead"))
+    cpu, wall, queries = [], [], []
+    for path in paths[:count]:
+        with CaptureQueriesContext(connection) as captured:
+            started, cpu_started = time.perf_counter(), time.process_time()
+            response = client.get(path)
+            cpu.append(1000 * (time.process_time() - cpu_started))
+            wall.append(1000 * (time.perf_counter() - started))
+        assert response.status_code == 200, (path, response.status_code)
+        queries.append(len(captured))
+    return {"cpu_ms_p50": round(statistics.median(cpu), 1), "wall_ms_p50": round(statistics.median(wall), 1),
+            "queries_p50": statistics.median(queries)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--traces", type=int, default=1_000_000)
@@ -255,16 +294,26 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--requests", type=int, default=300, help="per browser scenario")
     parser.add_argument("--big-requests", type=int, default=40)
+    parser.add_argument("--in-process", type=int, default=30,
+                        help="requests per scenario also made in this process, for their CPU time")
+    parser.add_argument(
+        "--cache-url", default=os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/14"),
+        help="the shared cache, as deployed (sessions are read from it); '' for none",
+    )
     args = parser.parse_args()
-    env = prepare_django()
+    env = prepare_django(CACHE_URL=args.cache_url) if args.cache_url else prepare_django()
+    from django.db import connection
+
     from curation.models import Trace
 
+    database = connection.settings_dict["NAME"]
     have = Trace.objects.filter(project__slug="wb").count()
     if args.reseed or have != args.traces:
         seed(args.traces)
     print(f"{Trace.objects.filter(project__slug='wb').count()} traces in project wb", flush=True)
     plan = scenarios(args)
     results = {}
+    fmt = lambda p: " / ".join(f"{p.get(k, float('nan')):.1f}" for k in ("p50", "p95", "p99"))  # noqa: E731
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         for name, paths in plan.items():
@@ -275,19 +324,31 @@ def main() -> None:
                 cookie = session_cookie(port)
                 run(port, cookie, paths[: args.workers * 2], args.clients)  # warm the workers' caches
                 access_log.write_text("")
+                web, db = worker_pids(server.pid), postgres_pids(database)
+                web_before, db_before = cpu_seconds(web), cpu_seconds(db)
+                load_before = os.getloadavg()[0]
                 started = time.perf_counter()
                 latencies, statuses = run(port, cookie, paths, args.clients)
                 elapsed = time.perf_counter() - started
+                web_after, db_after = cpu_seconds(web), cpu_seconds(postgres_pids(database))
+                load = (load_before + os.getloadavg()[0]) / 2
             finally:
                 stop(server)
             server_ms = server_times(access_log, paths[0].split("?")[0])
-            results[name] = {"statuses": statuses, "server_ms": percentiles(server_ms),
-                             "client_ms": percentiles(latencies), "per_s": round(len(latencies) / elapsed, 1)}
-            fmt = lambda p: " / ".join(f"{p.get(k, float('nan')):.1f}" for k in ("p50", "p95", "p99"))  # noqa: E731
-            print(f"{name:18} n={len(latencies):4} {statuses}  server p50/p95/p99 ms {fmt(results[name]['server_ms'])}"
-                  f"  client {fmt(results[name]['client_ms'])}  {results[name]['per_s']}/s", flush=True)
-    import os
-
+            per_request = lambda spent: round(1000 * spent / max(1, len(latencies)), 1)  # noqa: E731
+            results[name] = {
+                "statuses": statuses, "server_ms": percentiles(server_ms),
+                "client_ms": percentiles(latencies), "per_s": round(len(latencies) / elapsed, 1),
+                "gunicorn_cpu_ms_per_request": per_request(cpu_spent(web_before, web_after)),
+                "postgres_cpu_ms_per_request": per_request(cpu_spent(db_before, db_after)),
+                "load_average": round(load, 1),
+                "in_process": in_process_cpu(paths, args.in_process),
+            }
+            r = results[name]
+            print(f"{name:18} n={len(latencies):4} {statuses}  server p50/p95/p99 ms {fmt(r['server_ms'])}"
+                  f"  client {fmt(r['client_ms'])}  {r['per_s']}/s  cpu/request: gunicorn "
+                  f"{r['gunicorn_cpu_ms_per_request']} ms, postgres {r['postgres_cpu_ms_per_request']} ms;"
+                  f"  in process {r['in_process']}  load {r['load_average']}", flush=True)
     print(json.dumps({"traces": args.traces, "clients": args.clients, "workers": args.workers,
                       "load_average": os.getloadavg(), "results": results}, indent=1))
 

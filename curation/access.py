@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -68,6 +68,9 @@ def role_of(user, project: Project) -> str | None:
         return Role.LEAD
     if not user.is_authenticated:
         return None
+    known = getattr(project, "_viewer_role", None)
+    if known is not None and known[0] == user.pk:
+        return known[1]
     return project.memberships.filter(user=user).values_list("role", flat=True).first()
 
 
@@ -106,10 +109,20 @@ def require_role(user, project: Project, roles: Collection[str]) -> None:
 def project_for(
     user, slug: str, *, roles: Collection[str] | None = None, token: ApiToken | None = None
 ) -> Project:
-    """The project named ``slug`` if the user sees it (with one of ``roles`` when given)."""
-    project = projects_visible_to(user, token).filter(slug=slug).first()
+    """The project named ``slug`` if the user sees it (with one of ``roles`` when given).
+
+    The user's role is read in the same statement and kept on this copy of the project (read
+    for this caller alone), so that later role checks on it ask no more queries.
+    """
+    projects = projects_visible_to(user, token).filter(slug=slug)
+    if user.is_authenticated and not user.is_superuser:
+        projects = projects.annotate(viewer_role=Subquery(
+            Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")[:1]))
+    project = projects.first()
     if project is None:
         raise NoAccess("No such project.")
+    if user.is_authenticated and not user.is_superuser:
+        project._viewer_role = (user.pk, project.viewer_role)
     if roles:
         require_role(user, project, roles)
     return project

@@ -328,6 +328,11 @@ class Trace(models.Model):
             # browser's teacher list is a skip scan of the first.
             models.Index(fields=["project", "teacher_model", "-id"], name="trace_project_teacher"),
             models.Index(fields=["import_job", "-id"], name="trace_import_newest"),
+            # The browser's "queued first" sort (priority, then newest): the queue's index above
+            # orders ties oldest first, and a sort of every trace was 3 s at 1M.
+            models.Index(fields=["project", "-priority", "-id"], name="trace_project_priority"),
+            models.Index(fields=["project", "-id"], condition=models.Q(excluded=True),
+                         name="trace_project_excluded"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -406,7 +411,12 @@ class Segmentation(models.Model):
 
     class Meta:
         ordering = ["trace_id", "id"]
-        indexes = [models.Index(fields=["trace", "origin"])]
+        indexes = [
+            models.Index(fields=["trace", "origin"]),
+            # The trace browser's state filters (approved, submitted, in progress): the few
+            # traces in a state, found without walking every trace newest first.
+            models.Index(fields=["field", "status", "origin", "trace"], name="segmentation_state"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_origin_display()} segmentation of trace #{self.trace_id} r{self.revision}"
@@ -437,6 +447,12 @@ class Step(models.Model):
 
     class Meta:
         ordering = ["segmentation_id", "index"]
+        indexes = [
+            # The trace browser's "flagged" and "has a -1" filters: the few such steps, without
+            # reading every step.
+            models.Index(fields=["segmentation"], condition=models.Q(flagged=True), name="step_flagged"),
+            models.Index(fields=["segmentation"], condition=models.Q(rating=-1), name="step_negative"),
+        ]
         constraints = [
             # Deferred (to commit) where the database can: an edit renumbers the steps after a
             # split or merge in one statement (drafts._shift_steps). SQLite checks it at once.

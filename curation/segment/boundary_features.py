@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 
@@ -36,6 +37,7 @@ from .markers import _BULLET_SCAN, _HEADING_SCAN, _NUMBERED_SCAN, _STEP_SCAN, ma
 from .lines import continues
 from .moves import _longest_phrase
 from .regions import Regions, find_regions
+from .spans import spans_from_cuts
 
 # Character classes (index into ``_CLASS_NAMES``); one table for the code points below
 # ``_TABLE_SIZE``, everything above is OTHER (or a letter, see ``_class_table``).
@@ -212,9 +214,10 @@ def _featurize(text, regions, points, cls, starts, gap_start, prev_cls, next_cls
     openers = _opener_words()
     columns["opener"] = np.array([a in openers for a, _ in words], dtype=bool)
     columns.update(_heads(text, points, starts, words))
-    columns["solution_cut"] = _member(starts, _solution_cuts(text, regions))
+    marked = marker_cuts(text)  # once, for the marker features and ``solution``'s cuts
+    columns["solution_cut"] = _member(starts, _solution_cuts(text, regions, marked))
     columns["line_continues"] = _line_continues(text, starts, gap_newlines)
-    for name, found in _markers(text).items():
+    for name, found in _markers(text, marked).items():
         columns[name] = _member(starts, found)
     # Inline markers ("... so 7. Step 3: ..." in one-line text), matched only at the candidates
     # that start with a digit, "s", "S", "*" or "ſ" (an "s" to (?i)): a marker starts so.
@@ -259,14 +262,19 @@ def _matches_at(text: str, pattern: re.Pattern, starts: np.ndarray, possible: np
     return found
 
 
-def _solution_cuts(text: str, regions: Regions) -> list[int]:
-    """Where the rule strategy ``solution`` starts its steps (markers, else layout)."""
+def _solution_cuts(text: str, regions: Regions, marked) -> list[int]:
+    """Where the rule strategy ``solution`` starts its steps (``solution.segment``'s two
+    branches: ``marked``, the text's ``marker_cuts``, else its layout)."""
     from .context import Context
-    from .solution import segment
+    from .solution import _layout_spans, _merge_answer_only
 
-    context = Context.__new__(Context)  # no token counter: ``solution`` counts nothing
-    context.text, context.regions, context._tokens = text, regions, None
-    return [step.start for step in segment(context, {})]
+    if marked:
+        spans = spans_from_cuts(text, marked[0], regions)
+    else:
+        context = Context.__new__(Context)  # no token counter: ``solution`` counts nothing
+        context.text, context.regions, context._tokens = text, regions, None
+        spans = _merge_answer_only(text, _layout_spans(context))
+    return [start for start, _ in spans]
 
 
 def _line_continues(text: str, starts: np.ndarray, gap_newlines: np.ndarray) -> np.ndarray:
@@ -308,18 +316,12 @@ def _allowed(regions: Regions, positions: np.ndarray) -> np.ndarray:
 
 def _head_words(text: str, starts: np.ndarray) -> list[tuple[str, str]]:
     """The first two words at each start, lower-cased ("" when none)."""
-    match = _HEAD.match
-    found = []
-    for pos in starts.tolist():
-        m = match(text, pos, pos + 40)
-        if m is None:
-            found.append(("", ""))
-        else:
-            found.append((m.group(1).lower(), (m.group(2) or "").lower()))
-    return found
+    positions = starts.tolist()
+    matches = map(_HEAD.match, repeat(text), positions, [pos + 40 for pos in positions])
+    return [(m[1].lower(), (m[2] or "").lower()) if m else ("", "") for m in matches]
 
 
-def _markers(text: str) -> dict[str, list[int]]:
+def _markers(text: str, solution) -> dict[str, list[int]]:
     """Line-start and inline markers (``markers``), wherever they are, and the cuts that
     ``solution`` would make at the strongest kind present."""
     padded = "\n" + text
@@ -329,7 +331,6 @@ def _markers(text: str) -> dict[str, list[int]]:
         "heading_marker": _line_starts(padded, _HEADING_SCAN),
         "bullet_marker": _line_starts(padded, _BULLET_SCAN),
     }
-    solution = marker_cuts(text)
     found["solution_marker"] = _skip_space(text, solution[0]) if solution else []
     return found
 

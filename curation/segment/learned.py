@@ -73,7 +73,7 @@ EARLY_STOP = {"pred_early_stop": True, "pred_early_stop_freq": 5, "pred_early_st
 # (``TUNE_FOLDS`` folds, when there are at least ``TUNE_MIN_TEXTS`` texts), among these values;
 # ties go to the value nearest 0.5. Which threshold balances missed and extra cuts depends on
 # how often a project cuts, not on the source, so it is learned like the trees.
-THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
+THRESHOLDS = tuple(round(0.1 + 0.05 * i, 2) for i in range(17))  # 0.1 .. 0.9
 TUNE_FOLDS = 5
 TUNE_MIN_TEXTS = 20
 VOCABULARY_SIZE = 500

@@ -63,6 +63,10 @@ _BREAKERS = _class_set(".", "!", "?", ";", ":")
 _CLOSERS = _class_set(")", "]", "}", "$", '"', "'", "*", "`")
 _SYMBOL_LEADS = _class_set("(", "[", "{", ")", "]", "}", "op")
 _SENTENCE_END = _class_set(".", "!", "?")
+_PRE_TOKEN_KIND = np.full(len(_CLASS_NAMES), 3, dtype=np.int8)
+_PRE_TOKEN_KIND[[_CLASS["space"], _CLASS["newline"]]] = 0
+_PRE_TOKEN_KIND[[_CLASS["lower"], _CLASS["upper"]]] = 1
+_PRE_TOKEN_KIND[_CLASS["digit"]] = 2
 # Cohesion: words of at least four ASCII letters (a cheap stop-word filter), windows of words.
 _COHESION_WORD = re.compile(r"[A-Za-z]{4,}")
 _COHESION_WINDOW = 24
@@ -228,8 +232,11 @@ def _featurize(text, regions, points, cls, starts, gap_start, prev_cls, next_cls
     columns.update(_distances(cls, starts, gap_newlines, prev_cls, n))
     columns["cohesion"], columns["cohesion_near"] = _cohesion(text, points, starts)
     columns.update(_units(cls, starts, n, columns["tok_prev_cand"], columns["tok_next_cand"]))
-    numeric = np.column_stack([np.asarray(columns[name], dtype=np.float32) for name in NUMERIC])
-    return Candidates(starts.astype(np.int64), numeric.reshape(count, len(NUMERIC)), words)
+    # Column by column into one array (``column_stack`` costs a tenth of a millisecond per text).
+    numeric = np.empty((count, len(NUMERIC)), dtype=np.float32, order="F")
+    for i, name in enumerate(NUMERIC):
+        numeric[:, i] = columns[name]
+    return Candidates(starts.astype(np.int64), numeric, words)
 
 
 def _heads(text: str, points: np.ndarray, starts: np.ndarray, words: list[tuple[str, str]]) -> dict:
@@ -368,13 +375,11 @@ def _math(text: str, regions: Regions, starts: np.ndarray, gap_start: np.ndarray
 def _distances(cls, starts, gap_newlines, prev_cls, n) -> dict:
     """Distances in approximate tokens (pre-tokens: a run of letters, a run of digits, any
     other non-space character) to neighbouring candidates and to the text's ends."""
-    letter = (cls == _CLASS["lower"]) | (cls == _CLASS["upper"])
-    digit = cls == _CLASS["digit"]
-    other = ~letter & ~digit & (cls != _CLASS["space"]) & (cls != _CLASS["newline"])
-    begins = other.copy()
-    begins[0] |= letter[0] | digit[0]
-    begins[1:] |= (letter[1:] & ~letter[:-1]) | (digit[1:] & ~digit[:-1])
-    tokens_before = np.concatenate([[0], np.cumsum(begins)])  # pre-tokens before each position
+    kind = _PRE_TOKEN_KIND[cls]  # 0 whitespace, 1 letter, 2 digit, 3 anything else
+    begins = kind != 0
+    begins[1:] &= (kind[1:] == 3) | (kind[1:] != kind[:-1])
+    tokens_before = np.zeros(n + 1, dtype=np.int64)  # pre-tokens before each position
+    np.cumsum(begins, out=tokens_before[1:])
     at = tokens_before[starts].astype(np.float32)
     total = float(tokens_before[n])
     strong = (gap_newlines > 0) | _SENTENCE_END[prev_cls]

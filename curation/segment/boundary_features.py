@@ -180,8 +180,10 @@ def candidates(text: str, regions: Regions | None = None) -> Candidates:
     gap_start = non_space[np.searchsorted(non_space, starts) - 1] + 1
     prev_cls = cls[gap_start - 1]
     next_cls = cls[starts]
-    newlines = np.cumsum(cls == _CLASS["newline"])
-    gap_newlines = newlines[starts - 1] - newlines[gap_start - 1]
+    # Counts between two positions by binary search over where the flagged characters are: a
+    # running sum over every character (``cumsum`` of a bool array) costs several times more.
+    newlines = np.flatnonzero(cls == _CLASS["newline"])
+    gap_newlines = np.searchsorted(newlines, starts) - np.searchsorted(newlines, gap_start)
     # A step starts after a line break, after a sentence end or ";" / ":", or after a closing
     # bracket, quote or formula when no lower-case word follows (the text runs on).
     after_end = _BREAKERS[prev_cls]
@@ -378,10 +380,9 @@ def _distances(cls, starts, gap_newlines, prev_cls, n) -> dict:
     kind = _PRE_TOKEN_KIND[cls]  # 0 whitespace, 1 letter, 2 digit, 3 anything else
     begins = kind != 0
     begins[1:] &= (kind[1:] == 3) | (kind[1:] != kind[:-1])
-    tokens_before = np.zeros(n + 1, dtype=np.int64)  # pre-tokens before each position
-    np.cumsum(begins, out=tokens_before[1:])
-    at = tokens_before[starts].astype(np.float32)
-    total = float(tokens_before[n])
+    token_starts = np.flatnonzero(begins)
+    at = np.searchsorted(token_starts, starts).astype(np.float32)  # pre-tokens before each cut
+    total = float(len(token_starts))
     strong = (gap_newlines > 0) | _SENTENCE_END[prev_cls]
     paragraph = gap_newlines >= 2
     prev_cand = np.concatenate([[0.0], at[:-1]])
@@ -403,19 +404,20 @@ def _distances(cls, starts, gap_newlines, prev_cls, n) -> dict:
 
 
 def _units(cls, starts, n, tokens_before, tokens_after) -> dict:
-    """What the units before and after the cut hold, from prefix sums: "=" signs and the share
+    """What the units before and after the cut hold: "=" signs and the share
     of digits (a computation that ends, a new one that starts), and their lengths in tokens
     relative to the text's median unit (a writer's usual step length, whatever the source)."""
-    equals = np.concatenate([[0], np.cumsum(cls == _CLASS["="])])
-    digits = np.concatenate([[0], np.cumsum(cls == _CLASS["digit"])])
-    previous = np.concatenate([[0], starts[:-1]])
-    following = np.concatenate([starts[1:], [n]])
+    bounds = np.concatenate([[0], starts, [n]])  # unit k runs from bounds[k] to bounds[k + 1]
+    equals = np.searchsorted(np.flatnonzero(cls == _CLASS["="]), bounds)  # "=" before each
+    digits = np.searchsorted(np.flatnonzero(cls == _CLASS["digit"]), bounds)
+    units_equals, units_digits, units_length = np.diff(equals), np.diff(digits), np.diff(bounds)
+    digit_share = units_digits / np.maximum(units_length, 1)
     median = max(float(np.median(tokens_before)), 1.0)
     return {
-        "equals_before": np.minimum(equals[starts] - equals[previous], 10),
-        "equals_after": np.minimum(equals[following] - equals[starts], 10),
-        "digits_before": (digits[starts] - digits[previous]) / np.maximum(starts - previous, 1),
-        "digits_after": (digits[following] - digits[starts]) / np.maximum(following - starts, 1),
+        "equals_before": np.minimum(units_equals[:-1], 10),
+        "equals_after": np.minimum(units_equals[1:], 10),
+        "digits_before": digit_share[:-1],
+        "digits_after": digit_share[1:],
         "len_before_rel": tokens_before / median,
         "len_after_rel": tokens_after / median,
     }

@@ -2,7 +2,7 @@
 
 Every candidate cut of a text (``boundary_features``) is scored by a gradient-boosted tree
 model (LightGBM) trained on texts whose steps a person set; the candidates it scores at least
-``threshold`` become cuts, and the spans come out through ``spans.spans_from_cuts`` like every
+``threshold`` (learned with the trees: the best out-of-fold F1 on the training texts) become cuts, and the spans come out through ``spans.spans_from_cuts`` like every
 strategy's, so the segmenter's invariants hold unchanged.
 
     model = train_boundary_model(examples, folds=5)     # examples: (text, [(start, end), ...])

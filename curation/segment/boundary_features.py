@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 
@@ -36,6 +37,7 @@ from .markers import _BULLET_SCAN, _HEADING_SCAN, _NUMBERED_SCAN, _STEP_SCAN, ma
 from .lines import continues
 from .moves import _longest_phrase
 from .regions import Regions, find_regions
+from .spans import spans_from_cuts
 
 # Character classes (index into ``_CLASS_NAMES``); one table for the code points below
 # ``_TABLE_SIZE``, everything above is OTHER (or a letter, see ``_class_table``).
@@ -48,12 +50,23 @@ _TABLE_SIZE = 0x3001  # through U+3000, the ideographic space
 _QUOTES = "\"“”«»"
 _APOSTROPHES = "'‘’"
 _OPERATORS = "+<>/^_|&~%@"
-# A step may end after these (sentence ends, closers, formulas).
-_ENDERS = frozenset(_CLASS[c] for c in (".", "!", "?", ";", ":", ")", "]", "}", "$", '"', "'"))
-_BREAKERS = np.array([_CLASS[c] for c in (".", "!", "?", ";", ":")])
-_CLOSERS = np.array([_CLASS[c] for c in (")", "]", "}", "$", '"', "'", "*", "`")])
-_SYMBOL_LEADS = np.array([_CLASS[c] for c in ("(", "[", "{", ")", "]", "}", "op")])
-_SENTENCE_END = frozenset(_CLASS[c] for c in (".", "!", "?"))
+
+
+def _class_set(*names: str) -> np.ndarray:
+    """A lookup table over the classes: ``table[cls]`` is True for these (a cheap ``isin``)."""
+    table = np.zeros(len(_CLASS_NAMES), dtype=bool)
+    table[[_CLASS[name] for name in names]] = True
+    return table
+
+
+_BREAKERS = _class_set(".", "!", "?", ";", ":")
+_CLOSERS = _class_set(")", "]", "}", "$", '"', "'", "*", "`")
+_SYMBOL_LEADS = _class_set("(", "[", "{", ")", "]", "}", "op")
+_SENTENCE_END = _class_set(".", "!", "?")
+_PRE_TOKEN_KIND = np.full(len(_CLASS_NAMES), 3, dtype=np.int8)
+_PRE_TOKEN_KIND[[_CLASS["space"], _CLASS["newline"]]] = 0
+_PRE_TOKEN_KIND[[_CLASS["lower"], _CLASS["upper"]]] = 1
+_PRE_TOKEN_KIND[_CLASS["digit"]] = 2
 # Cohesion: words of at least four ASCII letters (a cheap stop-word filter), windows of words.
 _COHESION_WORD = re.compile(r"[A-Za-z]{4,}")
 _COHESION_WINDOW = 24
@@ -167,15 +180,17 @@ def candidates(text: str, regions: Regions | None = None) -> Candidates:
     gap_start = non_space[np.searchsorted(non_space, starts) - 1] + 1
     prev_cls = cls[gap_start - 1]
     next_cls = cls[starts]
-    newlines = np.cumsum(cls == _CLASS["newline"])
-    gap_newlines = newlines[starts - 1] - newlines[gap_start - 1]
+    # Counts between two positions by binary search over where the flagged characters are: a
+    # running sum over every character (``cumsum`` of a bool array) costs several times more.
+    newlines = np.flatnonzero(cls == _CLASS["newline"])
+    gap_newlines = np.searchsorted(newlines, starts) - np.searchsorted(newlines, gap_start)
     # A step starts after a line break, after a sentence end or ";" / ":", or after a closing
     # bracket, quote or formula when no lower-case word follows (the text runs on).
-    after_end = np.isin(prev_cls, _BREAKERS)
-    after_close = np.isin(prev_cls, _CLOSERS) & (next_cls != _CLASS["lower"])
+    after_end = _BREAKERS[prev_cls]
+    after_close = _CLOSERS[prev_cls] & (next_cls != _CLASS["lower"])
     # A bracket or operator standing as its own word opens a unit in symbol traces (a Dyck
     # stack, "( ; stack: ( (") that no sentence or line rule sees.
-    symbol_led = np.isin(next_cls, _SYMBOL_LEADS) & is_space[np.minimum(starts + 1, n - 1)]
+    symbol_led = _SYMBOL_LEADS[next_cls] & is_space[np.minimum(starts + 1, n - 1)]
     keep = (gap_newlines > 0) | after_end | after_close | symbol_led
     keep &= _allowed(regions, starts)
     starts, gap_start, prev_cls, next_cls, gap_newlines = (
@@ -200,51 +215,75 @@ def _featurize(text, regions, points, cls, starts, gap_start, prev_cls, next_cls
     columns["prev2_class"] = cls[np.maximum(gap_start - 2, 0)]
     columns["next_class"] = next_cls
     columns["next2_class"] = cls[np.minimum(starts + 1, n - 1)]
-    columns["sentence_end_before"] = np.isin(prev_cls, list(_SENTENCE_END))
+    columns["sentence_end_before"] = _SENTENCE_END[prev_cls]
     words = _head_words(text, starts)
     openers = _opener_words()
     columns["opener"] = np.array([a in openers for a, _ in words], dtype=bool)
-    columns.update(_heads(text, starts, words))
-    columns["solution_cut"] = np.isin(starts, _solution_cuts(text, regions))
+    columns.update(_heads(text, points, starts, words))
+    marked = marker_cuts(text)  # once, for the marker features and ``solution``'s cuts
+    columns["solution_cut"] = _member(starts, _solution_cuts(text, regions, marked))
     columns["line_continues"] = _line_continues(text, starts, gap_newlines)
-    for name, found in _markers(text).items():
-        columns[name] = np.isin(starts, found)
-    # Inline markers ("... so 7. Step 3: ..." in one-line text), found once over the text at
-    # word starts (a per-candidate match costs more than the scan).
-    columns["inline_marker"] = np.isin(starts, _word_start_matches(text, _INLINE_AT))
+    for name, found in _markers(text, marked).items():
+        columns[name] = _member(starts, found)
+    # Inline markers ("... so 7. Step 3: ..." in one-line text), matched only at the candidates
+    # that start with a digit, "s", "S", "*" or "ſ" (an "s" to (?i)): a marker starts so.
+    first = points[starts]
+    leads = (next_cls == _CLASS["digit"]) | (first == 115) | (first == 83) | (first == 42) | (first == 0x17F)
+    columns["inline_marker"] = _matches_at(text, _INLINE_AT, starts, leads)
     columns.update(_math(text, regions, starts, gap_start))
     columns.update(_distances(cls, starts, gap_newlines, prev_cls, n))
     columns["cohesion"], columns["cohesion_near"] = _cohesion(text, points, starts)
     columns.update(_units(cls, starts, n, columns["tok_prev_cand"], columns["tok_next_cand"]))
-    numeric = np.column_stack([np.asarray(columns[name], dtype=np.float32) for name in NUMERIC])
-    return Candidates(starts.astype(np.int64), numeric.reshape(count, len(NUMERIC)), words)
+    # Column by column into one array (``column_stack`` costs a tenth of a millisecond per text).
+    numeric = np.empty((count, len(NUMERIC)), dtype=np.float32, order="F")
+    for i, name in enumerate(NUMERIC):
+        numeric[:, i] = columns[name]
+    return Candidates(starts.astype(np.int64), numeric, words)
 
 
-def _heads(text: str, starts: np.ndarray, words: list[tuple[str, str]]) -> dict:
+def _heads(text: str, points: np.ndarray, starts: np.ndarray, words: list[tuple[str, str]]) -> dict:
     """Whether a short title and a colon open the unit, and how often the unit's first words
     open units elsewhere in the text (parallel steps: "For 3 members: ...", "For 4 ...")."""
-    match = _TITLE_COLON.match
     pairs = Counter(words)
     firsts = Counter(a for a, _ in words)
+    # A title can only match where a ":" follows within 80 characters on the same line.
+    colons = np.flatnonzero(points == 58)
+    newlines = np.flatnonzero(points == 10)
+    colon = colons[np.minimum(np.searchsorted(colons, starts), len(colons) - 1)] if len(colons) else starts
+    line_end = np.append(newlines, len(points))[np.searchsorted(newlines, starts)]
+    possible = (colon >= starts) & (colon < starts + 80) & (colon < line_end)
     return {
-        "title_colon": [match(text, pos, pos + 80) is not None for pos in starts.tolist()],
+        "title_colon": _matches_at(text, _TITLE_COLON, starts, possible, 80),
         "head_repeats": np.minimum([pairs[w] for w in words], 20),
         "first_repeats": np.minimum([firsts[w[0]] for w in words], 20),
     }
 
 
-def _word_start_matches(text: str, pattern: re.Pattern) -> list[int]:
-    return [m.start() for m in pattern.finditer(text)]
+def _matches_at(text: str, pattern: re.Pattern, starts: np.ndarray, possible: np.ndarray,
+                reach: int | None = None) -> np.ndarray:
+    """Whether ``pattern`` matches at each start (tried only where ``possible``; ``reach``:
+    the match must end within that many characters)."""
+    found = np.zeros(len(starts), dtype=bool)
+    match = pattern.match
+    for k in np.flatnonzero(possible).tolist():
+        pos = int(starts[k])
+        found[k] = match(text, pos, len(text) if reach is None else pos + reach) is not None
+    return found
 
 
-def _solution_cuts(text: str, regions: Regions) -> list[int]:
-    """Where the rule strategy ``solution`` starts its steps (markers, else layout)."""
+def _solution_cuts(text: str, regions: Regions, marked) -> list[int]:
+    """Where the rule strategy ``solution`` starts its steps (``solution.segment``'s two
+    branches: ``marked``, the text's ``marker_cuts``, else its layout)."""
     from .context import Context
-    from .solution import segment
+    from .solution import _layout_spans, _merge_answer_only
 
-    context = Context.__new__(Context)  # no token counter: ``solution`` counts nothing
-    context.text, context.regions, context._tokens = text, regions, None
-    return [step.start for step in segment(context, {})]
+    if marked:
+        spans = spans_from_cuts(text, marked[0], regions)
+    else:
+        context = Context.__new__(Context)  # no token counter: ``solution`` counts nothing
+        context.text, context.regions, context._tokens = text, regions, None
+        spans = _merge_answer_only(text, _layout_spans(context))
+    return [start for start, _ in spans]
 
 
 def _line_continues(text: str, starts: np.ndarray, gap_newlines: np.ndarray) -> np.ndarray:
@@ -258,6 +297,15 @@ def _line_continues(text: str, starts: np.ndarray, gap_newlines: np.ndarray) -> 
         if previous.strip():
             found[k] = continues(previous, text[pos : len(text) if end == -1 else end])
     return found
+
+
+def _member(positions: np.ndarray, found: Sequence[int]) -> np.ndarray:
+    """``np.isin(positions, found)`` for the short arrays of one text (a binary search costs a
+    tenth of ``isin``'s set-up there)."""
+    if not len(found):
+        return np.zeros(len(positions), dtype=bool)
+    values = np.sort(np.asarray(found, dtype=np.int64))
+    return values[np.minimum(np.searchsorted(values, positions), len(values) - 1)] == positions
 
 
 def _empty() -> Candidates:
@@ -277,18 +325,12 @@ def _allowed(regions: Regions, positions: np.ndarray) -> np.ndarray:
 
 def _head_words(text: str, starts: np.ndarray) -> list[tuple[str, str]]:
     """The first two words at each start, lower-cased ("" when none)."""
-    match = _HEAD.match
-    found = []
-    for pos in starts.tolist():
-        m = match(text, pos, pos + 40)
-        if m is None:
-            found.append(("", ""))
-        else:
-            found.append((m.group(1).lower(), (m.group(2) or "").lower()))
-    return found
+    positions = starts.tolist()
+    matches = map(_HEAD.match, repeat(text), positions, [pos + 40 for pos in positions])
+    return [(m[1].lower(), (m[2] or "").lower()) if m else ("", "") for m in matches]
 
 
-def _markers(text: str) -> dict[str, list[int]]:
+def _markers(text: str, solution) -> dict[str, list[int]]:
     """Line-start and inline markers (``markers``), wherever they are, and the cuts that
     ``solution`` would make at the strongest kind present."""
     padded = "\n" + text
@@ -298,7 +340,6 @@ def _markers(text: str) -> dict[str, list[int]]:
         "heading_marker": _line_starts(padded, _HEADING_SCAN),
         "bullet_marker": _line_starts(padded, _BULLET_SCAN),
     }
-    solution = marker_cuts(text)
     found["solution_marker"] = _skip_space(text, solution[0]) if solution else []
     return found
 
@@ -326,26 +367,23 @@ def _math(text: str, regions: Regions, starts: np.ndarray, gap_start: np.ndarray
     display_starts = [s for s, d in zip(region_starts, display) if d]
     display_ends = [e for e, d in zip(region_ends, display) if d]
     return {
-        "display_starts": np.isin(starts, display_starts),
-        "display_ended": np.isin(gap_start, display_ends),
-        "math_starts": np.isin(starts, region_starts),
-        "math_ended": np.isin(gap_start, region_ends),
+        "display_starts": _member(starts, display_starts),
+        "display_ended": _member(gap_start, display_ends),
+        "math_starts": _member(starts, region_starts),
+        "math_ended": _member(gap_start, region_ends),
     }
 
 
 def _distances(cls, starts, gap_newlines, prev_cls, n) -> dict:
     """Distances in approximate tokens (pre-tokens: a run of letters, a run of digits, any
     other non-space character) to neighbouring candidates and to the text's ends."""
-    letter = (cls == _CLASS["lower"]) | (cls == _CLASS["upper"])
-    digit = cls == _CLASS["digit"]
-    other = ~letter & ~digit & (cls != _CLASS["space"]) & (cls != _CLASS["newline"])
-    begins = other.copy()
-    begins[0] |= letter[0] | digit[0]
-    begins[1:] |= (letter[1:] & ~letter[:-1]) | (digit[1:] & ~digit[:-1])
-    tokens_before = np.concatenate([[0], np.cumsum(begins)])  # pre-tokens before each position
-    at = tokens_before[starts].astype(np.float32)
-    total = float(tokens_before[n])
-    strong = (gap_newlines > 0) | np.isin(prev_cls, list(_SENTENCE_END))
+    kind = _PRE_TOKEN_KIND[cls]  # 0 whitespace, 1 letter, 2 digit, 3 anything else
+    begins = kind != 0
+    begins[1:] &= (kind[1:] == 3) | (kind[1:] != kind[:-1])
+    token_starts = np.flatnonzero(begins)
+    at = np.searchsorted(token_starts, starts).astype(np.float32)  # pre-tokens before each cut
+    total = float(len(token_starts))
+    strong = (gap_newlines > 0) | _SENTENCE_END[prev_cls]
     paragraph = gap_newlines >= 2
     prev_cand = np.concatenate([[0.0], at[:-1]])
     next_cand = np.concatenate([at[1:], [total]])
@@ -366,19 +404,20 @@ def _distances(cls, starts, gap_newlines, prev_cls, n) -> dict:
 
 
 def _units(cls, starts, n, tokens_before, tokens_after) -> dict:
-    """What the units before and after the cut hold, from prefix sums: "=" signs and the share
+    """What the units before and after the cut hold: "=" signs and the share
     of digits (a computation that ends, a new one that starts), and their lengths in tokens
     relative to the text's median unit (a writer's usual step length, whatever the source)."""
-    equals = np.concatenate([[0], np.cumsum(cls == _CLASS["="])])
-    digits = np.concatenate([[0], np.cumsum(cls == _CLASS["digit"])])
-    previous = np.concatenate([[0], starts[:-1]])
-    following = np.concatenate([starts[1:], [n]])
+    bounds = np.concatenate([[0], starts, [n]])  # unit k runs from bounds[k] to bounds[k + 1]
+    equals = np.searchsorted(np.flatnonzero(cls == _CLASS["="]), bounds)  # "=" before each
+    digits = np.searchsorted(np.flatnonzero(cls == _CLASS["digit"]), bounds)
+    units_equals, units_digits, units_length = np.diff(equals), np.diff(digits), np.diff(bounds)
+    digit_share = units_digits / np.maximum(units_length, 1)
     median = max(float(np.median(tokens_before)), 1.0)
     return {
-        "equals_before": np.minimum(equals[starts] - equals[previous], 10),
-        "equals_after": np.minimum(equals[following] - equals[starts], 10),
-        "digits_before": (digits[starts] - digits[previous]) / np.maximum(starts - previous, 1),
-        "digits_after": (digits[following] - digits[starts]) / np.maximum(following - starts, 1),
+        "equals_before": np.minimum(units_equals[:-1], 10),
+        "equals_after": np.minimum(units_equals[1:], 10),
+        "digits_before": digit_share[:-1],
+        "digits_after": digit_share[1:],
         "len_before_rel": tokens_before / median,
         "len_after_rel": tokens_after / median,
     }
@@ -402,19 +441,46 @@ def _next(at: np.ndarray, flag: np.ndarray, default: float) -> np.ndarray:
 def _cohesion(text: str, points: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """TextTiling's lexical cohesion across each cut: the share of the words in a window after
     it whose previous occurrence lies in the window before it (``_COHESION_WINDOW`` words, and
-    a quarter of that). Words are hashed, each word's previous occurrence found by one stable
-    sort, and each window is a handful of vector operations over all candidates at once."""
+    a quarter of that). Words (``_COHESION_WORD``: runs of at least four ASCII letters, case
+    folded) are hashed with numpy over the code points, each word's previous occurrence found by
+    one stable sort, and each window is a handful of vector operations over all candidates."""
     far = np.zeros(len(starts), dtype=np.float32)
     near = np.zeros(len(starts), dtype=np.float32)
-    words = _COHESION_WORD.findall(text)
-    if not words:
+    word_starts, hashes = _ascii_words(points)
+    if not len(word_starts):
         return far, near
-    previous = _previous_occurrence(np.fromiter(map(hash, map(str.lower, words)), np.int64, len(words)))
-    word_starts = _ascii_word_starts(points, len(words))
+    previous = _previous_occurrence(hashes)
     index = np.searchsorted(word_starts, starts)
     for out, window in ((far, _COHESION_WINDOW), (near, _COHESION_WINDOW // 4)):
         out[:] = _linked_share(previous, index, window)
     return far, near
+
+
+# Random odd multipliers per letter offset (cycled every 64 letters) and for the length: a
+# word's hash is the wrapping int64 sum of its case-folded code points times these.
+_HASH_MULTIPLIERS = np.random.default_rng(18).integers(1, 2**62, size=65, dtype=np.int64) | 1
+
+
+def _ascii_words(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of at least four ASCII letters starts, and a hash of the run folded to
+    lower case (equal words, whatever their case, hash alike; two different words collide
+    with a chance of about 2**-60)."""
+    folded = points | 32
+    letter = (folded >= 97) & (folded <= 122)
+    edges = np.diff(np.concatenate([[0], letter.view(np.int8), [0]]))
+    run_starts = np.flatnonzero(edges == 1)
+    run_ends = np.flatnonzero(edges == -1)
+    long_enough = run_ends - run_starts >= 4
+    run_starts, lengths = run_starts[long_enough], (run_ends - run_starts)[long_enough]
+    if not len(run_starts):
+        return run_starts, np.zeros(0, dtype=np.int64)
+    first = np.concatenate([[0], np.cumsum(lengths)[:-1]])  # each word's first letter, flattened
+    offsets = np.arange(int(lengths.sum())) - np.repeat(first, lengths)
+    letters = folded[np.repeat(run_starts, lengths) + offsets]
+    with np.errstate(over="ignore"):
+        terms = letters * _HASH_MULTIPLIERS[offsets % 64]
+        hashes = np.add.reduceat(terms, first) + lengths * _HASH_MULTIPLIERS[64]
+    return run_starts, hashes
 
 
 def _previous_occurrence(hashes: np.ndarray) -> np.ndarray:
@@ -437,15 +503,3 @@ def _linked_share(previous: np.ndarray, index: np.ndarray, window: int) -> np.nd
     linked = (valid & (before >= low) & (before < index[:, None])).sum(axis=1)
     counted = valid.sum(axis=1)
     return np.where(counted > 0, linked / np.maximum(counted, 1), 0.0)
-
-
-def _ascii_word_starts(points: np.ndarray, expected: int) -> np.ndarray:
-    """Where each run of at least four ASCII letters starts (``_COHESION_WORD``'s matches)."""
-    folded = points | 32
-    letter = (folded >= 97) & (folded <= 122)
-    edges = np.diff(np.concatenate([[0], letter.view(np.int8), [0]]))
-    run_starts = np.flatnonzero(edges == 1)
-    run_ends = np.flatnonzero(edges == -1)
-    found = run_starts[run_ends - run_starts >= 4]
-    assert len(found) == expected  # the regex and the runs are the same definition
-    return found

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 import pytest
 
 from curation.segment import segment_text
@@ -123,3 +125,32 @@ def test_training_streams_and_keeps_no_text():
 
     model = train_boundary_model(examples(), limit=8, rounds=10)
     assert model.training["texts"] == 8
+
+
+def test_the_threshold_is_tuned_on_out_of_fold_f1_and_kept_in_the_file(tmp_path):
+    from curation.segment import learned
+
+    few = train_boundary_model(synthetic_examples(learned.TUNE_MIN_TEXTS - 1, seed=8), rounds=20)
+    assert few.threshold == 0.5  # too few texts to hold any out
+    texts, words = learned.featurize_all(synthetic_examples(30, seed=9))
+    tuned = learned._tuned_threshold(texts, words, 20, 0)
+    assert tuned in learned.THRESHOLDS
+    # The model fitted on the same texts carries the tuned threshold, and its file keeps it.
+    model = learned._fit(texts, words, 20, 0)
+    assert model.threshold == tuned
+    loaded = BoundaryModel.load(model.save(tmp_path / "m.json"))
+    assert loaded.threshold == tuned
+
+
+def test_prediction_early_stopping_keeps_every_decision():
+    from curation.segment import learned
+    from curation.segment.boundary_features import candidates
+
+    model = synthetic_model()
+    for text, _ in synthetic_examples(10, seed=10):
+        matrix = candidates(text).matrix(model.vocabulary)
+        full = model.booster.predict(matrix, num_threads=1)
+        fast = learned._predict(model.booster, matrix)
+        for threshold in (0.2, 0.5, 0.8):
+            assert ((full >= threshold) == (fast >= threshold)).all()
+        assert np.abs(full - fast).max() < 0.06

@@ -1,0 +1,97 @@
+"""An import on the workers hands each committed batch to the segmentation workers at once, so
+cutting overlaps importing (issue 16); its run is done only once the import has finished and
+every trace it counted is cut."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from curation.models import ImportJob, Segmentation, SegmentationRun, Trace
+from curation.services.imports.jobs import create_import_job, run_import, segment_new_traces, settled
+from curation.services.workers import reap_stale_jobs
+from tests.factories import generation_record, write_jsonl
+
+pytestmark = pytest.mark.django_db(transaction=True)  # batches really commit
+
+
+@pytest.fixture
+def small_batches(settings):
+    settings.STEPWISE_IMPORT_BATCH_SIZE = 2
+
+
+def test_every_batch_is_segmented_as_it_commits_and_the_run_closes_with_the_import(
+    project, tmp_path, small_batches
+):
+    path = write_jsonl(tmp_path / "g.jsonl", [generation_record(n) for n in range(1, 6)])
+    job = create_import_job(project=project, local_path=path)
+
+    run_import(job, segment=True)
+
+    run = job.segmentation_runs.get()  # one run for the whole import, made by its first batch
+    assert (run.traces_total, run.traces_done) == (5, 5)  # chunks ran as batches committed
+    assert Segmentation.objects.filter(trace__import_job=job, origin="auto").count() == 10
+    assert job.status == ImportJob.Status.DONE
+
+    closed = segment_new_traces(job)
+
+    assert closed.pk == run.pk and closed.status == SegmentationRun.Status.DONE
+    assert closed.steps_created > 0 and settled(job)
+    assert segment_new_traces(job).status == SegmentationRun.Status.DONE  # safe to call again
+    assert SegmentationRun.objects.count() == 1
+
+
+def test_a_run_is_not_done_while_its_import_may_add_traces(project, tmp_path, small_batches):
+    path = write_jsonl(tmp_path / "g.jsonl", [generation_record(n) for n in range(1, 4)])
+    job = create_import_job(project=project, local_path=path)
+    run_import(job, segment=True)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, finished_at=None)
+    job.refresh_from_db()
+
+    run = segment_new_traces(job)  # every counted trace is cut, but the import is running
+
+    assert run.status == SegmentationRun.Status.RUNNING and not settled(job)
+
+
+def test_a_failed_import_keeps_its_saved_traces_and_their_segmentation(
+    project, tmp_path, small_batches, monkeypatch
+):
+    from curation.services.imports import jobs
+
+    path = write_jsonl(tmp_path / "g.jsonl", [generation_record(n) for n in range(1, 8)])
+    job = create_import_job(project=project, local_path=path)
+    reported = jobs._report_progress
+
+    def stop_after_two_batches(job, counters, *args):
+        if counters.traces_created > 2:
+            raise OSError("the disk went away")
+        reported(job, counters, *args)
+
+    monkeypatch.setattr(jobs, "_report_progress", stop_after_two_batches)
+
+    run_import(job, segment=True)
+    run = segment_new_traces(job)
+
+    assert job.status == ImportJob.Status.FAILED
+    saved = Trace.objects.filter(import_job=job).count()
+    assert saved == 4
+    assert run.status == SegmentationRun.Status.DONE
+    assert run.traces_total == run.traces_done == saved
+    assert settled(job)
+
+
+def test_the_reaper_leaves_a_quiet_run_alone_while_its_import_runs(project, tmp_path, small_batches):
+    path = write_jsonl(tmp_path / "g.jsonl", [generation_record(n) for n in range(1, 4)])
+    job = create_import_job(project=project, local_path=path)
+    run_import(job, segment=True)
+    long_ago = timezone.now() - timedelta(hours=1)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING, finished_at=None, heartbeat_at=timezone.now()
+    )
+    SegmentationRun.objects.filter(import_job=job).update(heartbeat_at=long_ago)
+
+    reap_stale_jobs()
+
+    run = job.segmentation_runs.get()
+    assert run.attempts == 0 and run.status == SegmentationRun.Status.RUNNING

@@ -234,7 +234,8 @@ def segment_chunk(run: SegmentationRun, trace_ids: Iterable[int]) -> int:
         .only("id", "kind", "reasoning", "response")
     )
     cut_by_people = _fields_cut_by_people(traces)
-    planned = [(t, _learned_or(plan, run)) for t in traces for plan in plans_for(t, config)]
+    learned: dict[str, Plan] = {}  # per field: the project's choice is looked up once a chunk
+    planned = [(t, _learned_or(plan, run, learned)) for t in traces for plan in plans_for(t, config)]
     kept = [(t, plan) for t, plan in planned if (t.pk, plan.field) not in cut_by_people]
     schema = run.project.label_schema
     cut = [(t, plan, _cut(t, plan, schema, tokenizer)) for t, plan in kept]
@@ -253,14 +254,18 @@ def _legacy(run: SegmentationRun) -> dict:
     return {"strategy": run.strategy, "params": run.params or {}}
 
 
-def _learned_or(plan: Plan, run: SegmentationRun) -> Plan:
-    """An ``auto`` run cuts a field with the project's learned model where the lead chose one."""
+def _learned_or(plan: Plan, run: SegmentationRun, chosen: dict | None = None) -> Plan:
+    """An ``auto`` run cuts a field with the project's learned model where the lead chose one
+    (``chosen``: what was looked up already, by field)."""
     if run.strategy != "auto":
         return plan
     from curation.services.learning import strategy_for
 
-    chosen = strategy_for(run.project, plan.field)
-    return plan if chosen is None else Plan(plan.field, *chosen)
+    chosen = {} if chosen is None else chosen
+    if plan.field not in chosen:
+        chosen[plan.field] = strategy_for(run.project, plan.field)
+    model = chosen[plan.field]
+    return plan if model is None else Plan(plan.field, *model)
 
 
 def _cut_by_this_run(run: SegmentationRun, trace_ids: Iterable[int]) -> set[int]:

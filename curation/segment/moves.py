@@ -101,6 +101,17 @@ def _longest_phrase() -> dict[str, int]:
     return longest
 
 
+@lru_cache(maxsize=1)
+def _opener() -> re.Pattern:
+    """Matches where ``_FIRST_WORD`` finds a word that opens a phrase: the same prefix, then
+    one of those words (ASCII, any case) up to an apostrophe or the end of the word."""
+    words = sorted(_longest_phrase(), key=len, reverse=True)
+    return re.compile(
+        rf"[^A-Za-z]{{0,3}}(?:{'|'.join(map(re.escape, words))})(?![A-Za-z-])",
+        re.IGNORECASE | re.ASCII,
+    )
+
+
 class MoveMatcher:
     """Finds the move (or None) that each sentence of a text opens.
 
@@ -135,6 +146,8 @@ class MoveMatcher:
     def _head(self, text: str, pos: int) -> list[str]:
         """The first words of the sentence at ``pos``, as many as a phrase starting with the
         first one can have; [] when the first word opens no move."""
+        if _opener().match(text, pos, pos + _HEAD_CHARS) is None:
+            return []  # (most sentences: one C-level match says so)
         match = _FIRST_WORD.match(text, pos, pos + _HEAD_CHARS)
         if match is None:
             return []

@@ -95,3 +95,41 @@ def test_the_reaper_leaves_a_quiet_run_alone_while_its_import_runs(project, tmp_
 
     run = job.segmentation_runs.get()
     assert run.attempts == 0 and run.status == SegmentationRun.Status.RUNNING
+
+
+def test_a_workers_import_leaves_search_to_its_index_tasks_which_then_find_every_trace(
+    project, tmp_path
+):
+    from django.db import connection
+
+    from curation.services.imports.jobs import index_new_traces
+    from curation.services.traces import search_traces
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the search vector is PostgreSQL's")
+    records = [generation_record(n, problem=f"Zanzibar puzzle {n}") for n in range(1, 4)]
+    job = create_import_job(project=project, local_path=write_jsonl(tmp_path / "g.jsonl", records))
+
+    run_import(job, segment=True)
+
+    assert not search_traces(project.traces.all(), "zanzibar").exists()  # deferred
+
+    assert index_new_traces(job) == 1  # one range, its task run at once here
+
+    assert search_traces(project.traces.all(), "zanzibar").count() == 3
+    assert index_new_traces(job) == 0  # nothing left to index
+
+
+def test_traces_saved_any_other_way_are_found_at_once(project, tmp_path):
+    from curation.services.traces import search_traces
+
+    path = write_jsonl(tmp_path / "g.jsonl", [generation_record(1, problem="Quokka sums")])
+    run_import(create_import_job(project=project, local_path=path))  # a command's import
+    trace = Trace.objects.create(project=project, problem="Wombat", reasoning="r", response="s",
+                                 content_hash="x" * 64)
+
+    assert search_traces(project.traces.all(), "quokka").count() == 1
+    assert search_traces(project.traces.all(), "wombat").get() == trace
+    trace.reasoning = "a numbat appears"
+    trace.save()
+    assert search_traces(project.traces.all(), "numbat").get() == trace

@@ -133,3 +133,25 @@ def test_traces_saved_any_other_way_are_found_at_once(project, tmp_path):
     trace.reasoning = "a numbat appears"
     trace.save()
     assert search_traces(project.traces.all(), "numbat").get() == trace
+
+
+def test_an_import_failed_for_good_by_the_reaper_closes_its_run_and_indexes_what_it_saved(
+    project, tmp_path, small_batches
+):
+    from django.db import connection
+
+    from curation.services.imports.jobs import fail_lost_import
+    from curation.services.traces import search_traces
+
+    records = [generation_record(n, problem=f"Axolotl {n}") for n in range(1, 4)]
+    job = create_import_job(project=project, local_path=write_jsonl(tmp_path / "g.jsonl", records))
+    run_import(job, segment=True)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, finished_at=None)
+    job.refresh_from_db()
+
+    assert fail_lost_import(job, "gave up") == 1
+
+    run = job.segmentation_runs.get()
+    assert run.status == SegmentationRun.Status.DONE and run.traces_done == 3
+    if connection.vendor == "postgresql":
+        assert search_traces(project.traces.all(), "axolotl").count() == 3

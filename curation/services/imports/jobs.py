@@ -156,12 +156,13 @@ def requeue_import(job: ImportJob, *, stale_before) -> bool:
 
 def fail_lost_import(job: ImportJob, message: str) -> int:
     """Fail a running import for good (its workers kept dying); returns 1, or 0 if it moved on.
-    The traces it saved stay, and so does their segmentation: its run is closed."""
+    The traces it saved stay, and so does their segmentation (its run is closed) and search."""
     failed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
         status=ImportJob.Status.FAILED, message=message, finished_at=timezone.now()
     )
     if failed:
         segmentation.close_import_run(job)
+        index_new_traces(job)
     return failed
 
 

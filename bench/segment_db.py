@@ -10,8 +10,11 @@ processes (solo pool, all queues), then ``start_import`` as the upload page call
 the enqueue until the import's segmentation run is done, i.e. until every trace is ready to
 annotate. Reports import and total seconds, MB/s of trace text end to end, steps, the database
 size, each worker's peak RSS (sampled from /proc every 0.2 s) and the CPU seconds the workers
-spent (from /proc): on a shared machine, MB per worker CPU second says what the same work needs
-of an idle one (two idle cores give about twice that per wall second). Medians over the runs.
+spent (from /proc), and PostgreSQL's (its backends serving the workers, sampled from /proc): on a
+shared machine, MB per CPU second says what the same work needs of an idle one (two idle cores
+give about twice that per wall second). Then, as the search vectors of the imported traces are
+computed after the cutting (migration 0009), the seconds until every trace is found by search
+and the CPU seconds until then. Medians over the runs.
 """
 from __future__ import annotations
 
@@ -120,6 +123,12 @@ def one_run(args, corpus: Path, chars: int, env: dict) -> dict:
             worker.wait(timeout=30)
 
 
+def backend_pids(cursor, own: int) -> list[int]:
+    """PostgreSQL server processes connected to this database, other than our own."""
+    cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+    return [pid for (pid,) in cursor.fetchall() if pid != own]
+
+
 def timed(corpus: Path, chars: int, workers: list[subprocess.Popen]) -> dict:
     from django.db import connection
 
@@ -131,6 +140,24 @@ def timed(corpus: Path, chars: int, workers: list[subprocess.Popen]) -> dict:
     job = create_import_job(project=project, local_path=corpus)
     peak = {w.pid: 0.0 for w in workers}
     cpu_before = sum(cpu_seconds(w.pid) for w in workers)
+    cursor = connection.cursor()
+    cursor.execute("SELECT pg_backend_pid()")
+    own = cursor.fetchone()[0]
+    # PostgreSQL's CPU: each backend serving the workers, sampled as it goes (a backend that
+    # closes between two samples loses at most 0.2 s of it).
+    pg_start = {pid: cpu_seconds(pid) for pid in backend_pids(cursor, own)}
+    pg_last = dict(pg_start)
+
+    def sample() -> None:
+        for pid in backend_pids(cursor, own):
+            pg_last[pid] = max(pg_last.get(pid, 0.0), cpu_seconds(pid))
+        for pid in peak:
+            peak[pid] = max(peak[pid], rss_mb(pid))
+
+    def cpu_now() -> tuple[float, float]:
+        pg = sum(cpu - pg_start.get(pid, 0.0) for pid, cpu in pg_last.items())
+        return sum(cpu_seconds(w.pid) for w in workers) - cpu_before, pg
+
     started = time.perf_counter()
     start_import(job)
     imported = None
@@ -139,17 +166,27 @@ def timed(corpus: Path, chars: int, workers: list[subprocess.Popen]) -> dict:
         job.refresh_from_db()
         if imported is None and job.is_finished:
             imported = time.perf_counter() - started
-        for pid in peak:
-            peak[pid] = max(peak[pid], rss_mb(pid))
+        sample()
     total = time.perf_counter() - started
-    cpu = sum(cpu_seconds(w.pid) for w in workers) - cpu_before
+    sample()
+    cpu, pg_cpu = cpu_now()
+    # The search vectors an import on the workers computes after the cutting.
+    while True:
+        cursor.execute("SELECT count(*) FROM curation_trace WHERE search_vector IS NULL")
+        if not cursor.fetchone()[0]:
+            break
+        time.sleep(0.2)
+        sample()
+    indexed = time.perf_counter() - started
+    indexed_cpu = sum(cpu_now())
     run = job.segmentation_runs.first()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_database_size(current_database())")
-        size = cursor.fetchone()[0]
+    cursor.execute("SELECT pg_database_size(current_database())")
+    size = cursor.fetchone()[0]
+    cursor.close()
     return {
         "import_s": imported or total, "total_s": total, "mb_s": chars / 1e6 / total,
-        "cpu_s": cpu, "mb_cpu_s": chars / 1e6 / cpu,
+        "cpu_s": cpu, "mb_cpu_s": chars / 1e6 / cpu, "pg_cpu_s": pg_cpu,
+        "indexed_s": indexed, "indexed_cpu_s": indexed_cpu,
         "status": run.status if run else job.status, "steps": run.steps_created if run else 0,
         "db_mb": size / 1e6, "rss_mb": sorted(peak.values()),
     }
@@ -172,8 +209,10 @@ def main() -> None:
     import django
 
     django.setup()
-    print("| traces | MB | import s | ready to annotate s | MB/s end to end | worker CPU s | MB per worker CPU s | steps | database MB | worker peak RSS MB | runs (total s) |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
+    print("| traces | MB | import s | ready to annotate s | MB/s end to end | worker CPU s | "
+          "PostgreSQL CPU s | MB per CPU s (workers + PostgreSQL) | search indexed s (CPU s) | "
+          "steps | database MB | worker peak RSS MB | runs (total s) |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
     for count in args.traces:
         corpus = tmp / f"traces_{count}.jsonl"
         chars = write_corpus(corpus, count)
@@ -182,10 +221,13 @@ def main() -> None:
         if bad:
             sys.exit(f"a run did not finish: {bad}")
         med = {k: statistics.median(r[k] for r in results)
-               for k in ("import_s", "total_s", "mb_s", "cpu_s", "mb_cpu_s", "steps", "db_mb")}
+               for k in ("import_s", "total_s", "mb_s", "cpu_s", "mb_cpu_s", "steps", "db_mb",
+                         "pg_cpu_s", "indexed_s", "indexed_cpu_s")}
         rss = max(max(r["rss_mb"]) for r in results)
+        both = med["cpu_s"] + med["pg_cpu_s"]
         print(f"| {count:,} | {chars / 1e6:.0f} | {med['import_s']:.1f} | {med['total_s']:.1f} | "
-              f"{med['mb_s']:.1f} | {med['cpu_s']:.1f} | {med['mb_cpu_s']:.1f} | "
+              f"{med['mb_s']:.1f} | {med['cpu_s']:.1f} | {med['pg_cpu_s']:.1f} | "
+              f"{chars / 1e6 / both:.1f} | {med['indexed_s']:.1f} ({med['indexed_cpu_s']:.1f}) | "
               f"{med['steps']:,.0f} | {med['db_mb']:.0f} | {rss:.0f} | "
               + ", ".join(f"{r['total_s']:.1f}" for r in results) + " |", flush=True)
 

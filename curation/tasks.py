@@ -24,24 +24,34 @@ log = logging.getLogger(__name__)
 
 @shared_task(bind=True, name="curation.import_traces")
 def import_traces(self, job_id: int) -> str:
-    """Run one import job, then segment what it added.
+    """Run one import job; what it adds is segmented batch by batch as it commits.
 
-    Redelivered (its worker died), it continues the import; a finished job is only segmented if
-    its worker died before it could be; a job another live worker holds is left to it.
+    Redelivered (its worker died), it continues the import; a finished job only has its
+    segmentation started or closed (its worker died before); a job another live worker holds
+    is left to it.
     """
     job = ImportJob.objects.select_related("project").filter(pk=job_id).first()
     if job is None:
         log.warning("import job %s vanished before it ran", job_id)
         return "missing"
-    if job.is_finished:
-        if not job.segmentation_runs.exists():
-            imports.segment_new_traces(job)
+    if job.is_finished:  # its worker died before the segmentation was started or closed
+        imports.segment_new_traces(job)
+        imports.index_new_traces(job)
         return job.status
     if not workers.claim_import(job, self.request.id or ""):
         return "held by another worker"
-    imports.run_import(job)
+    imports.run_import(job, segment=True)  # batches are cut by other workers as they commit
     imports.segment_new_traces(job)
+    imports.index_new_traces(job)  # the search vectors the import deferred, after the cutting
     return job.status
+
+
+@shared_task(name="curation.index_trace_search")
+def index_trace_search(job_id: int, first_id: int, last_id: int) -> int:
+    """Compute the search vectors a workers' import left empty, for one range of its traces."""
+    from curation.services.traces import search
+
+    return search.index_range(job_id, first_id, last_id)
 
 
 @shared_task(name="curation.segment_chunk")

@@ -295,6 +295,8 @@ CELERY_TASK_QUEUES = [Queue(name) for name in dict.fromkeys((*STEPWISE_QUEUES, C
 CELERY_TASK_ROUTES = {} if _ONE_QUEUE else {
     "curation.import_traces": {"queue": "import"},
     "curation.segment_chunk": {"queue": "segment"},
+    # After an import's chunks on the same queue (first in, first out): search comes after cutting.
+    "curation.index_trace_search": {"queue": "segment"},
     "curation.build_dataset_version": {"queue": "build"},
     "curation.deliver_version": {"queue": "deliver"},
     "curation.feed_followers": {"queue": "deliver"},

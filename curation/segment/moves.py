@@ -5,11 +5,11 @@ thought starts a new move. ``MOVE_PHRASES`` lists every opener, by the kind of m
 ``discourse`` cuts at them and ``typing_rules`` reads them to label steps, so both agree and a
 reader sees every rule in one table. ``(a|b)`` in a phrase stands for either word.
 
-Matching is spaCy's ``PhraseMatcher`` over one ``Doc`` holding the first five words of every
-sentence of a text, so a whole trace is matched in one call. Those words are cut by a regex
-(words, contractions such as "n't" and "'s", single punctuation marks) rather than by spaCy's
-tokenizer, which would cost more than everything else the segmenter does; the phrases are cut
-by the same regex, so both sides always agree.
+Matching looks the first words of every sentence (at most five) up in a table of every phrase
+reading (``MoveMatcher``). Those words are cut by a regex (words, contractions such as "n't"
+and "'s", single punctuation marks) rather than by spaCy's tokenizer, which would cost more than
+everything else the segmenter does; the phrases are cut by the same regex, so both sides always
+agree.
 """
 from __future__ import annotations
 
@@ -76,7 +76,6 @@ _WORD = re.compile(
 _FIRST_WORD = re.compile(r"[^A-Za-z]{0,3}([A-Za-z][A-Za-z'’-]*)")
 _HEAD_WORDS = 5  # the longest phrase spans five words
 _HEAD_CHARS = 60
-_SEPARATOR = "\n"  # between heads in the batch Doc; no phrase contains it
 
 
 def words_of(text: str) -> list[str]:
@@ -102,48 +101,53 @@ def _longest_phrase() -> dict[str, int]:
     return longest
 
 
+@lru_cache(maxsize=1)
+def _opener() -> re.Pattern:
+    """Matches where ``_FIRST_WORD`` finds a word that opens a phrase: the same prefix, then
+    one of those words (ASCII, any case) up to an apostrophe or the end of the word."""
+    words = sorted(_longest_phrase(), key=len, reverse=True)
+    return re.compile(
+        rf"[^A-Za-z]{{0,3}}(?:{'|'.join(map(re.escape, words))})(?![A-Za-z-])",
+        re.IGNORECASE | re.ASCII,
+    )
+
+
 class MoveMatcher:
-    """Finds the move (or None) that each sentence of a text opens, with spaCy's PhraseMatcher."""
+    """Finds the move (or None) that each sentence of a text opens.
+
+    Only phrases that start at a sentence's first word count, and a head holds no more words
+    than the longest phrase its first word opens: so the phrases that match a head are exactly
+    those equal to one of its prefixes, found by looking each prefix up in a table of every
+    reading (longest first; for a reading several kinds list, the earlier kind in ``KINDS``).
+    What spaCy's ``PhraseMatcher`` over a ``Doc`` of the heads found, at a tenth of the cost
+    (building the ``Doc`` alone cost more than the rest of the segmenter's move finding).
+    """
 
     def __init__(self) -> None:
-        import spacy
-        from spacy.matcher import PhraseMatcher
-        from spacy.tokens import Doc
-
-        self._vocab = spacy.blank("en").vocab
-        self._doc = Doc
-        self._matcher = PhraseMatcher(self._vocab)
-        for kind, phrases in MOVE_PHRASES.items():
-            readings = {tuple(words_of(r)) for p in phrases for r in expand(p)}
-            self._matcher.add(kind, [Doc(self._vocab, words=list(words)) for words in readings])
-        self._rank = {kind: i for i, kind in enumerate(KINDS)}
+        self._table: dict[tuple[str, ...], str] = {}
+        for kind in KINDS:
+            for phrase in MOVE_PHRASES[kind]:
+                for reading in expand(phrase):
+                    self._table.setdefault(tuple(words_of(reading)), kind)
 
     def kinds(self, text: str, starts: list[int]) -> list[str | None]:
         """The move opened at each of ``starts`` (sentence starts in ``text``)."""
-        words: list[str] = []
-        head_of_token: dict[int, int] = {}  # first token of a head -> index into starts
+        table = self._table
+        found: list[str | None] = [None] * len(starts)
         for i, pos in enumerate(starts):
             head = self._head(text, pos)
-            if head:
-                head_of_token[len(words)] = i
-                words.extend(head)
-                words.append(_SEPARATOR)
-        found: list[str | None] = [None] * len(starts)
-        if not words:
-            return found
-        best: dict[int, tuple[int, int]] = {}
-        for match_id, start, end in self._matcher(self._doc(self._vocab, words=words)):
-            if start in head_of_token:
-                kind = self._vocab.strings[match_id]
-                key = (-(end - start), self._rank[kind])
-                if start not in best or key < best[start]:
-                    best[start] = key
-                    found[head_of_token[start]] = kind
+            for size in range(len(head), 0, -1):
+                kind = table.get(tuple(head[:size]))
+                if kind is not None:
+                    found[i] = kind
+                    break
         return found
 
     def _head(self, text: str, pos: int) -> list[str]:
         """The first words of the sentence at ``pos``, as many as a phrase starting with the
         first one can have; [] when the first word opens no move."""
+        if _opener().match(text, pos, pos + _HEAD_CHARS) is None:
+            return []  # (most sentences: one C-level match says so)
         match = _FIRST_WORD.match(text, pos, pos + _HEAD_CHARS)
         if match is None:
             return []
@@ -161,5 +165,5 @@ class MoveMatcher:
 
 @lru_cache(maxsize=1)
 def move_matcher() -> MoveMatcher:
-    """The process-wide matcher (building spaCy's vocabulary costs a few hundred ms)."""
+    """The process-wide matcher (its table of phrase readings is built once)."""
     return MoveMatcher()

@@ -4,7 +4,7 @@ spaCy's ``sentencizer`` starts a sentence after a token made of sentence-final p
 tokenizer keeps abbreviations such as "Dr." or "e.g." whole, so they never end a sentence.
 Running spaCy over a 50k-character trace costs about 30 ms (1.5 MB/s), so ``boundaries``
 applies the same two rules with one regex pass, borrowing spaCy's punctuation list and
-abbreviation exceptions. ``spacy_boundaries`` runs the real pipeline (``spacy.blank("en")`` and
+abbreviation exceptions (copied in ``spacy_tables``, checked against spaCy by a test). ``spacy_boundaries`` runs the real pipeline (``spacy.blank("en")`` and
 its ``sentencizer``) for whoever prefers it at that price.
 
 A boundary is where the next unit starts (after the whitespace), with its kind: ``paragraph``
@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+
+from .spacy_tables import ENGLISH_ABBREVIATIONS, SENTENCIZER_PUNCT_CHARS
 
 PARAGRAPH, LINE, SENTENCE = "paragraph", "line", "sentence"
 
@@ -33,9 +35,7 @@ def _boundary_pattern() -> re.Pattern:
     characters (a few historic scripts) cannot be compiled to a bitmap and is five times slower.
     Closing quotes, brackets and markdown emphasis may follow the full stop ("end.)", "**.").
     """
-    from spacy.pipeline import Sentencizer
-
-    punct = "".join(re.escape(ch) for ch in Sentencizer.default_punct_chars if ord(ch) < 0x10000)
+    punct = "".join(re.escape(ch) for ch in SENTENCIZER_PUNCT_CHARS if ord(ch) < 0x10000)
     return re.compile(rf"[{punct}]+[\"'”’)\]*_]*(?=\s)\s+|\n\s*")
 
 
@@ -44,14 +44,9 @@ def _abbreviations() -> frozenset[str]:
     """Words spaCy's English tokenizer keeps whole with their full stop ("Dr.", "e.g.").
 
     Single letters ("x.") are left out: in math they end sentences ("the value of x. So").
+    (Copied from spaCy's tables, ``spacy_tables``, so that this module does not import spaCy.)
     """
-    from spacy.lang.en.tokenizer_exceptions import TOKENIZER_EXCEPTIONS
-
-    return frozenset(
-        word
-        for word in TOKENIZER_EXCEPTIONS
-        if word.endswith(".") and len(word) > 2 and not any(ch.isdigit() for ch in word)
-    )
+    return ENGLISH_ABBREVIATIONS
 
 
 _NOT_A_SENTENCE_START = frozenset("abcdefghijklmnopqrstuvwxyz=+*/^>×·÷,;:)]}")

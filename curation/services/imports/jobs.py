@@ -8,6 +8,7 @@ job's counters and error list current, and makes sure no half-written trace is e
 from __future__ import annotations
 
 import logging
+from functools import partial
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from curation.models import (
 )
 from curation.services import segmentation
 from curation.services.enqueue import enqueue_on_commit
+from curation.services.traces import search
 from curation.traces.records import RecordError, TraceRecord
 
 log = logging.getLogger(__name__)
@@ -153,10 +155,15 @@ def requeue_import(job: ImportJob, *, stale_before) -> bool:
 
 
 def fail_lost_import(job: ImportJob, message: str) -> int:
-    """Fail a running import for good (its workers kept dying); returns 1, or 0 if it moved on."""
-    return ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+    """Fail a running import for good (its workers kept dying); returns 1, or 0 if it moved on.
+    The traces it saved stay, and so does their segmentation (its run is closed) and search."""
+    failed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
         status=ImportJob.Status.FAILED, message=message, finished_at=timezone.now()
     )
+    if failed:
+        segmentation.close_import_run(job)
+        index_new_traces(job)
+    return failed
 
 
 def segment_new_traces(
@@ -167,9 +174,13 @@ def segment_new_traces(
 ) -> SegmentationRun | None:
     """After an import, segment the traces it added (the one place this is decided).
 
-    On the workers (a run whose chunks are enqueued on commit) or, for commands, in this
-    process. Nothing to do when the import failed or added nothing new.
+    An import on the workers segments its batches as they commit (``run_import(segment=True)``):
+    its run is closed here, done once its last chunk is. Otherwise a run over the new traces,
+    on the workers (chunks enqueued on commit) or, for commands, in this process. Nothing to
+    do when the import failed or added nothing new.
     """
+    if job.segmentation_runs.exists():
+        return segmentation.close_import_run(job)
     if job.status != ImportJob.Status.DONE or not job.traces_created:
         return None
     if in_process:
@@ -179,15 +190,28 @@ def segment_new_traces(
     return segmentation.start_segmentation_run(job.project, job.traces.all(), import_job=job)
 
 
+def index_new_traces(job: ImportJob) -> int:
+    """Send the tasks that compute the search vectors an import on the workers left empty
+    (``run_import(segment=True)``), after its segmentation chunks: on the segmentation queue,
+    first in first out, they run once the traces are cut. Returns how many tasks."""
+    from curation import tasks  # tasks import the services; only entry points import tasks
+
+    sent = 0
+    for first_id, last_id in search.pending_ranges(job.pk):
+        enqueue_on_commit(tasks.index_trace_search, job.pk, first_id, last_id)
+        sent += 1
+    return sent
+
+
 def settled(job: ImportJob) -> bool:
     """Whether nothing more will happen to the import: finished, and so is the segmentation
     that follows a successful one (which starts a moment after the import says done)."""
     if not job.is_finished:
         return False
-    if job.status != ImportJob.Status.DONE or not job.traces_created:
-        return True
     run = job.segmentation_runs.first()
-    return run is not None and run.is_finished
+    if run is not None:
+        return run.is_finished
+    return job.status != ImportJob.Status.DONE or not job.traces_created
 
 
 def outcome(job: ImportJob) -> str:
@@ -303,14 +327,21 @@ class _Counters:
     errors_count: int = 0
 
 
-def run_import(job: ImportJob, *, on_progress: ProgressCallback | None = None) -> ImportJob:
-    """Import the job's file. Bad records are listed on the job; they never stop the good ones."""
+def run_import(
+    job: ImportJob, *, on_progress: ProgressCallback | None = None, segment: bool = False
+) -> ImportJob:
+    """Import the job's file. Bad records are listed on the job; they never stop the good ones.
+
+    ``segment``: each committed batch of new traces goes to the segmentation workers at once
+    (``segmentation.add_to_import_run``), so cutting overlaps the import; ``segment_new_traces``
+    closes that run afterwards.
+    """
     earlier = _start(job)
     try:
-        if job.atomic:
+        if job.atomic:  # one transaction: nothing to overlap, segmented after it commits
             _run_atomic(job, on_progress)
         else:
-            _import_records(job, on_progress, earlier=earlier)
+            _import_records(job, on_progress, earlier=earlier, segment=segment)
     except (AtomicImportRejected, UnreadableFile) as rejected:
         _finish(job, ImportJob.Status.FAILED, str(rejected))
     except LimitExceeded as exc:
@@ -410,8 +441,11 @@ def _import_records(
     *,
     write: bool = True,
     earlier: _Earlier | None = None,
+    segment: bool = False,
 ) -> None:
     counters = _Counters()
+    # On the workers, segmentation and the search vectors follow each batch (see run_import).
+    on_created = partial(segmentation.add_to_import_run, job) if segment else None
     job.errors = []
     with job.open_source() as stream:
         parsed = parse_stream(
@@ -427,7 +461,8 @@ def _import_records(
             records = _take_errors(job, batch, counters)
             if write:
                 created, duplicates = save_traces(
-                    job.project, records, import_job=job, earlier=earlier
+                    job.project, records, import_job=job, earlier=earlier, on_created=on_created,
+                    defer_search=segment,
                 )
             else:
                 created, duplicates = 0, 0
@@ -495,24 +530,35 @@ def save_traces(
     *,
     import_job: ImportJob | None = None,
     earlier: _Earlier | None = None,
+    on_created: Callable[[list[Trace]], Callable[[], None] | None] | None = None,
+    defer_search: bool = False,
 ) -> tuple[int, int]:
     """Insert the records that are new to the project; return (created, duplicates).
 
     One transaction per batch, so a trace and its imported steps appear together or not at all.
     A concurrent import of the same content can win the race for a hash: then the batch is
     retried against the fresh set of known hashes. Traces an ``earlier`` attempt of the same
-    job committed count as created (once each), not as duplicates.
+    job committed count as created (once each), not as duplicates. ``on_created`` gets the new
+    traces inside the batch's transaction (to count them) and may return what to call once
+    they are committed (to send work about them). ``defer_search``: the new traces' search
+    vectors are left to ``index_new_traces``.
     """
     for attempt in range(3):
         try:
             with transaction.atomic():
-                created, duplicates, recovered = _insert_new(project, records, import_job, earlier)
+                if defer_search:
+                    search.defer_vectors()
+                created, duplicates, recovered, after = _insert_new(
+                    project, records, import_job, earlier, on_created
+                )
         except IntegrityError:
             if attempt == 2:
                 raise
         else:
             if earlier is not None:
                 earlier.claimed.update(recovered)
+            if after is not None:
+                after()
             return created, duplicates
     raise AssertionError("unreachable")
 
@@ -522,7 +568,8 @@ def _insert_new(
     records: list[TraceRecord],
     import_job: ImportJob | None,
     earlier: _Earlier | None = None,
-) -> tuple[int, int, set[str]]:
+    on_created: Callable[[list[Trace]], Callable[[], None] | None] | None = None,
+) -> tuple[int, int, set[str], Callable[[], None] | None]:
     by_hash: dict[str, TraceRecord] = {}
     for record in records:
         by_hash.setdefault(record.content_hash(), record)
@@ -542,8 +589,9 @@ def _insert_new(
     new = [(h, r) for h, r in by_hash.items() if h not in known]
     traces = _create_traces([_trace_row(project, import_job, h, r) for h, r in new])
     _save_imported_steps(traces, [r for _, r in new])
+    after = on_created(traces) if on_created is not None and traces else None
     created = len(traces) + len(recovered)
-    return created, len(records) - created, recovered
+    return created, len(records) - created, recovered, after
 
 
 def _create_traces(traces: list[Trace]) -> list[Trace]:

@@ -100,6 +100,59 @@ def _traces(project: Project, trace_ids) -> QuerySet[Trace]:
     return project.traces.filter(pk__in=list(trace_ids))
 
 
+def add_to_import_run(
+    job: ImportJob, traces: Sequence[Trace]
+) -> Callable[[], None] | None:
+    """Segment an import's batch of new traces while the import goes on: call it in the
+    transaction that inserts them, and call what it returns once they are committed.
+
+    The import's run (made by its first batch, with the project's settings) counts them with
+    the batch; their chunks then go to the segmentation workers, so a second worker cuts while
+    the first imports. The run is done only once its import has finished too
+    (``close_import_run``); a run that failed takes no more traces. A worker that dies between
+    the commit and the sending leaves counted traces uncut: the reaper sends them again.
+    """
+    from curation import tasks  # tasks import the services; only entry points import tasks
+
+    if not traces:
+        return None
+    run = job.segmentation_runs.order_by("created_at", "id").first()
+    if run is None:
+        try:
+            config, problem = run_config(job.project), ""
+        except ValueError as error:
+            config, problem = {}, f"Invalid segmentation settings: {error}"
+        run = SegmentationRun.objects.create(
+            project=job.project, import_job=job, strategy="auto", params=config,
+            status=SegmentationRun.Status.FAILED if problem else SegmentationRun.Status.RUNNING,
+            message=problem, finished_at=timezone.now() if problem else None,
+            heartbeat_at=timezone.now(),
+        )
+    if run.status != SegmentationRun.Status.RUNNING:
+        return None
+    SegmentationRun.objects.filter(pk=run.pk).update(
+        traces_total=F("traces_total") + len(traces), heartbeat_at=timezone.now()
+    )
+    sized = [(t.pk, len(t.reasoning) + len(t.response)) for t in traces]
+    chunks = list(_chunks(sized, settings.STEPWISE_SEGMENT_CHUNK_CHARS))
+
+    def send() -> None:
+        for chunk in chunks:
+            enqueue_on_commit(tasks.segment_chunk, run.pk, chunk)
+
+    return send
+
+
+def close_import_run(job: ImportJob) -> SegmentationRun | None:
+    """The import has finished (done or failed, its saved traces kept): its run is done as soon
+    as the traces it counted are cut, maybe now. Safe to call again."""
+    run = job.segmentation_runs.order_by("created_at", "id").first()
+    if run is not None:
+        _complete_if_done(run)
+        run.refresh_from_db()
+    return run
+
+
 def chunk_ids(traces: QuerySet[Trace], max_chars: int) -> Iterator[list[int]]:
     """Trace ids in order, in runs of about ``max_chars`` characters of reasoning and response
     (a trace longer than that is a chunk of its own). Reads lengths, never texts."""
@@ -108,9 +161,13 @@ def chunk_ids(traces: QuerySet[Trace], max_chars: int) -> Iterator[list[int]]:
         .annotate(size=Length("reasoning") + Length("response"))
         .values_list("id", "size")
     )
+    return _chunks(sized.iterator(chunk_size=10_000), max_chars)
+
+
+def _chunks(sized: Iterable[tuple[int, int]], max_chars: int) -> Iterator[list[int]]:
     chunk: list[int] = []
     chars = 0
-    for trace_id, size in sized.iterator(chunk_size=10_000):
+    for trace_id, size in sized:
         if chunk and chars + size > max_chars:
             yield chunk
             chunk, chars = [], 0
@@ -177,7 +234,8 @@ def segment_chunk(run: SegmentationRun, trace_ids: Iterable[int]) -> int:
         .only("id", "kind", "reasoning", "response")
     )
     cut_by_people = _fields_cut_by_people(traces)
-    planned = [(t, _learned_or(plan, run)) for t in traces for plan in plans_for(t, config)]
+    learned: dict[str, Plan] = {}  # per field: the project's choice is looked up once a chunk
+    planned = [(t, _learned_or(plan, run, learned)) for t in traces for plan in plans_for(t, config)]
     kept = [(t, plan) for t, plan in planned if (t.pk, plan.field) not in cut_by_people]
     schema = run.project.label_schema
     cut = [(t, plan, _cut(t, plan, schema, tokenizer)) for t, plan in kept]
@@ -196,14 +254,18 @@ def _legacy(run: SegmentationRun) -> dict:
     return {"strategy": run.strategy, "params": run.params or {}}
 
 
-def _learned_or(plan: Plan, run: SegmentationRun) -> Plan:
-    """An ``auto`` run cuts a field with the project's learned model where the lead chose one."""
+def _learned_or(plan: Plan, run: SegmentationRun, chosen: dict | None = None) -> Plan:
+    """An ``auto`` run cuts a field with the project's learned model where the lead chose one
+    (``chosen``: what was looked up already, by field)."""
     if run.strategy != "auto":
         return plan
     from curation.services.learning import strategy_for
 
-    chosen = strategy_for(run.project, plan.field)
-    return plan if chosen is None else Plan(plan.field, *chosen)
+    chosen = {} if chosen is None else chosen
+    if plan.field not in chosen:
+        chosen[plan.field] = strategy_for(run.project, plan.field)
+    model = chosen[plan.field]
+    return plan if model is None else Plan(plan.field, *model)
 
 
 def _cut_by_this_run(run: SegmentationRun, trace_ids: Iterable[int]) -> set[int]:
@@ -327,8 +389,22 @@ def _advance(
         heartbeat_at=timezone.now(),
         kept_imported=F("kept_imported") + imported,
     )
+    _complete_if_done(run)
+
+
+# An import that may still add traces to its run (``add_to_import_run``).
+IMPORTING = (ImportJob.Status.STAGED, ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+
+
+def _complete_if_done(run: SegmentationRun) -> None:
+    """Mark the run done when every trace it counted is cut and no import adds more.
+
+    A chunk and the import's end can race; each checks after its own change, and the row lock
+    the chunk's count holds makes the later check see both."""
     SegmentationRun.objects.filter(
         pk=run.pk, traces_done__gte=F("traces_total"), status=SegmentationRun.Status.RUNNING
+    ).exclude(
+        import_job__status__in=IMPORTING
     ).update(status=SegmentationRun.Status.DONE, finished_at=timezone.now())
 
 

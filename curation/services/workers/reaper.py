@@ -93,7 +93,7 @@ def _reap_runs(report: ReapReport) -> None:
     stale_before = _stale_before()
     stale = SegmentationRun.objects.filter(status=SegmentationRun.Status.RUNNING).filter(
         Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True, created_at__lt=stale_before)
-    )
+    ).exclude(import_job__status__in=segmentation.IMPORTING)  # the import's own lease covers it
     for run in stale:
         if run.attempts >= settings.STEPWISE_JOB_MAX_ATTEMPTS:
             segmentation.fail_run(run, _gave_up(run.attempts))

@@ -1,7 +1,7 @@
 """Full-text search over a trace's problem, reasoning and solution.
 
 PostgreSQL: the stored ``search_vector`` column and its GIN index (migrations 0008_trace_search
-and 0009_scale_search_deferred), matched with ``websearch_to_tsquery`` (quotes for phrases,
+and 0012_scale_search_deferred), matched with ``websearch_to_tsquery`` (quotes for phrases,
 ``-word`` to exclude, ``or``). Elsewhere (the embedded SQLite): every word must appear,
 case-insensitively, in one of the three texts; a ``-word`` must appear in none.
 

@@ -60,5 +60,5 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("curation", "0008_trace_search")]
+    dependencies = [("curation", "0011_wb_browse_indexes")]
     operations = [migrations.RunPython(forward, backward)]

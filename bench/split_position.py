@@ -60,9 +60,12 @@ def measure(client, url: str, text: str, spans: list, where: int, rounds: int, p
             assert response.status_code == 200, (operation, response.status_code)
             revision += 1
     backend = (backend_cpu(pid) - backend_before) / len(python)
-    ms = lambda values: {"p50": round(statistics.median(values) * 1000, 2), "p95": round(p95(values) * 1000, 2)}  # noqa: E731
-    return {"step": where, "steps_after": len(spans) - where - 1, "python_cpu_ms": ms(python),
-            "postgres_cpu_ms_mean": round(backend * 1000, 2), "wall_ms": ms(wall)}
+    return {"step": where, "steps_after": len(spans) - where - 1, "python_cpu_ms": in_ms(python),
+            "postgres_cpu_ms_mean": round(backend * 1000, 2), "wall_ms": in_ms(wall)}
+
+
+def in_ms(seconds: list[float]) -> dict:
+    return {"p50": round(statistics.median(seconds) * 1000, 2), "p95": round(p95(seconds) * 1000, 2)}
 
 
 def main() -> None:
@@ -70,7 +73,9 @@ def main() -> None:
     parser.add_argument("--chars", type=int, default=50_000)
     parser.add_argument("--steps", type=int, default=800)
     parser.add_argument("--rounds", type=int, default=60)
-    parser.add_argument("--out", type=Path, default=load.REPO / "bench" / "out" / "split_position.json")
+    parser.add_argument(
+        "--out", type=Path, default=load.REPO / "bench" / "out" / "split_position.json"
+    )
     args = parser.parse_args()
 
     load.prepare_django()
@@ -90,7 +95,9 @@ def main() -> None:
         "chars": args.chars, "steps": len(spans), "rounds": args.rounds,
         "load_average": os.getloadavg(),
         "near_start": measure(client, draft["url"], draft["text"], spans, 5, args.rounds, pid),
-        "near_end": measure(client, draft["url"], draft["text"], spans, len(spans) - 6, args.rounds, pid),
+        "near_end": measure(
+            client, draft["url"], draft["text"], spans, len(spans) - 6, args.rounds, pid
+        ),
     }
     results["load_average_after"] = os.getloadavg()
     print(json.dumps(results, indent=2))

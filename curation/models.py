@@ -434,8 +434,8 @@ class Step(models.Model):
     # Indexed only where set (below): every split or merge rewrites the rows of the steps after
     # it, and each row version goes into every index of the table; almost no step is verified.
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        db_index=False,
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", db_index=False,
     )
 
     class Meta:

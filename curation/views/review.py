@@ -22,7 +22,9 @@ from curation.services.annotation import edits as annotation
 from curation.services.annotation.edits import Conflict, EditorState
 from curation.forms import review as forms
 from curation.views.annotate import OPERATIONS
-from curation.views.annotate_render import editor_data_script, field_html, guidelines_html, label_colours, patch_html, step_list_html
+from curation.views.annotate_render import (
+    editor_data_script, field_html, guidelines_html, label_colours, patch_html, step_list_html,
+)
 
 PAGE_SIZE = 50
 

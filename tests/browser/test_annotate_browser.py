@@ -275,18 +275,23 @@ def test_a_lead_adds_and_removes_a_member_in_the_browser(
 DRAWN = "Alpha 😀 one.\r\nBeta <b>&amp;</b>  two\u00a0words.\n\nGamma 𝑥 three, the end. Tail."
 
 
-def test_the_first_drawing_is_the_markup_the_server_writes_for_an_edit(new_page, project, annotator):
-    """The editor page sends its steps as data and annotate.js draws them; edits then patch that
-    drawing with the server's markup (annotate_render), so the two must agree element for element."""
+def test_the_first_drawing_is_the_markup_the_server_writes_for_an_edit(
+    new_page, project, annotator
+):
+    """The editor page sends its steps as data and annotate.js draws them; edits then patch
+    that drawing with the server's markup (annotate_render): the two agree node for node."""
     from curation.services.annotation import edits as annotation
     from curation.services.annotation import queue
     from curation.views.annotate_render import field_html, step_list_html
 
     add_cut_trace(project, 5, text=DRAWN, spans=[(0, 12), (14, 40), (38, 60), (62, 70)])
     assignment = queue.claim_next(project=project, annotator=annotator)
-    labels = [("plan", 0, True, "why <not>?"), ("", -1, False, ""), ("mystery", None, False, "n"),
-              ("verify", 1, False, "")]
-    for step, (type_, rating, flagged, note) in zip(assignment.segmentation.steps.order_by("index"), labels):
+    labels = [
+        ("plan", 0, True, "why <not>?"), ("", -1, False, ""), ("mystery", None, False, "n"),
+        ("verify", 1, False, ""),
+    ]
+    steps = assignment.segmentation.steps.order_by("index")
+    for step, (type_, rating, flagged, note) in zip(steps, labels):
         step.type, step.rating, step.flagged, step.note = type_, rating, flagged, note
         step.save()
     state = annotation.load_state(assignment.segmentation)
@@ -320,7 +325,10 @@ def test_the_first_drawing_is_the_markup_the_server_writes_for_an_edit(new_page,
                     fieldChildren: [field.children.length, serverField.children.length],
                     drawn: field.innerHTML + list.innerHTML, server: fieldHtml + listHtml};
         }""",
-        [str(field_html(state.text, state.steps, schema)), str(step_list_html(state.text, state.steps, schema))],
+        [
+            str(field_html(state.text, state.steps, schema)),
+            str(step_list_html(state.text, state.steps, schema)),
+        ],
     )
     assert (same["field"], same["list"]) == (True, True), (same["drawn"], same["server"])
     assert page.locator("#field").evaluate("(field) => field.textContent") == DRAWN

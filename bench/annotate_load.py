@@ -126,7 +126,8 @@ def seed(annotators: int, chars: int, steps: int) -> list[dict]:
         session.update(
             {
                 "_auth_user_id": str(user.pk),
-                "_auth_user_backend": settings.AUTHENTICATION_BACKENDS[0],
+                # The backend a password login records (axes' comes first and loads no user).
+                "_auth_user_backend": settings.AUTHENTICATION_BACKENDS[-1],
                 "_auth_user_hash": user.get_session_auth_hash(),
             }
         )

@@ -441,8 +441,11 @@ class Step(models.Model):
     # Provenance of the step's labels (issue 17): "" is as before (the segmentation's author:
     # a person, the importer or the segmenter's rules); a model's value once a person accepted it.
     label_source = models.CharField(max_length=12, blank=True, default="", db_default="")
+    # Indexed only where set (below): every split or merge rewrites the rows of the steps after
+    # it, and each row version goes into every index of the table; almost no step is verified.
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", db_index=False,
     )
 
     class Meta:
@@ -452,6 +455,10 @@ class Step(models.Model):
             # reading every step.
             models.Index(fields=["segmentation"], condition=models.Q(flagged=True), name="step_flagged"),
             models.Index(fields=["segmentation"], condition=models.Q(rating=-1), name="step_negative"),
+            models.Index(
+                fields=["verified_by"], name="step_verified_by",
+                condition=models.Q(verified_by__isnull=False),
+            ),
         ]
         constraints = [
             # Deferred (to commit) where the database can: an edit renumbers the steps after a

@@ -26,6 +26,7 @@ from curation.services.annotation.edits import Conflict, EditorState
 from curation.forms import annotate as forms
 from curation.views.history_rows import history_rows
 from curation.views.annotate_render import (
+    editor_data_script,
     field_html,
     guidelines_html,
     label_colours,
@@ -82,8 +83,8 @@ def editor(request: HttpRequest, assignment: Assignment) -> HttpResponse:
     schema = project.label_schema
     context = {
         **_head_context(assignment, state),
-        "field_html": field_html(state.text, state.steps, schema),
-        "step_list_html": step_list_html(state.text, state.steps, schema),
+        # The field and the step list are drawn by the editor's script from this (page size).
+        "editor_data": editor_data_script(state.text, state.steps, schema),
         "trace": trace,
         "other_field": other_label,
         "other_text": getattr(trace, other),

@@ -22,7 +22,9 @@ from curation.services.annotation import edits as annotation
 from curation.services.annotation.edits import Conflict, EditorState
 from curation.forms import review as forms
 from curation.views.annotate import OPERATIONS
-from curation.views.annotate_render import field_html, guidelines_html, label_colours, patch_html, step_list_html
+from curation.views.annotate_render import (
+    editor_data_script, field_html, guidelines_html, label_colours, patch_html, step_list_html,
+)
 
 PAGE_SIZE = 50
 
@@ -56,8 +58,7 @@ def review_editor(request: HttpRequest, project: Project, segmentation_id: int) 
     other = "reasoning" if segmentation.field == "response" else "response"
     context = {
         **_head_context(request, project, state),
-        "field_html": field_html(state.text, state.steps, schema),
-        "step_list_html": step_list_html(state.text, state.steps, schema),
+        "editor_data": editor_data_script(state.text, state.steps, schema),  # drawn by annotate.js
         "trace": trace, "other_field": other, "other_text": getattr(trace, other),
         "guidelines": guidelines_html(project.guidelines), "rating_scale": project.rating_scale,
         "labels": [{**label, "colour": label_colours(schema)[label["key"]]} for label in schema],

@@ -75,6 +75,100 @@
     state.caret = offset;
   }
 
+  // --- The first drawing ------------------------------------------------------------------------
+  // The page sends the text and the steps as data (#editor-data, a few bytes a step) and the
+  // field and the step list are drawn here, element for element what the server writes in
+  // curation/views/annotate_render.py (field_html, step_list_html): edits answer with that markup
+  // for the steps they changed, addressed by the same ids. A change to one is a change to both;
+  // tests/browser/test_annotate_browser.py compares them.
+  const PREVIEW_CHARS = 90;
+  // Python's str.split() whitespace, so a preview reads as the server writes it.
+  const PY_SPACE = /[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+  const RATING_LABELS = { "-1": "\u22121", 0: "0", 1: "+1" };
+
+  function drawFromData() {
+    const source = $("editor-data");
+    if (!source) return;
+    const { text, steps, labels, fallback } = JSON.parse(source.textContent);
+    // Offsets are code points; the string is UTF-16. Without astral characters they agree.
+    const astral = ASTRAL.test(text);
+    let unit = (point) => point;
+    if (astral) {
+      const units = [0];
+      for (const ch of text) units.push(units[units.length - 1] + ch.length);
+      unit = (point) => units[Math.min(point, units.length - 1)];
+    }
+    const length = astral ? codePoints(text) : text.length;
+    const slice = (start, end) => text.slice(unit(start), unit(end));
+    const label = new Map(Object.entries(labels));  // not labels[type]: a type may be "constructor"
+    const colour = (type) => (label.has(type) ? label.get(type)[0] : fallback);
+
+    const field = document.createDocumentFragment();
+    const list = document.createDocumentFragment();
+    const span = (className, start, end) => {
+      const el = document.createElement("span");
+      el.className = className;
+      el.id = (className === "gap" ? "g" : "s") + start;
+      el.dataset.start = start;
+      el.dataset.end = end;
+      return el;
+    };
+    const gap = (start, end) => {
+      const el = span("gap", start, end);
+      el.textContent = slice(start, end);
+      field.append(el);
+    };
+    let cursor = 0;
+    steps.forEach(([start, end, type = "", rating = null, flagged = 0, note = ""], index) => {
+      const from = Math.max(start, cursor);  // an overlapping imported step: from where the last ended
+      if (from > cursor) gap(cursor, from);
+      const step = span("step", from, end);
+      setLabels(step, type, rating, flagged);
+      step.setAttribute("style", "--c:" + colour(type));
+      if (end > from) step.textContent = slice(from, end);
+      field.append(step);
+      cursor = Math.max(cursor, end);
+      list.append(listItem(index, start, type, rating, flagged, note));
+    });
+    if (cursor < length) gap(cursor, length);
+
+    function listItem(index, start, type, rating, flagged, note) {
+      const li = document.createElement("li");
+      li.id = "l" + start;
+      setLabels(li, type, rating, flagged);
+      if (note) li.dataset.note = note;
+      li.setAttribute("style", "--c:" + colour(type));
+      let preview = slice(start, start + PREVIEW_CHARS * 2).split(PY_SPACE).filter(Boolean).join(" ");
+      preview = astral ? Array.from(preview).slice(0, PREVIEW_CHARS).join("") : preview.slice(0, PREVIEW_CHARS);
+      const parts = [
+        ["n", String(index + 1)],
+        ["chip", label.has(type) ? label.get(type)[1] : (type || "untyped")],
+        ["rating", rating === null ? "" : RATING_LABELS[rating]],
+        ["flag", flagged ? "\u2691" : ""],
+        ["preview tex", preview],
+      ];
+      if (note) parts.push(["note-mark", "\u270e"]);
+      for (const [className, content] of parts) {
+        const part = document.createElement("span");
+        part.className = className;
+        if (content) part.textContent = content;
+        if (className === "note-mark") part.title = note;
+        li.append(part);
+      }
+      return li;
+    }
+
+    $("field").replaceChildren(field);
+    $("step-list").replaceChildren(list);
+  }
+
+  // As the server's _labels: each label left out when empty.
+  function setLabels(el, type, rating, flagged) {
+    if (type) el.dataset.type = type;
+    if (rating !== null) el.dataset.rating = String(rating);
+    if (flagged) el.dataset.flagged = "1";
+  }
+
   // --- The current step -----------------------------------------------------------------------
   // Steps are found by their order in the page: an edit redraws only the steps it touched, so
   // the ones after it never carry a stale index.
@@ -490,6 +584,7 @@
   // Review mode has no revision URL: a reviewer's page does not poll.
   if (editor.dataset.revisionUrl) setInterval(pollRevision, +(editor.dataset.pollMs || 4000));
 
+  drawFromData();
   select(0, { scroll: false });
   if (localStorage.getItem("stepwise.latex") === "1") setLatex(true);
   // send: other scripts' requests (static/js/proposals.js) queue behind the edits, at their revision.

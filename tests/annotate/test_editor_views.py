@@ -8,7 +8,7 @@ from django.urls import reverse
 from curation.models import Assignment
 from curation.services.annotation import edits as annotation
 from curation.services.annotation import queue
-from tests.factories import add_cut_trace
+from tests.factories import TEXT, add_cut_trace
 
 pytestmark = pytest.mark.django_db
 
@@ -46,14 +46,40 @@ def test_start_on_an_empty_queue_says_so(client, project, annotator):
     assert b"Nothing left to annotate" in response.content
 
 
-def test_the_editor_shows_the_steps_as_spans_with_their_offsets(client, annotator, assignment):
+def editor_data(content: bytes) -> dict:
+    """The steps the editor page sends its script as data (static/js/annotate.js draws them)."""
+    import json
+    import re
+
+    found = re.search(rb'<script id="editor-data" type="application/json">(.*?)</script>', content)
+    return json.loads(found.group(1))
+
+
+def test_the_editor_sends_the_text_and_the_steps_with_their_offsets(client, annotator, assignment):
     client.force_login(annotator)
 
     response = client.get(editor_url(assignment))
 
     assert response.status_code == 200
-    assert b'id="s0" data-start="0" data-end="30"' in response.content
+    data = editor_data(response.content)
+    assert data["text"] == TEXT
+    assert [step[:2] for step in data["steps"]] == [[0, 30], [32, 60], [62, 81]]
     assert b'data-revision="1"' in response.content
+    assert b'class="step"' not in response.content  # drawn by the script, not sent as markup
+
+
+def test_the_editor_data_leaves_out_only_empty_labels(client, annotator, assignment):
+    steps = list(assignment.segmentation.steps.order_by("index"))
+    steps[0].type, steps[0].rating, steps[0].flagged, steps[0].note = "plan", 0, True, "a <b>"
+    steps[1].type, steps[1].rating = "", 0
+    steps[2].type, steps[2].rating = "", None
+    for step in steps:
+        step.save()
+    client.force_login(annotator)
+
+    data = editor_data(client.get(editor_url(assignment)).content)
+
+    assert data["steps"] == [[0, 30, "plan", 0, 1, "a <b>"], [32, 60, "", 0], [62, 81]]
 
 
 def test_an_outsider_gets_404_on_every_annotation_page(client, outsider, assignment, project):
@@ -206,6 +232,7 @@ def test_trace_text_is_escaped_everywhere_in_the_editor(client, project, annotat
 
     assert "<script>alert" not in content
     assert "<img src=x" not in content
+    assert editor_data(content.encode())["text"] == HOSTILE  # in the data block, escaped
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in content
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in content
 
@@ -215,9 +242,13 @@ def test_carriage_returns_survive_as_character_references(client, project, annot
     client.force_login(annotator)
 
     assignment = queue.claim_next(project=project, annotator=annotator)
-    content = client.get(editor_url(assignment)).content
+    page = client.get(editor_url(assignment)).content
+    redrawn = client.post(edit_url(assignment, "rate"), {"revision": 5, "index": 0, "rating": 1})
 
-    assert b'<span class="gap" id="g4" data-start="4" data-end="6">&#13;\n</span>' in content
+    assert editor_data(page)["text"] == "One.\r\nTwo."  # JSON keeps it as it is
+    assert redrawn.status_code == 409  # a stale edit answers with the whole field redrawn
+    gap = b'<span class="gap" id="g4" data-start="4" data-end="6">&#13;\n</span>'
+    assert gap in redrawn.content
 
 
 def test_guidelines_are_rendered_as_sanitized_markdown(client, project, annotator, assignment):

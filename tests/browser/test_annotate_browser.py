@@ -267,3 +267,69 @@ def test_a_lead_adds_and_removes_a_member_in_the_browser(
     page.click("#member-nina button:has-text('Remove')")
     page.wait_for_selector("#member-nina", state="detached")
     assert not Membership.objects.filter(user__username="nina").exists()
+
+
+# Carriage returns, astral characters (offsets are code points, the page's are UTF-16), markup,
+# non-breaking and doubled spaces in the previews, an overlapping imported step and a type the
+# schema does not know.
+DRAWN = "Alpha 😀 one.\r\nBeta <b>&amp;</b>  two\u00a0words.\n\nGamma 𝑥 three, the end. Tail."
+
+
+def test_the_first_drawing_is_the_markup_the_server_writes_for_an_edit(
+    new_page, project, annotator
+):
+    """The editor page sends its steps as data and annotate.js draws them; edits then patch
+    that drawing with the server's markup (annotate_render): the two agree node for node."""
+    from curation.services.annotation import edits as annotation
+    from curation.services.annotation import queue
+    from curation.views.annotate_render import field_html, step_list_html
+
+    add_cut_trace(project, 5, text=DRAWN, spans=[(0, 12), (14, 40), (38, 60), (62, 70)])
+    assignment = queue.claim_next(project=project, annotator=annotator)
+    labels = [
+        ("plan", 0, True, "why <not>?"), ("", -1, False, ""), ("mystery", None, False, "n"),
+        ("verify", 1, False, ""),
+    ]
+    steps = assignment.segmentation.steps.order_by("index")
+    for step, (type_, rating, flagged, note) in zip(steps, labels):
+        step.type, step.rating, step.flagged, step.note = type_, rating, flagged, note
+        step.save()
+    state = annotation.load_state(assignment.segmentation)
+    schema = project.label_schema
+    page = new_page()
+    log_in(page, "anna")
+    page.goto(f"/p/alpha/annotate/{assignment.pk}/")
+    page.wait_for_selector("#editor[data-ready='1']")
+
+    same = page.evaluate(
+        """([fieldHtml, listHtml]) => {
+            const drawn = (id) => {
+              const copy = document.getElementById(id).cloneNode(true);
+              copy.querySelectorAll(".current").forEach((el) => {
+                el.classList.remove("current");
+                if (!el.className) el.removeAttribute("class");
+              });
+              copy.querySelectorAll(".ghost").forEach((el) => el.remove());
+              return copy;
+            };
+            const parsed = (tag, html) => {
+              const el = document.createElement(tag);
+              el.innerHTML = html;
+              return el;
+            };
+            const field = drawn("field"), list = drawn("step-list");
+            const serverField = parsed("div", fieldHtml), serverList = parsed("ol", listHtml);
+            const equal = (a, b) => a.childNodes.length === b.childNodes.length
+              && [...a.childNodes].every((node, i) => node.isEqualNode(b.childNodes[i]));
+            return {field: equal(field, serverField), list: equal(list, serverList),
+                    fieldChildren: [field.children.length, serverField.children.length],
+                    drawn: field.innerHTML + list.innerHTML, server: fieldHtml + listHtml};
+        }""",
+        [
+            str(field_html(state.text, state.steps, schema)),
+            str(step_list_html(state.text, state.steps, schema)),
+        ],
+    )
+    assert (same["field"], same["list"]) == (True, True), (same["drawn"], same["server"])
+    assert page.locator("#field").evaluate("(field) => field.textContent") == DRAWN
+    assert page.locator("#step-list li .n").all_inner_texts() == ["1", "2", "3", "4"]

@@ -12,11 +12,14 @@ from __future__ import annotations
 import logging
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from curation.models import AssistJob, DatasetVersion, ImportJob, SegmentationRun
@@ -65,11 +68,7 @@ def _reap_imports(report: ReapReport) -> None:
     stale = ImportJob.objects.filter(status=ImportJob.Status.RUNNING).filter(
         Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True, started_at__lt=stale_before)
     )
-    for job in stale:
-        if job.attempts >= settings.STEPWISE_JOB_MAX_ATTEMPTS:
-            report.failed += imports.fail_lost_import(job, _gave_up(job.attempts))
-        elif imports.requeue_import(job, stale_before=stale_before):
-            report.requeued += 1
+    _requeue_or_fail(report, stale, stale_before, imports.requeue_import, imports.fail_lost_import)
 
 
 def _reap_builds(report: ReapReport) -> None:
@@ -80,26 +79,21 @@ def _reap_builds(report: ReapReport) -> None:
     stale = DatasetVersion.objects.filter(
         status=DatasetVersion.Status.BUILDING, heartbeat_at__lt=stale_before
     )
-    for version in stale:
-        if version.attempts >= settings.STEPWISE_JOB_MAX_ATTEMPTS:
-            report.failed += datasets.fail_lost_build(version, _gave_up(version.attempts))
-        elif datasets.requeue_build(version, stale_before=stale_before):
-            report.requeued += 1
+    _requeue_or_fail(report, stale, stale_before, datasets.requeue_build, datasets.fail_lost_build)
 
 
 def _reap_runs(report: ReapReport) -> None:
     from curation.services import segmentation
 
+    def fail(run: SegmentationRun, message: str) -> int:
+        segmentation.fail_run(run, message)
+        return 1
+
     stale_before = _stale_before()
     stale = SegmentationRun.objects.filter(status=SegmentationRun.Status.RUNNING).filter(
         Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True, created_at__lt=stale_before)
     ).exclude(import_job__status__in=segmentation.IMPORTING)  # the import's own lease covers it
-    for run in stale:
-        if run.attempts >= settings.STEPWISE_JOB_MAX_ATTEMPTS:
-            segmentation.fail_run(run, _gave_up(run.attempts))
-            report.failed += 1
-        elif segmentation.requeue_run(run, stale_before=stale_before):
-            report.requeued += 1
+    _requeue_or_fail(report, stale, stale_before, segmentation.requeue_run, fail)
 
 
 def _reap_assist_jobs(report: ReapReport) -> None:
@@ -109,10 +103,21 @@ def _reap_assist_jobs(report: ReapReport) -> None:
     stale = AssistJob.objects.filter(status=AssistJob.Status.RUNNING).filter(
         Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True, created_at__lt=stale_before)
     )
+    _requeue_or_fail(
+        report, stale, stale_before, assist.requeue_assist_job, assist.fail_lost_assist_job
+    )
+
+
+def _requeue_or_fail(
+    report: ReapReport, stale: QuerySet, stale_before: datetime,
+    requeue: Callable[..., bool], fail: Callable[[Any, str], int],
+) -> None:
+    """Each stale job is run again, or failed (``fail`` returns how many it failed) once workers
+    have taken it ``STEPWISE_JOB_MAX_ATTEMPTS`` times."""
     for job in stale:
         if job.attempts >= settings.STEPWISE_JOB_MAX_ATTEMPTS:
-            report.failed += assist.fail_lost_assist_job(job, _gave_up(job.attempts))
-        elif assist.requeue_assist_job(job, stale_before=stale_before):
+            report.failed += fail(job, _gave_up(job.attempts))
+        elif requeue(job, stale_before=stale_before):
             report.requeued += 1
 
 

@@ -132,22 +132,25 @@ class MoveMatcher:
 
     def kinds(self, text: str, starts: list[int]) -> list[str | None]:
         """The move opened at each of ``starts`` (sentence starts in ``text``)."""
-        table = self._table
+        opens = _opener().match  # most sentences open no move: one C-level match says so
         found: list[str | None] = [None] * len(starts)
         for i, pos in enumerate(starts):
-            head = self._head(text, pos)
-            for size in range(len(head), 0, -1):
-                kind = table.get(tuple(head[:size]))
-                if kind is not None:
-                    found[i] = kind
-                    break
+            if opens(text, pos, pos + _HEAD_CHARS) is not None:
+                found[i] = self._kind_of(self._head(text, pos))
         return found
 
+    def _kind_of(self, head: list[str]) -> str | None:
+        """The kind of the longest phrase that is a prefix of ``head``, or None."""
+        table = self._table
+        for size in range(len(head), 0, -1):
+            kind = table.get(tuple(head[:size]))
+            if kind is not None:
+                return kind
+        return None
+
     def _head(self, text: str, pos: int) -> list[str]:
-        """The first words of the sentence at ``pos``, as many as a phrase starting with the
-        first one can have; [] when the first word opens no move."""
-        if _opener().match(text, pos, pos + _HEAD_CHARS) is None:
-            return []  # (most sentences: one C-level match says so)
+        """The first words of the sentence at ``pos`` (where ``_opener`` matches), as many as
+        a phrase starting with the first one can have; [] when the first word opens no move."""
         match = _FIRST_WORD.match(text, pos, pos + _HEAD_CHARS)
         if match is None:
             return []
@@ -160,7 +163,8 @@ class MoveMatcher:
             chunks = chunks[:_HEAD_WORDS]
         elif len(window) == pos + _HEAD_CHARS - match.start(1) and len(chunks) > 1:
             chunks = chunks[:-1]  # the window may have cut the last word short
-        return words_of(" ".join(chunks))[:size]
+        # Every chunk gives at least one word, so ``size`` words come from ``size`` chunks.
+        return words_of(" ".join(chunks[:size]))[:size]
 
 
 @lru_cache(maxsize=1)

@@ -86,8 +86,12 @@ def _strong_starts(
     """Whether each unit should start a step: every unit, or (``move``) those opening one."""
     if granularity == "sentence":
         return [True] * len(units)
-    moves = ctx.moves.kinds(ctx.text, [start for start, _ in units])
+    text = ctx.text
+    # A paragraph starts a step whatever it opens with: only the other units' moves matter.
+    inside = [start for (start, _), kind in zip(units, kinds) if kind != PARAGRAPH]
+    moves = ctx.moves.kinds(text, inside)
+    opening = {start for start, move in zip(inside, moves) if move is not None}
     return [
-        kind == PARAGRAPH or move is not None or _DISPLAY_START.match(ctx.text, start) is not None
-        for (start, _), kind, move in zip(units, kinds, moves)
+        kind == PARAGRAPH or start in opening or _DISPLAY_START.match(text, start) is not None
+        for (start, _), kind in zip(units, kinds)
     ]

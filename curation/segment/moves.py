@@ -76,6 +76,8 @@ _WORD = re.compile(
 _FIRST_WORD = re.compile(r"[^A-Za-z]{0,3}([A-Za-z][A-Za-z'’-]*)")
 _HEAD_WORDS = 5  # the longest phrase spans five words
 _HEAD_CHARS = 60
+_HEAD_CACHE_LIMIT = 50_000
+_UNSEEN = object()
 
 
 def words_of(text: str) -> list[str]:
@@ -129,38 +131,57 @@ class MoveMatcher:
             for phrase in MOVE_PHRASES[kind]:
                 for reading in expand(phrase):
                     self._table.setdefault(tuple(words_of(reading)), kind)
+        # Head -> its move: the few hundred heads that open most sentences ("So,", "Wait,",
+        # "Let me compute") are looked up once each.
+        self._kind_of_head: dict[str, str | None] = {}
 
     def kinds(self, text: str, starts: list[int]) -> list[str | None]:
         """The move opened at each of ``starts`` (sentence starts in ``text``)."""
-        table = self._table
+        opens = _opener().match  # most sentences open no move: one C-level match says so
         found: list[str | None] = [None] * len(starts)
         for i, pos in enumerate(starts):
-            head = self._head(text, pos)
-            for size in range(len(head), 0, -1):
-                kind = table.get(tuple(head[:size]))
-                if kind is not None:
-                    found[i] = kind
-                    break
+            if opens(text, pos, pos + _HEAD_CHARS) is not None:
+                found[i] = self._kind_of(*_head(text, pos))
         return found
 
-    def _head(self, text: str, pos: int) -> list[str]:
-        """The first words of the sentence at ``pos``, as many as a phrase starting with the
-        first one can have; [] when the first word opens no move."""
-        if _opener().match(text, pos, pos + _HEAD_CHARS) is None:
-            return []  # (most sentences: one C-level match says so)
-        match = _FIRST_WORD.match(text, pos, pos + _HEAD_CHARS)
-        if match is None:
-            return []
-        size = _longest_phrase().get(match.group(1).lower().replace("’", "'").split("'")[0])
-        if size is None:
-            return []
-        window = text[match.start(1) : pos + _HEAD_CHARS]
-        chunks = window.split(None, _HEAD_WORDS)
-        if len(chunks) > _HEAD_WORDS:
-            chunks = chunks[:_HEAD_WORDS]
-        elif len(window) == pos + _HEAD_CHARS - match.start(1) and len(chunks) > 1:
-            chunks = chunks[:-1]  # the window may have cut the last word short
-        return words_of(" ".join(chunks))[:size]
+    def _kind_of(self, head: str, size: int) -> str | None:
+        """The move opened by ``head``, whose first ``size`` words a phrase may span (cached:
+        ``size`` follows from ``head``), or None."""
+        kind = self._kind_of_head.get(head, _UNSEEN)
+        if kind is _UNSEEN:
+            if len(self._kind_of_head) >= _HEAD_CACHE_LIMIT:
+                self._kind_of_head.clear()  # memory stays flat however many traces are cut
+            kind = self._kind_of_head[head] = self._longest_match(words_of(head)[:size])
+        return kind
+
+    def _longest_match(self, words: list[str]) -> str | None:
+        """The kind of the longest phrase that ``words`` start with, or None."""
+        table = self._table
+        for size in range(len(words), 0, -1):
+            kind = table.get(tuple(words[:size]))
+            if kind is not None:
+                return kind
+        return None
+
+
+def _head(text: str, pos: int) -> tuple[str, int]:
+    """The start of the sentence at ``pos`` (where ``_opener`` matches) that a phrase opening
+    it may span: its first words, as many as the longest phrase starting with the first word
+    has, and that number; ("", 0) when the first word opens no move."""
+    match = _FIRST_WORD.match(text, pos, pos + _HEAD_CHARS)
+    if match is None:
+        return "", 0
+    size = _longest_phrase().get(match.group(1).lower().replace("’", "'").split("'")[0])
+    if size is None:
+        return "", 0
+    window = text[match.start(1) : pos + _HEAD_CHARS]
+    chunks = window.split(None, _HEAD_WORDS)
+    if len(chunks) > _HEAD_WORDS:
+        chunks = chunks[:_HEAD_WORDS]
+    elif len(window) == pos + _HEAD_CHARS - match.start(1) and len(chunks) > 1:
+        chunks = chunks[:-1]  # the window may have cut the last word short
+    # Every chunk gives at least one word, so ``size`` words come from ``size`` chunks.
+    return " ".join(chunks[:size]), size
 
 
 @lru_cache(maxsize=1)

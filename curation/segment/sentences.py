@@ -85,9 +85,17 @@ def _ends_sentence(text: str, match: re.Match) -> bool:
     )
 
 
+@lru_cache(maxsize=1)
+def _abbreviation_tails() -> frozenset[str]:
+    """The last three characters of every abbreviation (each has at least three: "Dr.")."""
+    return frozenset(abbreviation[-3:] for abbreviation in _abbreviations())
+
+
 def _ends_with_abbreviation(text: str, punct_pos: int) -> bool:
     if text[punct_pos] != "." or not text[punct_pos - 1 : punct_pos].isalpha():
         return False
+    if text[max(0, punct_pos - 2) : punct_pos + 1] not in _abbreviation_tails():
+        return False  # (most full stops: no need to cut the word out)
     word = text[max(0, punct_pos - 12) : punct_pos + 1].split()
     return bool(word) and word[-1].lstrip("(\"'*") in _abbreviations()
 

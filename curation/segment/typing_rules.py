@@ -40,8 +40,20 @@ _PLANNING_MOVES = {PLAN, ALTERNATIVE}
 _CALCULATION = re.compile(
     r"\d\s*[-+*/×÷^=<>≤≥]\s*[\d(a-z\\]|[=≈]\s*-?[\d(\\]|\\(?:frac|sqrt|cdot|times|sum|int)\b"
 )
-_ANSWER = re.compile(r"\\boxed\s*\{|(?i:\bfinal answer\b)")
+# A character every match of ``_CALCULATION`` has (an operator, "=" or a backslash): one
+# scan for it rules out the steps without one, at a fraction of ``_CALCULATION``'s price.
+_CALCULATION_HINT = re.compile(r"[-+*/×÷^=<>≤≥≈\\]")
+_BOXED = re.compile(r"\\boxed\s*\{")
+_FINAL_ANSWER = re.compile(r"(?i)\bfinal answer\b")
+# What every match of ``_FINAL_ANSWER`` contains. Without the leading ``\b`` the regex engine
+# scans for the literal (four times faster), so most steps are ruled out at that price.
+_FINAL_ANSWER_HINT = re.compile(r"(?i)final answer")
 _CHECKING = re.compile(r"(?i)\b(?:check|verify|verif(?:y|ies|ied|ication)|confirm|double[- ]check)")
+# Every match of ``_CHECKING`` holds one of these once lower-cased (no character but the ASCII
+# letters' own cases and the Kelvin sign, which lowers to "k", matches their letters ignoring
+# case; "verif" would not do: "İ" lowers to two characters). Three substring tests rule out
+# most openings at a third of ``_CHECKING``'s price.
+_CHECKING_HINTS = ("check", "ver", "conf")
 # What a step may start with before its first sentence: a list or step marker, a bold title.
 _MARKER = re.compile(
     r"[ \t>#]*(?:\*\*|__)?(?:(?:step[ \t]*)?\d{1,3}[.):]|[-*+](?=\s))?(?:\*\*|__)?[ \t]*"
@@ -56,16 +68,36 @@ def type_of(text: str, step: SegmentedStep, index: int, opening_move: str | None
     body = text[step.start : step.end]
     if opening_move in _TYPE_OF_MOVE:
         return _TYPE_OF_MOVE[opening_move]
-    calculates = _CALCULATION.search(body) is not None
+    calculates = _calculates(body)
     if opening_move in _PLANNING_MOVES and not calculates:
         return "plan"
-    if _ANSWER.search(body):
+    if _gives_answer(body):
         return "conclude"
-    if _CHECKING.search(body, 0, _OPENING_CHARS):
+    if _opens_with_checking(body):
         return "verify"
     if index == 0 and not calculates:
         return "premise"
     return "compute" if calculates else "plan"
+
+
+def _calculates(body: str) -> bool:
+    """Whether ``body`` holds a calculation ("2 + 3", "= 5", "\\frac")."""
+    return _CALCULATION_HINT.search(body) is not None and _CALCULATION.search(body) is not None
+
+
+def _gives_answer(body: str) -> bool:
+    """Whether ``body`` has a ``\\boxed{}`` or says "final answer"."""
+    if _BOXED.search(body):
+        return True
+    return _FINAL_ANSWER_HINT.search(body) is not None and _FINAL_ANSWER.search(body) is not None
+
+
+def _opens_with_checking(body: str) -> bool:
+    """Whether "check", "verify", "confirm" ... are said in the opening of ``body``."""
+    opening = body[:_OPENING_CHARS].lower()
+    if not any(hint in opening for hint in _CHECKING_HINTS):
+        return False
+    return _CHECKING.search(body, 0, _OPENING_CHARS) is not None
 
 
 def tag_steps(

@@ -34,3 +34,10 @@ def test_cutting_sentences_does_not_import_spacy():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
     assert spacy.__version__  # the comparison above ran against an installed spaCy
+
+
+def test_every_abbreviation_has_the_three_characters_its_quick_check_reads():
+    """``sentences`` rules a full stop out as an abbreviation's by its last three characters."""
+    from curation.segment.spacy_tables import ENGLISH_ABBREVIATIONS
+
+    assert all(len(abbreviation) >= 3 for abbreviation in ENGLISH_ABBREVIATIONS)

@@ -41,3 +41,25 @@ def test_a_step_opening_with_a_list_marker_is_typed_by_what_follows():
     steps = segment_text(text, "solution")
     tag_steps(text, steps, None)
     assert [s.type for s in steps] == ["verify", "conclude"]
+
+
+def test_the_cheap_hints_hold_wherever_the_typing_regexes_match():
+    """The substring and literal scans that rule steps out before the typing regexes run must
+    never rule out a step those regexes match: every character a hint's letter matches ignoring
+    case lowers to that letter, and each regex's own examples pass its hint."""
+    import re
+    import sys
+
+    from curation.segment import typing_rules as rules
+
+    for letter in set("".join(rules._CHECKING_HINTS)):
+        folds = re.compile(f"(?i){letter}")
+        matched = [chr(c) for c in range(sys.maxunicode + 1) if folds.fullmatch(chr(c))]
+        assert all(ch.lower() == letter for ch in matched), letter
+    for text in ("Double-Check: x", "Let me VERİFY", "We confirm it", "re-checking"):
+        assert rules._opens_with_checking(text) == bool(rules._CHECKING.search(text, 0, 200))
+    for text in ("2 + 3 = 5", "x = -1", "\\frac{1}{2}", "so 3 ways", "a - b", "4×5"):
+        assert rules._calculates(text) == bool(rules._CALCULATION.search(text))
+    for text in ("The FINAL answer", "xfinal answer", "\\boxed {3}", "final answers", "no"):
+        found = re.search(r"\\boxed\s*\{|(?i:\bfinal answer\b)", text)
+        assert rules._gives_answer(text) == bool(found)

@@ -52,6 +52,12 @@ def test_the_editor_opens_in_review_mode(project, submitted, reviewer, signed_in
     assert 'data-editable="1"' in page
 
 
+def test_the_reviewer_sees_why_the_annotator_stopped_and_how_long_it_took(project, submitted, reviewer, signed_in):
+    Segmentation.objects.filter(pk=submitted.pk).update(stop_reason="first_error", time_spent_seconds=95)
+    page = signed_in(reviewer).get(url("review-editor", project, submitted.pk)).content.decode()
+    assert "Found the first error · 95 s spent" in page
+
+
 def test_ones_own_work_opens_read_only(project, lead, signed_in):
     add_cut_trace(project, 0)
     own = submit_next(project, lead)

@@ -50,6 +50,7 @@ def test_the_editor_opens_in_review_mode(project, submitted, reviewer, signed_in
     assert 'data-mode="review"' in page and 'id="approve"' in page
     assert reverse("review-edit", args=[project.slug, submitted.pk, "OP"]) in page
     assert 'data-editable="1"' in page
+    assert 'id="review-comments"' not in page  # no empty "Review comments" heading
 
 
 def test_the_reviewer_sees_why_the_annotator_stopped_and_how_long_it_took(project, submitted, reviewer, signed_in):

@@ -8,6 +8,7 @@ embedded in one worker (``celery worker -B``).
 import os
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
 
@@ -24,3 +25,11 @@ def schedule_reaper(sender, **kwargs) -> None:
         settings.STEPWISE_REAPER_INTERVAL_SECONDS, sender.signature("curation.reap_stale_jobs"),
         name="reap stale jobs",
     )
+
+
+@worker_init.connect
+def warm_up_segmenter(sender, **kwargs) -> None:
+    """Load the tokenizer and the segmenter before the first task (webapp/warmup.py)."""
+    from webapp.warmup import warm_up_segmenter as warm_up
+
+    warm_up()

@@ -29,7 +29,13 @@ def schedule_reaper(sender, **kwargs) -> None:
 
 @worker_init.connect
 def warm_up_segmenter(sender, **kwargs) -> None:
-    """Load the tokenizer and the segmenter before the first task (webapp/warmup.py)."""
+    """A worker that takes segmentation chunks loads the tokenizer and the segmenter before its
+    first task (webapp/warmup.py); a worker of other queues only (``-Q build``) stays small."""
+    from django.conf import settings
+
     from webapp.warmup import warm_up_segmenter as warm_up
 
-    warm_up()
+    route = settings.CELERY_TASK_ROUTES.get("curation.segment_chunk", {})
+    queue = route.get("queue", settings.CELERY_TASK_DEFAULT_QUEUE)
+    if queue in sender.app.amqp.queues.consume_from:
+        warm_up()

@@ -83,8 +83,8 @@ _SAMPLE_RESPONSE = "**Step 1.** Add the numbers: $2 + 2 = 4$.\n\nThe answer is $
 
 
 def warm_up_segmenter() -> int:
-    """Load what a Celery worker's first segmentation chunk would: the tokenizer (about 0.6 CPU
-    s) and the segmenter's modules and patterns (about 1.3 CPU s in all, measured on a worker).
+    """Load what a segmentation worker's first chunk would: the tokenizer and the segmenter's
+    modules and patterns (about 0.65 CPU s a worker, docs/BENCHMARKS.md "Fourth pass").
 
     Called once per worker before it takes tasks (webapp/celery.py), so the first import's
     cutting does not wait for it; with a prefork pool the children share it through fork.
@@ -94,7 +94,6 @@ def warm_up_segmenter() -> int:
 
     from curation.models import Trace
     from curation.segment import DEFAULT_LABEL_SCHEMA, load_tokenizer, segment_text, tag_steps
-    from curation.services import learning  # noqa: F401  (an auto run asks it per chunk)
     from curation.services.segmentation.config import check_config, plans_for
 
     tokenizer = load_tokenizer(settings.STEPWISE_TOKENIZER or None)

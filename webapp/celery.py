@@ -30,7 +30,9 @@ def schedule_reaper(sender, **kwargs) -> None:
 @worker_init.connect
 def warm_up_segmenter(sender, **kwargs) -> None:
     """A worker that takes segmentation chunks loads the tokenizer and the segmenter before its
-    first task (webapp/warmup.py); a worker of other queues only (``-Q build``) stays small."""
+    first task (webapp/warmup.py); a worker of other queues only (``-Q build``) stays small.
+    A warm-up that raises (a tokenizer that cannot load) is logged by Celery and the worker
+    starts anyway: its first chunk then fails the run with the error, as it did before."""
     from django.conf import settings
 
     from webapp.warmup import warm_up_segmenter as warm_up

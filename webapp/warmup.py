@@ -72,3 +72,37 @@ def _translations() -> None:
 
     with translation.override(settings.LANGUAGE_CODE):
         translation.gettext("Log in")
+
+
+# A sample in the shape of an R1 generation: every default plan has something to cut.
+_SAMPLE_REASONING = (
+    "Okay, let me think about this. First, compute 2 + 2 = 4.\n\n"
+    "Wait, let me check that again. So the answer is 4."
+)
+_SAMPLE_RESPONSE = "**Step 1.** Add the numbers: $2 + 2 = 4$.\n\nThe answer is $\\boxed{4}$."
+
+
+def warm_up_segmenter() -> int:
+    """Load what a segmentation worker's first chunk would: the tokenizer and the segmenter's
+    modules and patterns (about 0.65 CPU s a worker, docs/BENCHMARKS.md "Fourth pass").
+
+    Called once per worker before it takes tasks (webapp/celery.py), so the first import's
+    cutting does not wait for it; with a prefork pool the children share it through fork.
+    Opens no database connection. Returns the steps of the sample (a smoke check).
+    """
+    from django.conf import settings
+
+    from curation.models import Trace
+    from curation.segment import DEFAULT_LABEL_SCHEMA, load_tokenizer, segment_text, tag_steps
+    from curation.services.segmentation.config import check_config, plans_for
+
+    tokenizer = load_tokenizer(settings.STEPWISE_TOKENIZER or None)
+    sample = Trace(kind=Trace.Kind.TEXT, reasoning=_SAMPLE_REASONING,
+                   response=_SAMPLE_RESPONSE)
+    steps = 0
+    for plan in plans_for(sample, check_config({})):
+        text = getattr(sample, plan.field)
+        cut = segment_text(text, plan.strategy, plan.params, tokenizer=tokenizer)
+        tag_steps(text, cut, DEFAULT_LABEL_SCHEMA)
+        steps += len(cut)
+    return steps

@@ -27,11 +27,9 @@ from curation.forms import annotate as forms
 from curation.views.history_rows import history_rows
 from curation.views.annotate_render import (
     editor_data_script,
-    field_html,
     guidelines_html,
     label_colours,
-    patch_html,
-    step_list_html,
+    workspace_parts,
 )
 
 YOUR_TRACES_PER_PAGE = 20
@@ -256,12 +254,10 @@ def _workspace(
     """An edit's answer: the new head, plus only the steps the edit touched (a kilobyte instead of
     the whole trace), or the whole field and list when there is no edit to go by (a refusal)."""
     schema = assignment.project.label_schema
-    context = {**_head_context(assignment, state), "refused": status != 200}
-    if state.splice is not None:
-        context["patch_html"] = patch_html(state.text, state.steps, state.splice, schema)
-    if not context.get("patch_html"):
-        context["field_html"] = field_html(state.text, state.steps, schema)
-        context["step_list_html"] = step_list_html(state.text, state.steps, schema)
+    context = {
+        **_head_context(assignment, state), "refused": status != 200,
+        **workspace_parts(state.text, state.steps, state.splice, schema),
+    }
     return render(request, "curation/annotate/_workspace.html", context, status=status)
 
 

@@ -159,6 +159,19 @@ def patch_html(
     )
 
 
+def workspace_parts(
+    text: str, steps: Sequence[EditableStep], splice, schema: list[dict]
+) -> dict[str, SafeString]:
+    """An edit's answer for the editor and the review editor: only the steps the edit touched
+    (a kilobyte instead of the whole trace), or the whole field and list when there is no edit
+    to go by (a refusal) or the patch cannot be made."""
+    if splice is not None:
+        patch = patch_html(text, steps, splice, schema)
+        if patch:
+            return {"patch_html": patch}
+    return {"field_html": field_html(text, steps, schema), "step_list_html": step_list_html(text, steps, schema)}
+
+
 def label_names(schema: list[dict]) -> dict[str, str]:
     return {label["key"]: label["name"] for label in schema}
 

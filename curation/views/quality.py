@@ -31,8 +31,7 @@ def dashboard(request: HttpRequest, project: Project) -> HttpResponse:
 @require_POST
 def segmentation_gold(request: HttpRequest, project: Project, segmentation_id: int) -> HttpResponse:
     segmentation = get_object_or_404(Segmentation, pk=segmentation_id, trace__project=project)
-    form = FlagForm({"value": request.POST.get("gold", "true")})
-    gold = form.cleaned_data["value"] if form.is_valid() else True
+    gold = _posted_flag(request, "gold")
     try:
         quality.mark_gold(segmentation=segmentation, gold=gold)
     except quality.GoldError as error:
@@ -46,8 +45,7 @@ def segmentation_gold(request: HttpRequest, project: Project, segmentation_id: i
 @require_POST
 def member_pause(request: HttpRequest, project: Project, membership_id: int) -> HttpResponse:
     membership = get_object_or_404(Membership, pk=membership_id, project=project)
-    form = FlagForm({"value": request.POST.get("paused", "true")})
-    paused = form.cleaned_data["value"] if form.is_valid() else True
+    paused = _posted_flag(request, "paused")
     quality.set_paused(membership=membership, paused=paused)
     name = membership.user.get_username()
     messages.success(request, f"{name} is paused: no new traces." if paused else f"{name} may take traces again.")
@@ -61,3 +59,9 @@ def member_screening_reset(request: HttpRequest, project: Project, membership_id
     quality.reset_screening(membership=membership)
     messages.success(request, f"{membership.user.get_username()} takes the screening again.")
     return redirect("member-list", project.slug)
+
+
+def _posted_flag(request: HttpRequest, name: str) -> bool:
+    """A posted "true"/"false"; anything else (or nothing) reads as true, the button's action."""
+    form = FlagForm({"value": request.POST.get(name, "true")})
+    return form.cleaned_data["value"] if form.is_valid() else True

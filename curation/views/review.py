@@ -23,7 +23,7 @@ from curation.services.annotation.edits import Conflict, EditorState
 from curation.forms import review as forms
 from curation.views.annotate import OPERATIONS
 from curation.views.annotate_render import (
-    editor_data_script, field_html, guidelines_html, label_colours, patch_html, step_list_html,
+    editor_data_script, guidelines_html, label_colours, workspace_parts,
 )
 
 PAGE_SIZE = 50
@@ -146,12 +146,10 @@ def _refused(request, project: Project, segmentation: Segmentation, message: str
 def _workspace(request, project: Project, state: EditorState, *, status: int = 200) -> HttpResponse:
     """As the annotator's: the new head, and the steps the edit touched (or everything)."""
     schema = project.label_schema
-    context = {**_head_context(request, project, state), "refused": status != 200}
-    if state.splice is not None:
-        context["patch_html"] = patch_html(state.text, state.steps, state.splice, schema)
-    if not context.get("patch_html"):
-        context["field_html"] = field_html(state.text, state.steps, schema)
-        context["step_list_html"] = step_list_html(state.text, state.steps, schema)
+    context = {
+        **_head_context(request, project, state), "refused": status != 200,
+        **workspace_parts(state.text, state.steps, state.splice, schema),
+    }
     return render(request, "curation/annotate/_workspace.html", context, status=status)
 
 

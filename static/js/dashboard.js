@@ -8,11 +8,24 @@
   function draw(id, type, labels, datasets, options = {}) {
     const canvas = document.getElementById(id);
     if (!canvas || !window.Chart) return;
+    if (isEmpty(datasets)) return sayEmpty(canvas);
     datasets.forEach((set, k) => {
       set.backgroundColor = set.backgroundColor || (type === "line" ? colours[k] : colours[k % colours.length]);
       set.borderColor = set.borderColor || colours[k % colours.length];
     });
     new window.Chart(canvas, { type, data: { labels, datasets }, options: { animation: false, ...options } });
+  }
+
+  // Bare axes read as "broken"; a chart with nothing to show says what would fill it.
+  function isEmpty(datasets) {
+    return datasets.every((set) => set.data.every((value) => !value));
+  }
+
+  function sayEmpty(canvas) {
+    const note = document.createElement("p");
+    note.className = "meta empty-chart";
+    note.textContent = canvas.dataset.empty || "Nothing to show yet.";
+    canvas.replaceWith(note);
   }
 
   function cumulative(values) {

@@ -23,7 +23,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -153,46 +153,37 @@ class CutScores:
         return float(np.min(np.abs(self.probabilities - 0.5))) if len(self.probabilities) else 0.5
 
 
+@dataclass
 class BoundaryModel:
     """A trained boundary classifier: LightGBM trees, the word vocabulary and a threshold.
 
-    ``booster`` is a ``lightgbm.Booster`` or its text model; a model loaded from its file keeps
-    the text and predicts through ``tree_predictor`` (LightGBM's C library, loaded once), so
-    inference never imports the ``lightgbm`` package; ``.booster`` makes a Booster on demand."""
+    Inference goes through ``predictor`` (LightGBM's C library, the trees loaded once), so a
+    model loaded from its file never imports the ``lightgbm`` package: its ``booster`` stays the
+    text model until ``lightgbm_booster()`` is asked for."""
 
-    def __init__(self, booster: Any, vocabulary: dict[str, int], threshold: float = 0.5,
-                 training: dict[str, Any] | None = None) -> None:
-        self._booster = None if isinstance(booster, str) else booster
-        self._text = booster if isinstance(booster, str) else None
-        self._predictor: TreePredictor | None = None
-        self.vocabulary = vocabulary
-        self.threshold = threshold
-        self.training: dict[str, Any] = {} if training is None else training
+    booster: Any  # lightgbm.Booster, or its text model (str) for a model loaded from its file
+    vocabulary: dict[str, int]
+    threshold: float = 0.5
+    training: dict[str, Any] = field(default_factory=dict)
+    _predictor: TreePredictor | None = field(default=None, init=False, repr=False, compare=False)
 
-    def __repr__(self) -> str:
-        return f"BoundaryModel(vocabulary={len(self.vocabulary)} words, threshold={self.threshold})"
-
-    @property
-    def booster(self) -> Any:
-        """The ``lightgbm.Booster`` (made from the text model on first use)."""
-        if self._booster is None:
+    def lightgbm_booster(self) -> Any:
+        """The trees as a ``lightgbm.Booster`` (made from the text model on first use)."""
+        if isinstance(self.booster, str):
             import lightgbm
 
-            self._booster = lightgbm.Booster(model_str=self._text)
-        return self._booster
+            self.booster = lightgbm.Booster(model_str=self.booster)
+        return self.booster
 
-    @property
     def booster_text(self) -> str:
         """LightGBM's text model of the trees."""
-        if self._text is None:
-            self._text = self._booster.model_to_string()
-        return self._text
+        return self.booster if isinstance(self.booster, str) else self.booster.model_to_string()
 
     @property
     def predictor(self) -> TreePredictor:
         """The trees loaded once into LightGBM's C library, for every later prediction."""
         if self._predictor is None:
-            self._predictor = TreePredictor(self.booster_text, PREDICT_PARAMS)
+            self._predictor = TreePredictor(self.booster_text(), PREDICT_PARAMS)
         return self._predictor
 
     def score_cuts(self, text: str, regions=None) -> CutScores:
@@ -204,7 +195,7 @@ class BoundaryModel:
         per-call cost of LightGBM is paid once a batch, not once a text)."""
         regions = [None] * len(texts) if regions is None else regions
         found = [candidates(text, r) for text, r in zip(texts, regions)]
-        matrices = [f.matrix(self.vocabulary) for f in found if len(f)]
+        matrices = [self._rows(f) for f in found if len(f)]
         probabilities = self.predictor.predict(np.vstack(matrices)) if matrices else np.zeros(0)
         ends = np.cumsum([len(f) for f in found])
         return [
@@ -216,8 +207,12 @@ class BoundaryModel:
         """Where the model cuts ``text`` (positions where steps after the first one start)."""
         return self.score_cuts(text, regions).cuts(self.threshold if threshold is None else threshold)
 
+    def _rows(self, found: Candidates) -> np.ndarray:
+        """What the trees see of ``found``'s candidates, one row each (``FEATURES``)."""
+        return found.matrix(self.vocabulary)
+
     def to_json(self) -> str:
-        booster = self.booster_text
+        booster = self.booster_text()
         words = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
         return json.dumps({
             "format": FORMAT,

@@ -149,8 +149,8 @@ def test_prediction_early_stopping_keeps_every_decision():
     model = synthetic_model()
     for text, _ in synthetic_examples(10, seed=10):
         matrix = candidates(text).matrix(model.vocabulary)
-        full = model.booster.predict(matrix, num_threads=1)
-        fast = learned._predict(model.booster, matrix)
+        full = model.lightgbm_booster().predict(matrix, num_threads=1)
+        fast = learned._predict(model.lightgbm_booster(), matrix)
         for threshold in (0.2, 0.5, 0.8):
             assert ((full >= threshold) == (fast >= threshold)).all()
         assert np.abs(full - fast).max() < 0.06
@@ -163,7 +163,7 @@ def test_the_c_library_predictor_gives_what_booster_predict_gives_bit_for_bit():
     model = synthetic_model()
     matrices = [candidates(text).matrix(model.vocabulary) for text, _ in synthetic_examples(8, seed=11)]
     for matrix in matrices:
-        assert model.predictor.predict(matrix).tolist() == learned._predict(model.booster, matrix).tolist()
+        assert model.predictor.predict(matrix).tolist() == learned._predict(model.lightgbm_booster(), matrix).tolist()
     together = model.predictor.predict(np.vstack(matrices))
     assert together.tolist() == np.concatenate([model.predictor.predict(m) for m in matrices]).tolist()
 

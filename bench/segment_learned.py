@@ -16,7 +16,8 @@ exact token counts, in a fresh process pinned to one core. MB/s of process CPU t
 startup (imports and the tokenizer, what a worker's warm-up does) is reported apart.
 train: CPU seconds to featurize and fit N texts (PRMBench, space-joined), without and with
 5-fold cross-validation, one core.
-memory: peak RSS of a process streaming the first 25% and 100% of the speed corpus.
+memory: peak RSS of a process streaming the first 25% and 100% of the speed corpus (in chunks,
+through ``segment_texts``).
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -72,17 +74,18 @@ def train_model() -> None:
 CHUNK_CHARS = 2_000_000  # STEPWISE_SEGMENT_CHUNK_CHARS: what one worker task cuts
 
 
-def chunks(texts: list[str], max_chars: int = CHUNK_CHARS) -> list[list[str]]:
+def chunks(texts: Iterable[str], max_chars: int = CHUNK_CHARS) -> Iterator[list[str]]:
     """The texts in runs of about ``max_chars`` characters, as ``runs.chunk_ids`` makes them."""
-    out: list[list[str]] = [[]]
+    chunk: list[str] = []
     chars = 0
     for text in texts:
-        if out[-1] and chars + len(text) > max_chars:
-            out.append([])
-            chars = 0
-        out[-1].append(text)
+        if chunk and chars + len(text) > max_chars:
+            yield chunk
+            chunk, chars = [], 0
+        chunk.append(text)
         chars += len(text)
-    return out
+    if chunk:
+        yield chunk
 
 
 def speed_run(per_text: bool = False) -> dict:
@@ -114,12 +117,12 @@ def speed_run(per_text: bool = False) -> dict:
 
 def memory_run(fraction: float) -> dict:
     one_core()
-    from curation.segment import segment_text
+    from curation.segment import segment_texts
 
     count = 0
-    for text in traces(fraction):
-        segment_text(text, "learned", {"model": str(MODEL)})
-        count += 1
+    for chunk in chunks(traces(fraction)):
+        segment_texts(chunk, "learned", {"model": str(MODEL)})
+        count += len(chunk)
     return {"fraction": fraction, "traces": count,
             "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 

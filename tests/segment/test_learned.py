@@ -92,6 +92,16 @@ def test_a_damaged_model_file_is_refused_with_a_clear_error(tmp_path, mutate, me
         segment_text("First a. Then b.", "learned", {"model": str(path)})
 
 
+def test_a_booster_lightgbm_cannot_read_is_refused_even_with_a_matching_checksum(tmp_path):
+    import hashlib
+
+    payload = json.loads(synthetic_model().to_json())
+    payload["booster"] = "tree\nversion=v4\nnum_class=1\nTree=0\nnot a tree\n"
+    payload["booster_sha256"] = hashlib.sha256(payload["booster"].encode()).hexdigest()
+    with pytest.raises(ModelFileError, match="damaged"):
+        BoundaryModel.from_json(json.dumps(payload))
+
+
 def test_a_missing_model_file_is_refused(tmp_path):
     with pytest.raises(ModelFileError, match="cannot read"):
         segment_text("a. b.", "learned", {"model": str(tmp_path / "none.json")})

@@ -168,7 +168,8 @@ def main() -> None:
         print(json.dumps(memory_run(args.fraction)))
     elif args.mode == "speed":
         train_model()
-        runs = [in_subprocess("_speed", *(["--per-text"] if args.per_text else [])) for _ in range(args.runs)]
+        flags = ["--per-text"] if args.per_text else []
+        runs = [in_subprocess("_speed", *flags) for _ in range(args.runs)]
         print(json.dumps(runs))
         print(f"fresh {statistics.median(r['fresh'] for r in runs)} MB/s, "
               f"warm {statistics.median(r['warm'] for r in runs)} MB/s (median of {len(runs)})")

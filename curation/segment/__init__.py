@@ -63,7 +63,9 @@ STRATEGIES: dict[str, Strategy] = {
     ),
     "actions": Strategy("actions", actions.segment, actions.DEFAULTS),
     # Trained on people's boundaries: {"model": a BoundaryModel or its file} (see learned.py).
-    "learned": Strategy("learned", learned.segment, learned.DEFAULTS, cut_many=learned.segment_many),
+    "learned": Strategy(
+        "learned", learned.segment, learned.DEFAULTS, cut_many=learned.segment_many
+    ),
 }
 
 

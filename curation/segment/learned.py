@@ -234,7 +234,8 @@ class BoundaryModel:
             raise ModelFileError(f"not a boundary model (not JSON: {exc})") from None
         booster_text = _checked(payload)
         vocabulary = {word: i + 1 for i, word in enumerate(payload["vocabulary"])}
-        model = cls(booster_text, vocabulary, float(payload["threshold"]), payload.get("training", {}))
+        threshold, training = float(payload["threshold"]), payload.get("training", {})
+        model = cls(booster_text, vocabulary, threshold, training)
         try:
             model.predictor  # noqa: B018 -- loads the trees now: a damaged file fails here
         except TreeModelError as exc:

@@ -36,7 +36,8 @@ def _library() -> Any:
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("LightGBM is not installed (pip install lightgbm)")
     package = Path(list(spec.submodule_search_locations)[0])
-    name = {"win32": "lib_lightgbm.dll", "darwin": "lib_lightgbm.dylib"}.get(sys.platform, "lib_lightgbm.so")
+    names = {"win32": "lib_lightgbm.dll", "darwin": "lib_lightgbm.dylib"}
+    name = names.get(sys.platform, "lib_lightgbm.so")
     for folder in (package / "lib", package / "bin", package.parent):
         if (folder / name).is_file():
             return _declared(ctypes.cdll.LoadLibrary(str(folder / name)))

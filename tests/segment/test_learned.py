@@ -171,11 +171,14 @@ def test_the_c_library_predictor_gives_what_booster_predict_gives_bit_for_bit():
     from curation.segment.boundary_features import candidates
 
     model = synthetic_model()
-    matrices = [candidates(text).matrix(model.vocabulary) for text, _ in synthetic_examples(8, seed=11)]
+    texts = [text for text, _ in synthetic_examples(8, seed=11)]
+    matrices = [candidates(text).matrix(model.vocabulary) for text in texts]
+    booster = model.lightgbm_booster()
     for matrix in matrices:
-        assert model.predictor.predict(matrix).tolist() == learned._predict(model.lightgbm_booster(), matrix).tolist()
-    together = model.predictor.predict(np.vstack(matrices))
-    assert together.tolist() == np.concatenate([model.predictor.predict(m) for m in matrices]).tolist()
+        expected = learned._predict(booster, matrix)
+        assert model.predictor.predict(matrix).tolist() == expected.tolist()
+    one_by_one = np.concatenate([model.predictor.predict(m) for m in matrices])
+    assert model.predictor.predict(np.vstack(matrices)).tolist() == one_by_one.tolist()
 
 
 def test_segment_texts_cuts_a_batch_as_segment_text_cuts_each_text(tokenizer):

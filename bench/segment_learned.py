@@ -8,12 +8,16 @@
 curves: for each source of bench/segment_quality.py, its records (at most 200 per file) are
 shuffled (seed 0), rebuilt with each joiner, featurized once; a model is trained on the first N
 and scored (exact boundary F1) on the same held-out texts after the largest N.
-speed: a model trained on 100 PRMBench texts joined by spaces; ``segment_text(text, "learned")``
-with exact token counts over the speed corpus of bench/segment.py, in a fresh process pinned to
-one core; MB/s of process CPU time, fresh (first pass) and warm (second), median of the runs.
+speed: a model trained on 100 PRMBench texts joined by spaces; the speed corpus of
+bench/segment.py in chunks of 2 million characters, each through ``segment_texts(chunk,
+"learned")`` as a segmentation worker cuts a chunk (``--per-text``: ``segment_text`` per text),
+exact token counts, in a fresh process pinned to one core. MB/s of process CPU time, fresh
+(first pass: the model loads, token caches start empty) and warm (second), median of the runs;
+startup (imports and the tokenizer, what a worker's warm-up does) is reported apart.
 train: CPU seconds to featurize and fit N texts (PRMBench, space-joined), without and with
 5-fold cross-validation, one core.
-memory: peak RSS of a process streaming the first 25% and 100% of the speed corpus.
+memory: peak RSS of a process streaming the first 25% and 100% of the speed corpus (in chunks,
+through ``segment_texts``).
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -66,30 +71,58 @@ def train_model() -> None:
     train_boundary_model(examples).save(MODEL)
 
 
-def speed_run() -> dict:
-    one_core()
-    from curation.segment import segment_text
+CHUNK_CHARS = 2_000_000  # STEPWISE_SEGMENT_CHUNK_CHARS: what one worker task cuts
 
+
+def chunks(texts: Iterable[str], max_chars: int = CHUNK_CHARS) -> Iterator[list[str]]:
+    """The texts in runs of about ``max_chars`` characters, as ``runs.chunk_ids`` makes them."""
+    chunk: list[str] = []
+    chars = 0
+    for text in texts:
+        if chunk and chars + len(text) > max_chars:
+            yield chunk
+            chunk, chars = [], 0
+        chunk.append(text)
+        chars += len(text)
+    if chunk:
+        yield chunk
+
+
+def speed_run(per_text: bool = False) -> dict:
+    """Startup (imports, tokenizer, as a worker's warm-up does) and two passes over the corpus;
+    the model is loaded in the first pass (a worker's first chunk). Chunks go through
+    ``segment_texts`` as ``segment_chunk`` sends them; ``per_text``: ``segment_text`` per text."""
+    began = time.process_time()
+    one_core()
+    from curation.segment import load_tokenizer, segment_text, segment_texts
+
+    tokenizer = load_tokenizer(None)
+    startup = time.process_time() - began
     texts = list(traces())
     megabytes = sum(len(t.encode()) for t in texts) / 1e6
     params = {"model": str(MODEL)}
-    result = {"traces": len(texts), "mb": round(megabytes, 1)}
+    result = {"traces": len(texts), "mb": round(megabytes, 1), "startup_cpu_s": round(startup, 2)}
     for label in ("fresh", "warm"):
         began = time.process_time()
-        for text in texts:
-            segment_text(text, "learned", params)
+        if per_text:
+            for text in texts:
+                segment_text(text, "learned", params, tokenizer=tokenizer)
+        else:
+            for chunk in chunks(texts):
+                segment_texts(chunk, "learned", params, tokenizer=tokenizer)
         result[label] = round(megabytes / (time.process_time() - began), 2)
+    result["lightgbm_imported"] = "lightgbm" in sys.modules
     return result
 
 
 def memory_run(fraction: float) -> dict:
     one_core()
-    from curation.segment import segment_text
+    from curation.segment import segment_texts
 
     count = 0
-    for text in traces(fraction):
-        segment_text(text, "learned", {"model": str(MODEL)})
-        count += 1
+    for chunk in chunks(traces(fraction)):
+        segment_texts(chunk, "learned", {"model": str(MODEL)})
+        count += len(chunk)
     return {"fraction": fraction, "traces": count,
             "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
@@ -123,18 +156,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--texts", type=int, default=1000)
     parser.add_argument("--fraction", type=float, default=1.0)
+    parser.add_argument("--per-text", action="store_true", help="speed: segment_text per text")
     args = parser.parse_args()
     if args.mode == "curves":
         curves([int(n) for n in args.sizes.split(",")], args.test)
     elif args.mode == "train":
         train_timing(args.texts)
     elif args.mode == "_speed":
-        print(json.dumps(speed_run()))
+        print(json.dumps(speed_run(args.per_text)))
     elif args.mode == "_memory":
         print(json.dumps(memory_run(args.fraction)))
     elif args.mode == "speed":
         train_model()
-        runs = [in_subprocess("_speed") for _ in range(args.runs)]
+        flags = ["--per-text"] if args.per_text else []
+        runs = [in_subprocess("_speed", *flags) for _ in range(args.runs)]
         print(json.dumps(runs))
         print(f"fresh {statistics.median(r['fresh'] for r in runs)} MB/s, "
               f"warm {statistics.median(r['warm'] for r in runs)} MB/s (median of {len(runs)})")

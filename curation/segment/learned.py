@@ -37,6 +37,7 @@ from .boundary_features import (
 from .context import Context, Draft, draft
 from .evaluate import BoundaryScore, trim_spans
 from .spans import Span, spans_from_cuts
+from .tree_predictor import TreeModelError, TreePredictor
 
 FORMAT = "stepwise.boundary-model"
 VERSION = 1
@@ -69,6 +70,7 @@ ROUNDS = 120
 # at most ~0.05 and no decision at thresholds between 0.2 and 0.8 flipped on 28,652 candidates
 # of R1 reasoning.
 EARLY_STOP = {"pred_early_stop": True, "pred_early_stop_freq": 5, "pred_early_stop_margin": 6.0}
+PREDICT_PARAMS = {"num_threads": 1, **EARLY_STOP}  # what ``_predict`` gives ``Booster.predict``
 # The cut threshold is chosen by F1 on out-of-fold probabilities over the training texts
 # (``TUNE_FOLDS`` folds, when there are at least ``TUNE_MIN_TEXTS`` texts), among these values;
 # ties go to the value nearest 0.5. Which threshold balances missed and extra cuts depends on
@@ -153,29 +155,64 @@ class CutScores:
 
 @dataclass
 class BoundaryModel:
-    """A trained boundary classifier: LightGBM trees, the word vocabulary and a threshold."""
+    """A trained boundary classifier: LightGBM trees, the word vocabulary and a threshold.
 
-    booster: Any  # lightgbm.Booster
+    Inference goes through ``predictor`` (LightGBM's C library, the trees loaded once), so a
+    model loaded from its file never imports the ``lightgbm`` package: its ``booster`` stays the
+    text model until ``lightgbm_booster()`` is asked for."""
+
+    booster: Any  # lightgbm.Booster, or its text model (str) for a model loaded from its file
     vocabulary: dict[str, int]
     threshold: float = 0.5
     training: dict[str, Any] = field(default_factory=dict)
+    _predictor: TreePredictor | None = field(default=None, init=False, repr=False, compare=False)
+
+    def lightgbm_booster(self) -> Any:
+        """The trees as a ``lightgbm.Booster`` (made from the text model on first use)."""
+        if isinstance(self.booster, str):
+            import lightgbm
+
+            self.booster = lightgbm.Booster(model_str=self.booster)
+        return self.booster
+
+    def booster_text(self) -> str:
+        """LightGBM's text model of the trees."""
+        return self.booster if isinstance(self.booster, str) else self.booster.model_to_string()
+
+    @property
+    def predictor(self) -> TreePredictor:
+        """The trees loaded once into LightGBM's C library, for every later prediction."""
+        if self._predictor is None:
+            self._predictor = TreePredictor(self.booster_text(), PREDICT_PARAMS)
+        return self._predictor
 
     def score_cuts(self, text: str, regions=None) -> CutScores:
         """The probability of a step starting at each candidate cut of ``text``."""
-        found = candidates(text, regions)
-        return CutScores(found.positions, self._predict(found))
+        return self.score_many([text], [regions])[0]
+
+    def score_many(self, texts: Sequence[str], regions: Sequence | None = None) -> list[CutScores]:
+        """``score_cuts`` of every text, with one prediction over all their candidates (the
+        per-call cost of LightGBM is paid once a batch, not once a text)."""
+        regions = [None] * len(texts) if regions is None else regions
+        found = [candidates(text, r) for text, r in zip(texts, regions)]
+        matrices = [self._rows(f) for f in found if len(f)]
+        probabilities = self.predictor.predict(np.vstack(matrices)) if matrices else np.zeros(0)
+        ends = np.cumsum([len(f) for f in found])
+        return [
+            CutScores(f.positions, probabilities[end - len(f):end])
+            for f, end in zip(found, ends.tolist())
+        ]
 
     def cuts(self, text: str, threshold: float | None = None, regions=None) -> list[int]:
         """Where the model cuts ``text`` (positions where steps after the first one start)."""
         return self.score_cuts(text, regions).cuts(self.threshold if threshold is None else threshold)
 
-    def _predict(self, found: Candidates) -> np.ndarray:
-        if not len(found):
-            return np.zeros(0, dtype=np.float64)
-        return _predict(self.booster, found.matrix(self.vocabulary))
+    def _rows(self, found: Candidates) -> np.ndarray:
+        """What the trees see of ``found``'s candidates, one row each (``FEATURES``)."""
+        return found.matrix(self.vocabulary)
 
     def to_json(self) -> str:
-        booster = self.booster.model_to_string()
+        booster = self.booster_text()
         words = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
         return json.dumps({
             "format": FORMAT,
@@ -196,14 +233,14 @@ class BoundaryModel:
         except (ValueError, UnicodeDecodeError) as exc:
             raise ModelFileError(f"not a boundary model (not JSON: {exc})") from None
         booster_text = _checked(payload)
-        import lightgbm
-
-        try:
-            booster = lightgbm.Booster(model_str=booster_text)
-        except Exception as exc:  # LightGBM raises its own error types for a bad model text
-            raise ModelFileError(f"the booster of this model file is damaged: {exc}") from None
         vocabulary = {word: i + 1 for i, word in enumerate(payload["vocabulary"])}
-        return cls(booster, vocabulary, float(payload["threshold"]), payload.get("training", {}))
+        threshold, training = float(payload["threshold"]), payload.get("training", {})
+        model = cls(booster_text, vocabulary, threshold, training)
+        try:
+            model.predictor  # noqa: B018 -- loads the trees now: a damaged file fails here
+        except TreeModelError as exc:
+            raise ModelFileError(f"the booster of this model file is damaged: {exc}") from None
+        return model
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
@@ -294,7 +331,7 @@ def train_boundary_model(
 def _predict(booster: Any, matrix: np.ndarray) -> np.ndarray:
     if not len(matrix):
         return np.zeros(0, dtype=np.float64)
-    return booster.predict(matrix, num_threads=1, **EARLY_STOP)
+    return booster.predict(matrix, **PREDICT_PARAMS)
 
 
 def _fit(texts: Sequence[TextFeatures], words: _Words, rounds: int, seed: int) -> BoundaryModel:
@@ -365,7 +402,7 @@ def score_features(model: BoundaryModel, texts: Sequence[TextFeatures], words: _
     total = BoundaryScore()
     mapping = words.mapping(model.vocabulary)
     for text in texts:
-        predicted = _predict(model.booster, _matrix(text, mapping)) >= model.threshold
+        predicted = model.predictor.predict(_matrix(text, mapping)) >= model.threshold
         hits = int(np.count_nonzero(predicted & text.labels))
         total.add(BoundaryScore(
             gold=text.gold, predicted=int(predicted.sum()), exact=hits, near=hits, texts=1,
@@ -448,16 +485,26 @@ def load_model(model: BoundaryModel | str | Path) -> BoundaryModel:
 
 
 def segment(ctx: Context, params: dict) -> list[Draft]:
+    return segment_many([ctx], params)[0]
+
+
+def segment_many(contexts: Sequence[Context], params: dict) -> list[list[Draft]]:
+    """``segment`` of many texts with one model prediction for all (a chunk's way)."""
     model = load_model(params["model"])
     threshold = params["threshold"]
     if threshold is not None and not (isinstance(threshold, (int, float)) and 0 < threshold < 1):
         raise ValueError(f"threshold must be between 0 and 1, got {threshold!r}")
-    cuts = model.cuts(ctx.text, threshold, ctx.regions)
-    return [draft(s, e) for s, e in spans_from_cuts(ctx.text, cuts, ctx.regions)]
+    threshold = model.threshold if threshold is None else threshold
+    scores = model.score_many([c.text for c in contexts], [c.regions for c in contexts])
+    return [
+        [draft(s, e) for s, e in spans_from_cuts(c.text, found.cuts(threshold), c.regions)]
+        for c, found in zip(contexts, scores)
+    ]
 
 
 __all__ = [
     "BoundaryModel", "CutScores", "DEFAULTS", "ModelFileError", "TextFeatures",
     "cross_validate", "cross_validate_features", "featurize_all", "learning_curve", "load_model", "segment",
+    "segment_many",
     "train_boundary_model", "NUMERIC", "CATEGORICAL", "CATEGORICAL_INDEX",
 ]

@@ -92,6 +92,16 @@ def test_a_damaged_model_file_is_refused_with_a_clear_error(tmp_path, mutate, me
         segment_text("First a. Then b.", "learned", {"model": str(path)})
 
 
+def test_a_booster_lightgbm_cannot_read_is_refused_even_with_a_matching_checksum(tmp_path):
+    import hashlib
+
+    payload = json.loads(synthetic_model().to_json())
+    payload["booster"] = "tree\nversion=v4\nnum_class=1\nTree=0\nnot a tree\n"
+    payload["booster_sha256"] = hashlib.sha256(payload["booster"].encode()).hexdigest()
+    with pytest.raises(ModelFileError, match="damaged"):
+        BoundaryModel.from_json(json.dumps(payload))
+
+
 def test_a_missing_model_file_is_refused(tmp_path):
     with pytest.raises(ModelFileError, match="cannot read"):
         segment_text("a. b.", "learned", {"model": str(tmp_path / "none.json")})
@@ -149,8 +159,61 @@ def test_prediction_early_stopping_keeps_every_decision():
     model = synthetic_model()
     for text, _ in synthetic_examples(10, seed=10):
         matrix = candidates(text).matrix(model.vocabulary)
-        full = model.booster.predict(matrix, num_threads=1)
-        fast = learned._predict(model.booster, matrix)
+        full = model.lightgbm_booster().predict(matrix, num_threads=1)
+        fast = learned._predict(model.lightgbm_booster(), matrix)
         for threshold in (0.2, 0.5, 0.8):
             assert ((full >= threshold) == (fast >= threshold)).all()
         assert np.abs(full - fast).max() < 0.06
+
+
+def test_the_c_library_predictor_gives_what_booster_predict_gives_bit_for_bit():
+    from curation.segment import learned
+    from curation.segment.boundary_features import candidates
+
+    model = synthetic_model()
+    texts = [text for text, _ in synthetic_examples(8, seed=11)]
+    matrices = [candidates(text).matrix(model.vocabulary) for text in texts]
+    booster = model.lightgbm_booster()
+    for matrix in matrices:
+        expected = learned._predict(booster, matrix)
+        assert model.predictor.predict(matrix).tolist() == expected.tolist()
+    one_by_one = np.concatenate([model.predictor.predict(m) for m in matrices])
+    assert model.predictor.predict(np.vstack(matrices)).tolist() == one_by_one.tolist()
+
+
+def test_segment_texts_cuts_a_batch_as_segment_text_cuts_each_text(tokenizer):
+    from curation.segment import segment_texts
+
+    model = synthetic_model()
+    texts = [text for text, _ in synthetic_examples(6, seed=12)] + ["", "   ", "One sentence only"]
+    for params in ({"model": model}, {"model": model, "threshold": 0.3}):
+        batch = segment_texts(texts, "learned", params, tokenizer=tokenizer)
+        assert batch == [segment_text(t, "learned", params, tokenizer=tokenizer) for t in texts]
+    assert segment_texts(texts, "solution", tokenizer=tokenizer) == [
+        segment_text(t, "solution", tokenizer=tokenizer) for t in texts
+    ]
+    assert segment_texts([], "learned", {"model": model}) == []
+    scores = model.score_many(texts)
+    for text, found in zip(texts, scores):
+        alone = model.score_cuts(text)
+        assert found.positions.tolist() == alone.positions.tolist()
+        assert found.probabilities.tolist() == alone.probabilities.tolist()
+
+
+def test_a_loaded_model_predicts_without_importing_the_lightgbm_package(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = synthetic_model().save(tmp_path / "model.json")
+    script = (
+        "import sys\n"
+        "from curation.segment.learned import BoundaryModel\n"
+        f"model = BoundaryModel.load({str(path)!r})\n"
+        "model.score_cuts('First. Then this.\\nAnd that.')\n"
+        "print('lightgbm' in sys.modules, 'sklearn' in sys.modules)\n"
+    )
+    repo = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         cwd=repo)
+    assert out.stdout.split() == ["False", "False"]

@@ -142,7 +142,7 @@ def test_a_chunk_that_fails_in_process_fails_the_run_with_its_error(project, mon
     def broken(*args, **kwargs):
         raise RuntimeError("tokenizer missing")
 
-    monkeypatch.setattr(runs, "_cut", broken)
+    monkeypatch.setattr(runs, "_cut_all", broken)
     run = runs.segment_in_process(project)
 
     assert run.status == SegmentationRun.Status.FAILED

@@ -238,7 +238,7 @@ def segment_chunk(run: SegmentationRun, trace_ids: Iterable[int]) -> int:
     planned = [(t, _learned_or(plan, run, learned)) for t in traces for plan in plans_for(t, config)]
     kept = [(t, plan) for t, plan in planned if (t.pk, plan.field) not in cut_by_people]
     schema = run.project.label_schema
-    cut = [(t, plan, _cut(t, plan, schema, tokenizer)) for t, plan in kept]
+    cut = _cut_all(kept, schema, tokenizer)
     with transaction.atomic():
         _delete_replaced(cut)
         steps = _save(cut)
@@ -333,13 +333,33 @@ def _traces_cut_by_source(traces: list[Trace]) -> set[int]:
     )
 
 
-def _cut(trace: Trace, plan: Plan, schema: list[dict], tokenizer) -> list:
-    from curation.segment import segment_text, tag_steps
+def _cut_all(kept: list[tuple[Trace, Plan]], schema: list[dict], tokenizer) -> list:
+    """``(trace, plan, steps)`` for each of ``kept``, in order. The fields that share a
+    strategy and parameters are cut together (``segment_texts``: a learned model predicts
+    once a chunk, not once a trace)."""
+    from curation.segment import segment_texts, tag_steps
 
-    text = getattr(trace, plan.field)
-    steps = segment_text(text, plan.strategy, plan.params, tokenizer=tokenizer)
-    tag_steps(text, steps, schema)
-    return steps
+    groups: list[tuple[Plan, list[int]]] = []  # a plan and the indexes of kept that share it
+    for index, (_, plan) in enumerate(kept):
+        same = next((g for g in groups if _same_cut(g[0], plan)), None)
+        if same is None:
+            groups.append((plan, [index]))
+        else:
+            same[1].append(index)
+    steps: list = [None] * len(kept)
+    for plan, indexes in groups:
+        texts = [getattr(kept[i][0], kept[i][1].field) for i in indexes]
+        for i, text, found in zip(indexes, texts, segment_texts(
+            texts, plan.strategy, plan.params, tokenizer=tokenizer
+        )):
+            tag_steps(text, found, schema)
+            steps[i] = found
+    return [(t, plan, found) for (t, plan), found in zip(kept, steps)]
+
+
+def _same_cut(a: Plan, b: Plan) -> bool:
+    """Whether two plans cut alike (a model in the parameters compares by identity)."""
+    return a.strategy == b.strategy and a.params == b.params
 
 
 def _delete_replaced(cut: list) -> None:

@@ -9,8 +9,10 @@ generator: reasoning cut from the real R1-distill traces in ../shared/data, abou
 all unique) is imported and segmented in this process, as ``manage.py import_traces`` does.
 After ``VACUUM ANALYZE``: ``pg_relation_size`` of each table's main fork, of its TOAST table
 (with the TOAST index), of each index, and ``pg_database_size`` before and after filling (the
-difference is what the data costs); against the bytes of trace text the database holds (``--reuse`` measures an existing database without importing).
-Results go to ``bench/out/storage.json``.
+difference is what the data costs); and of each of a trace's text columns and its search vector (``pg_column_size``, as stored);
+against the bytes of trace text the database holds (``--reuse`` measures an existing database without importing).
+Then the trace browser's first page for a few searches (``SEARCHES``), timed with ``EXPLAIN
+ANALYZE``. Results go to ``bench/out/storage.json``.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ def measure() -> dict:
             for name, heap, toast, indexes, rows in cursor.fetchall()
             if heap + toast + indexes > 100_000
         ]
+        columns = trace_columns(cursor)
         cursor.execute(INDEXES)
         indexes = [
             {"index": name, "table": table, "mb": mb(size)}
@@ -104,8 +107,62 @@ def measure() -> dict:
             sum(t["total_mb"] for t in tables if t["table"] == "curation_step") * 1e6 / max(steps, 1), 1
         ),
         "tables": tables,
+        "trace_columns_mb": columns,
         "indexes": indexes,
     }
+
+
+def trace_columns(cursor) -> dict:
+    """Stored bytes (``pg_column_size``: compressed, in the heap or its TOAST) of each of a
+    trace's text columns and of the search vector where one is stored."""
+    cursor.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = 'curation_trace'::regclass"
+        " AND attnum > 0 AND NOT attisdropped AND atttypid IN ('text'::regtype, 'tsvector'::regtype)"
+    )
+    names = [name for (name,) in cursor.fetchall()]
+    if not names:
+        return {}
+    cursor.execute("SELECT " + ", ".join(f"COALESCE(SUM(pg_column_size({n})), 0)" for n in names)
+                   + " FROM curation_trace")
+    return {name: mb(size) for name, size in zip(names, cursor.fetchone()) if size > 100_000}
+
+
+# A rare word, a common one, a phrase (rechecked by parsing the traces holding its words),
+# exclusions, or.
+SEARCHES = ("zebra", "wait", '"common denominator"', "triangle -square", "-wait", "zebra or giraffe")
+
+
+def time_searches(runs: int) -> list[dict]:
+    """The trace browser's first page (newest first, 51 rows) for each of ``SEARCHES``: its
+    matches, the median wall time of ``runs`` runs of the whole search (the index probe in
+    ``search_traces`` included) and the median ``EXPLAIN ANALYZE`` execution time of the page's
+    query alone (PostgreSQL)."""
+    import re
+    import statistics
+
+    from curation.models import Project
+    from curation.services.traces import apply_filters, parse_filters
+
+    project = Project.objects.order_by("id").first()
+    timings = []
+    for query in SEARCHES:
+        def page():
+            matching = apply_filters(project, project.traces.all(), parse_filters({"search": query}))
+            return matching, matching.order_by("-id").values_list("id", flat=True)[:51]
+
+        times, walls = [], []
+        for _ in range(runs):
+            started = time.perf_counter()
+            matching, rows = page()
+            list(rows)
+            walls.append((time.perf_counter() - started) * 1000)
+            plan = rows.explain(analyze=True)
+            times.append(float(re.search(r"Execution Time: ([0-9.]+) ms", plan).group(1)))
+        timings.append({"query": query, "matches": matching.count(),
+                        "search_ms_median": round(statistics.median(walls), 1),
+                        "page_query_ms_median": round(statistics.median(times), 1),
+                        "page_query_ms_max": round(max(times), 1)})
+    return timings
 
 
 def mb(size: int) -> float:
@@ -117,6 +174,8 @@ def main() -> None:
     parser.add_argument("--traces", type=int, default=10_000)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/perf_storage")
     parser.add_argument("--reuse", action="store_true", help="measure the database as it is")
+    parser.add_argument("--search-runs", type=int, default=5,
+                        help="EXPLAIN ANALYZE runs of each search (0: none)")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "storage.json")
     args = parser.parse_args()
     os.environ.update(DATABASE_URL=args.database_url, DJANGO_SETTINGS_MODULE="webapp.settings")
@@ -136,6 +195,8 @@ def main() -> None:
         results["empty_database_mb"] = measure()["database_mb"]  # catalogs, migrated tables
         results["timings"] = fill(args.traces)
     results.update(measure())
+    if args.search_runs:
+        results["searches"] = time_searches(args.search_runs)
     if "empty_database_mb" in results:
         results["data_mb"] = round(results["database_mb"] - results["empty_database_mb"], 1)
         results["data_over_text"] = round(results["data_mb"] / max(results["text_mb"], 0.1), 3)

@@ -66,8 +66,12 @@ def insert(model: type[Model], **values: Any) -> None:
 def insert_many(model: type[Model], rows: list[dict[str, Any]]) -> None:
     """Rows with the same fields, in one statement. Time stamps the model sets itself
     (``auto_now``, ``auto_now_add``) are set to now, as ``save()`` would."""
-    if not rows:
-        return
+    if rows:
+        execute(*insert_statement(model, rows))
+
+
+def insert_statement(model: type[Model], rows: list[dict[str, Any]]) -> tuple[str, list[Any]]:
+    """``insert_many``'s statement and parameters, to run with others (``execute_together``)."""
     stamped = [
         field.name
         for field in model._meta.concrete_fields
@@ -77,9 +81,26 @@ def insert_many(model: type[Model], rows: list[dict[str, Any]]) -> None:
     rows = [{**dict.fromkeys(stamped, now), **row} for row in rows]
     columns = ", ".join(column(model, name) for name in rows[0])
     values = ", ".join(f"({placeholders(len(rows[0]))})" for _ in rows)
-    execute(
+    return (
         f"INSERT INTO {table(model)} ({columns}) VALUES {values}",
         [value for row in rows for value in db_values(model, row)],
+    )
+
+
+def execute_together(statements: list[tuple[str, Sequence[Any]]]) -> None:
+    """Data-changing statements that touch different rows, in one round trip where the database
+    can: on PostgreSQL all but the last become the last one's ``WITH`` clauses (each sees the
+    rows as they were before any of them, so none may depend on another's change). Elsewhere
+    they run one by one, in order."""
+    if connection.vendor != "postgresql" or len(statements) < 2:
+        for sql, params in statements:
+            execute(sql, params)
+        return
+    *first, (last_sql, last_params) = statements
+    clauses = ", ".join(f"changed_{n} AS ({sql})" for n, (sql, _) in enumerate(first))
+    execute(
+        f"WITH {clauses} {last_sql}",
+        [value for _, params in first for value in params] + list(last_params),
     )
 
 

@@ -9,6 +9,7 @@ CPU than the database spent running them); the rarer structural ones use the ORM
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from django.db import connection
@@ -88,22 +89,29 @@ def load_window(segmentation: Segmentation, first: int, stop: int | None) -> Ste
     count and label counts, in one statement: an edit of an 800-step draft reads a few rows and
     four numbers instead of 800 rows. The rest is read only if something asks for it."""
     first = max(0, first)
+    rows = rawsql.fetch_all(
+        _window_sql(connection.vendor, to_end=stop is None),
+        [segmentation.pk, segmentation.pk, first, *([] if stop is None else [stop])],
+    )
+    length, *counts = (int(value or 0) for value in rows[0][:4])
+    steps = [_editable(row[4:]) for row in rows if row[4] is not None]
+    return StepWindow(length, first, steps, tuple(counts), lambda: load_steps(segmentation))
+
+
+@functools.cache  # the same text on every edit; by database vendor
+def _window_sql(vendor: str, *, to_end: bool) -> str:
     step, index = rawsql.table(Step), rawsql.column(Step, "index")
     columns = ", ".join(rawsql.column(Step, name, "s") for name in EditableStep.__slots__)
-    up_to = "" if stop is None else f" AND s.{index} < %s"
-    rows = rawsql.fetch_all(
+    up_to = "" if to_end else f" AND s.{index} < %s"
+    return (
         f"SELECT c.steps, c.unrated, c.untyped, c.flagged, {columns} FROM (SELECT COUNT(*) AS steps,"
         f" SUM(CASE WHEN rating IS NULL THEN 1 ELSE 0 END) AS unrated,"
         f" SUM(CASE WHEN type = '' THEN 1 ELSE 0 END) AS untyped,"
         f" SUM(CASE WHEN flagged THEN 1 ELSE 0 END) AS flagged"
         f" FROM {step} WHERE segmentation_id = %s) c"
         f" LEFT JOIN {step} s ON s.segmentation_id = %s AND s.{index} >= %s{up_to}"
-        f" ORDER BY s.{index}",
-        [segmentation.pk, segmentation.pk, first, *([] if stop is None else [stop])],
+        f" ORDER BY s.{index}"
     )
-    length, *counts = (int(value or 0) for value in rows[0][:4])
-    steps = [_editable(row[4:]) for row in rows if row[4] is not None]
-    return StepWindow(length, first, steps, tuple(counts), lambda: load_steps(segmentation))
 
 
 def store(

@@ -9,10 +9,11 @@ converters the ORM applies, so they follow the models and work on PostgreSQL and
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Model
 from django.utils import timezone
 
@@ -120,8 +121,24 @@ def load(model: type[M], values: Iterable[Any]) -> M:
 
 
 def _from_db(field, value: Any) -> Any:
-    expression = field.get_col(field.model._meta.db_table)
-    converters = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
+    expression, converters = _converters(field)
     for convert in converters:
         value = convert(value, expression, connection)
     return value
+
+
+# Per connection (the converters are bound to its ``ops``): field -> (column, converters). Asking
+# the backend for them on every value cost more than converting the value.
+_CONVERTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _converters(field) -> tuple[Any, list]:
+    wrapper = connections[connection.alias]
+    known = _CONVERTERS.setdefault(wrapper, {})
+    if field not in known:
+        expression = field.get_col(field.model._meta.db_table)
+        known[field] = (
+            expression,
+            wrapper.ops.get_db_converters(expression) + field.get_db_converters(wrapper),
+        )
+    return known[field]

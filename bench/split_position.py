@@ -11,6 +11,13 @@ it, ``--rounds`` times, then the same near the end. For each: the Python process
 (``time.process_time``), the PostgreSQL backend's CPU (``/proc/<pid>/stat``, summed over the
 rounds, so its 10 ms clock tick averages out) and the wall time, median and p95 per edit.
 A loaded machine stretches the wall times; the CPU figures are what to compare.
+
+Each round splits and merges the same range, so every renumbered row leaves a dead version
+behind: 80 requests near the start leave ~50,000. A server with autovacuum on clears them within
+a minute or so; this machine's PostgreSQL runs with ``autovacuum = off``, so they pile up over
+the run (and the seeded rows are never vacuumed). ``--vacuum`` runs ``VACUUM`` on the steps
+before each position, as autovacuum would have after the seeding and between bursts of edits;
+without it the figures include the dead rows (docs/BENCHMARKS.md reports both).
 """
 
 from __future__ import annotations
@@ -73,6 +80,7 @@ def main() -> None:
     parser.add_argument("--chars", type=int, default=50_000)
     parser.add_argument("--steps", type=int, default=800)
     parser.add_argument("--rounds", type=int, default=60)
+    parser.add_argument("--vacuum", action="store_true", help="VACUUM the steps before each position")
     parser.add_argument(
         "--out", type=Path, default=load.REPO / "bench" / "out" / "split_position.json"
     )
@@ -91,13 +99,18 @@ def main() -> None:
         cursor.execute("SELECT pg_backend_pid()")
         (pid,) = cursor.fetchone()
     spans = draft["spans"]
+
+    def at(where: int) -> dict:
+        if args.vacuum:
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM curation_step")
+        return measure(client, draft["url"], draft["text"], spans, where, args.rounds, pid)
+
     results = {
-        "chars": args.chars, "steps": len(spans), "rounds": args.rounds,
+        "chars": args.chars, "steps": len(spans), "rounds": args.rounds, "vacuum": args.vacuum,
         "load_average": os.getloadavg(),
-        "near_start": measure(client, draft["url"], draft["text"], spans, 5, args.rounds, pid),
-        "near_end": measure(
-            client, draft["url"], draft["text"], spans, len(spans) - 6, args.rounds, pid
-        ),
+        "near_start": at(5),
+        "near_end": at(len(spans) - 6),
     }
     results["load_average_after"] = os.getloadavg()
     print(json.dumps(results, indent=2))

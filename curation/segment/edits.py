@@ -12,8 +12,9 @@ Offsets are Python string indices (code points) into the field being segmented.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 
 from .spans import trim
@@ -67,6 +68,113 @@ class Splice:
         if tuple(steps[self.index : end]) != self.before:
             raise EditError("The steps changed since this edit was made.")
         return [*steps[: self.index], *self.after, *steps[end:]]
+
+
+def redraws_locally(steps: Sequence[EditableStep], splice: Splice) -> bool:
+    """Whether the edited ``steps`` can be redrawn from the splice's range alone: the steps
+    around it are ordered with it before and after, and its outer ends did not move (overlapping
+    or untrimmed imported steps make the neighbours or the gaps change too)."""
+    index, before, after = splice.index, splice.before, splice.after
+    around = (steps[max(0, index - 1) : index], steps[index + len(after) : index + len(after) + 1])
+    return (
+        _ordered([*around[0], *before, *around[1]])
+        and _ordered([*around[0], *after, *around[1]])
+        and (before[0].start, before[-1].end) == (after[0].start, after[-1].end)
+    )
+
+
+def _ordered(steps: Sequence[EditableStep]) -> bool:
+    return all(a.end <= b.start for a, b in itertools.pairwise(steps))
+
+
+class StepWindow(Sequence[EditableStep]):
+    """A few consecutive steps of a longer list, with its length and label counts: what an edit
+    reads instead of every step of a long draft (one edit needs its step, its neighbours and the
+    counts the editor shows).
+
+    ``steps`` are the list's positions ``first`` on. Reading a position outside them (a caller
+    that needs the whole list, such as a full redraw) calls ``load_all`` once and answers from
+    that. The counts: steps without a rating, without a type, flagged.
+    """
+
+    def __init__(
+        self, length: int, first: int, steps: list[EditableStep], counts: tuple[int, int, int],
+        load_all: Callable[[], list[EditableStep]],
+    ) -> None:
+        self.length, self.first, self.steps, self.counts = length, first, steps, counts
+        self._load_all = load_all
+        self._all: list[EditableStep] | None = None
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start, stop, stride = key.indices(self.length)
+            if stride == 1 and (start >= stop or self._holds(start, stop)):
+                return self.steps[start - self.first : stop - self.first] if start < stop else []
+            return self.everything()[key]
+        position = key + self.length if key < 0 else key
+        if not 0 <= position < self.length:
+            raise IndexError(key)
+        if self._holds(position, position + 1):
+            return self.steps[position - self.first]
+        return self.everything()[position]
+
+    def __iter__(self) -> Iterator[EditableStep]:
+        return iter(self.everything())
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # compares by content, like a list
+
+    def everything(self) -> list[EditableStep]:
+        if self._all is None:
+            self._all = self._load_all()
+        return self._all
+
+    def spliced(self, splice: Splice) -> StepWindow:
+        """The window after ``splice``, counts updated; refuses like ``Splice.apply`` when the
+        steps no longer hold what the splice replaces. A splice reaching outside the window is
+        applied to the whole list (read then)."""
+        end = splice.index + len(splice.before)
+        if not self._holds(splice.index, end):
+            steps = splice.apply(self.everything())
+            window = StepWindow(len(steps), 0, steps, _count(steps), self._load_all)
+            window._all = steps
+            return window
+        if tuple(self[splice.index : end]) != splice.before:
+            raise EditError("The steps changed since this edit was made.")
+        at = splice.index - self.first
+        steps = [*self.steps[:at], *splice.after, *self.steps[at + len(splice.before) :]]
+        counts = tuple(
+            count + _count(splice.after)[n] - _count(splice.before)[n]
+            for n, count in enumerate(self.counts)
+        )
+        window = StepWindow(
+            self.length + len(splice.after) - len(splice.before), self.first, steps, counts,
+            self._load_all,
+        )
+        if self._all is not None:
+            window._all = splice.apply(self._all)
+        return window
+
+    def _holds(self, start: int, stop: int) -> bool:
+        return self.first <= start and stop <= self.first + len(self.steps)
+
+
+def label_counts(steps: Sequence[EditableStep]) -> tuple[int, int, int]:
+    """Steps without a rating, without a type, flagged (a window knows its own)."""
+    return steps.counts if isinstance(steps, StepWindow) else _count(steps)
+
+
+def _count(steps: Sequence[EditableStep]) -> tuple[int, int, int]:
+    return (
+        sum(step.rating is None for step in steps),
+        sum(not step.type for step in steps),
+        sum(bool(step.flagged) for step in steps),
+    )
 
 
 def split_step(text: str, steps: Sequence[EditableStep], index: int, at: int) -> Splice:

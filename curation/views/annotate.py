@@ -18,7 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from curation.access import ANNOTATORS, is_lead, may_read_segmentation, project_view
 from curation.models import Assignment, Project, Segmentation, StepProposal
-from curation.segment.edits import EditError
+from curation.segment.edits import EditError, label_counts
 from curation.services.annotation import drafts, queue
 from curation.services.annotation import edits as annotation
 from curation.services import assist, review
@@ -272,7 +272,5 @@ def _head_context(assignment: Assignment, state: EditorState) -> dict:
         "segmentation": state.segmentation,
         "editable": state.segmentation.status in annotation.EDITABLE
         and assignment.status in (Assignment.Status.ACTIVE, Assignment.Status.EXPIRED),
-        "unrated": sum(step.rating is None for step in steps),
-        "untyped": sum(not step.type for step in steps),
-        "flagged": sum(step.flagged for step in steps),
+        **dict(zip(("unrated", "untyped", "flagged"), label_counts(steps))),
     }

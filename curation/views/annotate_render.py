@@ -21,7 +21,7 @@ import orjson
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from curation.segment.edits import EditableStep, Splice
+from curation.segment.edits import EditableStep, Splice, redraws_locally
 from curation.segment.schema import FALLBACK_COLOUR, safe_colour
 
 PREVIEW_CHARS = 90
@@ -130,14 +130,10 @@ def patch_html(
     element after it (deleting first: the new range may reuse an id of the old one). None when
     the steps around the change are not tidy (overlapping imported steps): then redraw it all.
     """
+    if not redraws_locally(steps, splice):
+        return None
     index, before, after = splice.index, splice.before, splice.after
     around = (steps[max(0, index - 1) : index], steps[index + len(after) : index + len(after) + 1])
-    if not (
-        _ordered([*around[0], *before, *around[1]]) and _ordered([*around[0], *after, *around[1]])
-    ):
-        return None
-    if (before[0].start, before[-1].end) != (after[0].start, after[-1].end):
-        return None  # the gaps around the range changed too (an untrimmed imported step)
     colours, names = label_colours(schema), label_names(schema)
     if [(step.start, step.end) for step in before] == [(step.start, step.end) for step in after]:
         return mark_safe(
@@ -174,10 +170,6 @@ def workspace_parts(
 
 def label_names(schema: list[dict]) -> dict[str, str]:
     return {label["key"]: label["name"] for label in schema}
-
-
-def _ordered(steps: Sequence[EditableStep]) -> bool:
-    return all(a.end <= b.start for a, b in itertools.pairwise(steps))
 
 
 def _range_html(text: str, steps: Sequence[EditableStep], colours: dict[str, str]) -> str:

@@ -16,7 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from curation.access import REVIEWERS, WITHDRAWERS, may_withdraw, project_view
 from curation.models import Project, Segmentation
-from curation.segment.edits import EditError
+from curation.segment.edits import EditError, label_counts
 from curation.services import review
 from curation.services.annotation import edits as annotation
 from curation.services.annotation.edits import Conflict, EditorState
@@ -159,7 +159,5 @@ def _head_context(request, project: Project, state: EditorState) -> dict:
     return {
         "project": project, "state": state, "segmentation": segmentation, "own_work": own,
         "editable": segmentation.status == Segmentation.Status.SUBMITTED and not own,
-        "unrated": sum(step.rating is None for step in steps),
-        "untyped": sum(not step.type for step in steps),
-        "flagged": sum(step.flagged for step in steps),
+        **dict(zip(("unrated", "untyped", "flagged"), label_counts(steps))),
     }

@@ -294,3 +294,29 @@ def test_the_queue_page_lists_everyones_assignments_for_a_lead(client, lead, ann
     response = client.get(reverse("annotate-queue", args=["alpha"]))
 
     assert b"All assignments" in response.content and b"anna" in response.content
+
+
+def test_an_edits_answer_counts_every_step_though_it_reads_only_those_around_it(
+    client, annotator, assignment
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(annotator)
+    client.post(edit_url(assignment, "rate"), {"revision": 1, "index": 1, "rating": -1})
+    client.post(edit_url(assignment, "flag"), {"revision": 2, "index": 0, "flagged": "true"})
+    with CaptureQueriesContext(connection) as queries:
+        content = client.post(
+            edit_url(assignment, "split"), {"revision": 3, "index": 0, "at": 19}
+        ).content.decode()
+
+    steps = list(assignment.segmentation.steps.order_by("index"))
+    unrated = sum(step.rating is None for step in steps)
+    untyped = sum(not step.type for step in steps)
+    flagged = sum(step.flagged for step in steps)
+    assert f"{len(steps)} steps · {unrated} unrated · {untyped} untyped · {flagged} flagged" in content
+    assert f'data-steps="{len(steps)}"' in content
+    # the steps read are those around the edit (with the counts), not the draft's every step
+    assert not any('ORDER BY "index"' in query["sql"] and "LIMIT" not in query["sql"]
+                   and "LEFT JOIN" not in query["sql"] and "curation_step" in query["sql"]
+                   for query in queries.captured_queries)

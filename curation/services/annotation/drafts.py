@@ -9,13 +9,16 @@ CPU than the database spent running them); the rarer structural ones use the ORM
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
+
 from django.db import connection
 from django.utils import timezone
 
 from curation.models import (
     REWRITE_FIELD, Assignment, Segmentation, SegmentationEdit, Step, Trace, TraceRewrite,
 )
-from curation.segment.edits import EditableStep, Splice
+from curation.segment.edits import EditableStep, Splice, StepWindow
 from curation.services.annotation import rawsql
 
 Op = SegmentationEdit.Operation
@@ -73,64 +76,103 @@ def load_steps(segmentation: Segmentation) -> list[EditableStep]:
         f" ORDER BY {rawsql.column(Step, 'index')}",
         [segmentation.pk],
     )
-    return [
-        EditableStep(start, end, type, rating, note, bool(flagged))
-        for start, end, type, rating, note, flagged in rows
-    ]
+    return [_editable(row) for row in rows]
 
 
-def write_splice(
-    segmentation: Segmentation, steps: list[EditableStep], splice: Splice
-) -> list[EditableStep]:
-    """Store the splice: rows changed in place when the count holds, else replaced and shifted."""
-    new_steps = splice.apply(steps)
-    first, removed, added = splice.index, len(splice.before), len(splice.after)
-    if removed == added:
-        for offset, (old, new) in enumerate(zip(splice.before, splice.after)):
-            if old != new:
-                _update_step(segmentation, first + offset, _changed_fields(old, new))
-        return new_steps
+def _editable(row: tuple) -> EditableStep:
+    start, end, type, rating, note, flagged = row
+    return EditableStep(start, end, type, rating, note, bool(flagged))
+
+
+def load_window(segmentation: Segmentation, first: int, stop: int | None) -> StepWindow:
+    """The steps at positions ``first`` to ``stop`` (None: to the end) with the draft's step
+    count and label counts, in one statement: an edit of an 800-step draft reads a few rows and
+    four numbers instead of 800 rows. The rest is read only if something asks for it."""
+    first = max(0, first)
+    rows = rawsql.fetch_all(
+        _window_sql(connection.vendor, to_end=stop is None),
+        [segmentation.pk, segmentation.pk, first, *([] if stop is None else [stop])],
+    )
+    length, *counts = (int(value or 0) for value in rows[0][:4])
+    steps = [_editable(row[4:]) for row in rows if row[4] is not None]
+    return StepWindow(length, first, steps, tuple(counts), lambda: load_steps(segmentation))
+
+
+@functools.cache  # the same text on every edit; by database vendor
+def _window_sql(vendor: str, *, to_end: bool) -> str:
     step, index = rawsql.table(Step), rawsql.column(Step, "index")
-    in_draft = f"WHERE segmentation_id = %s AND {index}"
-    rawsql.execute(
-        f"DELETE FROM {step} {in_draft} >= %s AND {index} < %s",
-        [segmentation.pk, first, first + removed],
+    columns = ", ".join(rawsql.column(Step, name, "s") for name in EditableStep.__slots__)
+    up_to = "" if to_end else f" AND s.{index} < %s"
+    return (
+        f"SELECT c.steps, c.unrated, c.untyped, c.flagged, {columns} FROM (SELECT COUNT(*) AS steps,"
+        f" SUM(CASE WHEN rating IS NULL THEN 1 ELSE 0 END) AS unrated,"
+        f" SUM(CASE WHEN type = '' THEN 1 ELSE 0 END) AS untyped,"
+        f" SUM(CASE WHEN flagged THEN 1 ELSE 0 END) AS flagged"
+        f" FROM {step} WHERE segmentation_id = %s) c"
+        f" LEFT JOIN {step} s ON s.segmentation_id = %s AND s.{index} >= %s{up_to}"
+        f" ORDER BY s.{index}"
     )
-    _shift_steps(segmentation, first + removed, added - removed)
-    rawsql.insert_many(
-        Step,
-        [
-            {"segmentation": segmentation.pk, "index": first + offset, **step.as_dict()}
-            for offset, step in enumerate(splice.after)
-        ],
-    )
+
+
+def store(
+    segmentation: Segmentation, steps: Sequence[EditableStep], splice: Splice, entry: dict
+) -> Sequence[EditableStep]:
+    """Store the splice and append its history ``entry`` (``record_values``); the new steps.
+
+    Rows are changed in place when the count holds, else the range is replaced and the steps
+    after it shifted. On PostgreSQL all of it is one statement (``rawsql.execute_together``:
+    the statements touch different rows, and the unique (segmentation, index) constraint is
+    checked at commit).
+    """
+    new_steps = steps.spliced(splice) if isinstance(steps, StepWindow) else splice.apply(steps)
+    rawsql.execute_together([*_splice_statements(segmentation, splice), _record_statement(entry)])
     return new_steps
 
 
-def _shift_steps(segmentation: Segmentation, start: int, by: int) -> None:
-    """Renumber the steps from ``start`` on by ``by`` places.
+def _splice_statements(segmentation: Segmentation, splice: Splice) -> list[tuple[str, list]]:
+    first, removed, added = splice.index, len(splice.before), len(splice.after)
+    if removed == added:
+        return [
+            _update_step(segmentation, first + offset, _changed_fields(old, new))
+            for offset, (old, new) in enumerate(zip(splice.before, splice.after))
+            if old != new
+        ]
+    step, index = rawsql.table(Step), rawsql.column(Step, "index")
+    delete = (
+        f"DELETE FROM {step} WHERE segmentation_id = %s AND {index} >= %s AND {index} < %s",
+        [segmentation.pk, first, first + removed],
+    )
+    rows = [
+        {"segmentation": segmentation.pk, "index": first + offset, **step.as_dict()}
+        for offset, step in enumerate(splice.after)
+    ]
+    shift = _shift_steps(segmentation, first + removed, added - removed)
+    return [delete, *shift, *([rawsql.insert_statement(Step, rows)] if rows else [])]
+
+
+def _shift_steps(segmentation: Segmentation, start: int, by: int) -> list[tuple[str, list]]:
+    """The statements that renumber the steps from ``start`` on by ``by`` places.
 
     Where the unique (segmentation, index) constraint is checked at commit (PostgreSQL: it is
     deferred), one statement does it. Elsewhere it is checked row by row, and shifting in place
-    could collide, so the block is first moved out of the way.
+    could collide, so the block is first moved out of the way (two statements, in this order).
     """
     step, index = rawsql.table(Step), rawsql.column(Step, "index")
     tail = f"WHERE segmentation_id = %s AND {index} >= %s"
     if connection.features.supports_deferrable_unique_constraints:
-        rawsql.execute(f"UPDATE {step} SET {index} = {index} + %s {tail}", [by, segmentation.pk, start])
-        return
-    rawsql.execute(
-        f"UPDATE {step} SET {index} = {index} + %s {tail}", [_SHIFT_CLEAR, segmentation.pk, start]
-    )
-    rawsql.execute(
-        f"UPDATE {step} SET {index} = {index} - %s {tail}",
-        [_SHIFT_CLEAR - by, segmentation.pk, _SHIFT_CLEAR],
-    )
+        return [(f"UPDATE {step} SET {index} = {index} + %s {tail}", [by, segmentation.pk, start])]
+    return [
+        (f"UPDATE {step} SET {index} = {index} + %s {tail}", [_SHIFT_CLEAR, segmentation.pk, start]),
+        (
+            f"UPDATE {step} SET {index} = {index} - %s {tail}",
+            [_SHIFT_CLEAR - by, segmentation.pk, _SHIFT_CLEAR],
+        ),
+    ]
 
 
-def _update_step(segmentation: Segmentation, index: int, changed: dict) -> None:
+def _update_step(segmentation: Segmentation, index: int, changed: dict) -> tuple[str, list]:
     assignments = ", ".join(f"{rawsql.column(Step, name)} = %s" for name in changed)
-    rawsql.execute(
+    return (
         f"UPDATE {rawsql.table(Step)} SET {assignments}"
         f" WHERE segmentation_id = %s AND {rawsql.column(Step, 'index')} = %s",
         [*rawsql.db_values(Step, changed), segmentation.pk, index],
@@ -152,7 +194,7 @@ def _changed_fields(old: EditableStep, new: EditableStep) -> dict:
     return changed
 
 
-def record(
+def record_values(
     segmentation: Segmentation,
     user,
     operation: str,
@@ -160,20 +202,23 @@ def record(
     splice: Splice,
     revision: int,
     target: SegmentationEdit | None = None,
-) -> None:
-    """Append one entry to the history: who, what (operation and its parameters), before/after."""
-    rawsql.insert(
-        SegmentationEdit,
-        segmentation=segmentation.pk,
-        author=user.pk,
-        operation=operation,
-        params=params,
-        position=splice.index,
-        before=[step.as_dict() for step in splice.before],
-        after=[step.as_dict() for step in splice.after],
-        revision=revision,
-        target=target.pk if target else None,
-    )
+) -> dict:
+    """One entry of the history: who, what (operation and its parameters), before/after."""
+    return {
+        "segmentation": segmentation.pk,
+        "author": user.pk,
+        "operation": operation,
+        "params": params,
+        "position": splice.index,
+        "before": [step.as_dict() for step in splice.before],
+        "after": [step.as_dict() for step in splice.after],
+        "revision": revision,
+        "target": target.pk if target else None,
+    }
+
+
+def _record_statement(entry: dict) -> tuple[str, list]:
+    return rawsql.insert_statement(SegmentationEdit, [entry])
 
 
 def splice_of(edit: SegmentationEdit) -> Splice:

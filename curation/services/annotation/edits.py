@@ -11,7 +11,7 @@ history; undo and redo replay recorded splices.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from curation.models import Assignment, Project, Segmentation, SegmentationEdit
 from curation.segment import edits
-from curation.segment.edits import EditableStep, EditError, Splice
+from curation.segment.edits import EditableStep, EditError, Splice, StepWindow
 from curation.services import learning
 from curation.services.annotation import drafts
 from curation.services.annotation import queue
@@ -47,7 +47,8 @@ class EditorState:
 
     segmentation: Segmentation
     text: str
-    steps: list[EditableStep]
+    # After an edit, a window of the steps around it (the rest read if something asks).
+    steps: Sequence[EditableStep]
     focus: int | None = None
     message: str = ""
     can_undo: bool = False
@@ -283,18 +284,46 @@ def _edit(
     revision: int,
     operation: str,
     params: dict,
-    make_splice: Callable[[str, list[EditableStep]], Splice],
+    make_splice: Callable[[str, Sequence[EditableStep]], Splice],
 ) -> EditorState:
     with transaction.atomic():
         new_revision, text = _take_revision(segmentation, user, revision)
-        steps = drafts.load_steps(segmentation)
+        index = params["index"]
+        stop = None if params.get("to_end") else index + _REACH + 1
+        steps = _steps_around(segmentation, index - _REACH, stop)
         splice = make_splice(text, steps)
-        new_steps = drafts.write_splice(segmentation, steps, splice)
-        drafts.record(segmentation, user, operation, params, splice, new_revision)
+        entry = drafts.record_values(segmentation, user, operation, params, splice, new_revision)
+        new_steps = _answer_steps(segmentation, drafts.store(segmentation, steps, splice, entry), splice)
     segmentation.revision = new_revision
     return EditorState(
         segmentation, text, new_steps, focus=splice.focus, can_undo=True, splice=splice
     )
+
+
+# The positions around an edit's step that any operation reads: merging with the previous step
+# and redrawing the neighbours of the new range reach two before it and two after it.
+_REACH = 2
+
+
+def _steps_around(
+    segmentation: Segmentation, first: int, stop: int | None
+) -> Sequence[EditableStep]:
+    """The steps an edit reads: those at ``first`` to ``stop`` (a window, not the whole draft),
+    or every step when the answer will match pending proposals to every step's span."""
+    if getattr(segmentation, "has_pending_proposals", True):
+        return drafts.load_steps(segmentation)
+    return drafts.load_window(segmentation, first, stop)
+
+
+def _answer_steps(
+    segmentation: Segmentation, steps: Sequence[EditableStep], splice: Splice
+) -> Sequence[EditableStep]:
+    """The steps after an edit, with the whole list read now (in the edit's transaction, so it
+    is this revision's) when the answer will need it: a redraw of everything, where the change
+    is not local."""
+    if isinstance(steps, StepWindow) and not edits.redraws_locally(steps, splice):
+        steps.everything()
+    return steps
 
 
 def _replay(segmentation: Segmentation, user, revision: int, operation: str) -> EditorState:
@@ -307,10 +336,11 @@ def _replay(segmentation: Segmentation, user, revision: int, operation: str) -> 
         target = SegmentationEdit.objects.get(pk=stack[-1])
         recorded = drafts.splice_of(target)
         splice = recorded.inverted() if operation == Op.UNDO else recorded
-        new_steps = drafts.write_splice(segmentation, drafts.load_steps(segmentation), splice)
-        drafts.record(
+        steps = _steps_around(segmentation, splice.index - 1, splice.index + len(splice.before) + 1)
+        entry = drafts.record_values(
             segmentation, user, operation, {"edit": target.pk}, splice, new_revision, target
         )
+        new_steps = _answer_steps(segmentation, drafts.store(segmentation, steps, splice, entry), splice)
     segmentation.revision = new_revision
     # One entry moved from one stack to the other.
     undo_left = len(undo_stack) - 1 if operation == Op.UNDO else len(undo_stack) + 1

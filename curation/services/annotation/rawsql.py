@@ -9,10 +9,11 @@ converters the ORM applies, so they follow the models and work on PostgreSQL and
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Model
 from django.utils import timezone
 
@@ -66,8 +67,12 @@ def insert(model: type[Model], **values: Any) -> None:
 def insert_many(model: type[Model], rows: list[dict[str, Any]]) -> None:
     """Rows with the same fields, in one statement. Time stamps the model sets itself
     (``auto_now``, ``auto_now_add``) are set to now, as ``save()`` would."""
-    if not rows:
-        return
+    if rows:
+        execute(*insert_statement(model, rows))
+
+
+def insert_statement(model: type[Model], rows: list[dict[str, Any]]) -> tuple[str, list[Any]]:
+    """``insert_many``'s statement and parameters, to run with others (``execute_together``)."""
     stamped = [
         field.name
         for field in model._meta.concrete_fields
@@ -77,9 +82,26 @@ def insert_many(model: type[Model], rows: list[dict[str, Any]]) -> None:
     rows = [{**dict.fromkeys(stamped, now), **row} for row in rows]
     columns = ", ".join(column(model, name) for name in rows[0])
     values = ", ".join(f"({placeholders(len(rows[0]))})" for _ in rows)
-    execute(
+    return (
         f"INSERT INTO {table(model)} ({columns}) VALUES {values}",
         [value for row in rows for value in db_values(model, row)],
+    )
+
+
+def execute_together(statements: list[tuple[str, Sequence[Any]]]) -> None:
+    """Data-changing statements that touch different rows, in one round trip where the database
+    can: on PostgreSQL all but the last become the last one's ``WITH`` clauses (each sees the
+    rows as they were before any of them, so none may depend on another's change). Elsewhere
+    they run one by one, in order."""
+    if connection.vendor != "postgresql" or len(statements) < 2:
+        for sql, params in statements:
+            execute(sql, params)
+        return
+    *first, (last_sql, last_params) = statements
+    clauses = ", ".join(f"changed_{n} AS ({sql})" for n, (sql, _) in enumerate(first))
+    execute(
+        f"WITH {clauses} {last_sql}",
+        [value for _, params in first for value in params] + list(last_params),
     )
 
 
@@ -99,8 +121,24 @@ def load(model: type[M], values: Iterable[Any]) -> M:
 
 
 def _from_db(field, value: Any) -> Any:
-    expression = field.get_col(field.model._meta.db_table)
-    converters = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
+    expression, converters = _converters(field)
     for convert in converters:
         value = convert(value, expression, connection)
     return value
+
+
+# Per connection (the converters are bound to its ``ops``): field -> (column, converters). Asking
+# the backend for them on every value cost more than converting the value.
+_CONVERTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _converters(field) -> tuple[Any, list]:
+    wrapper = connections[connection.alias]
+    known = _CONVERTERS.setdefault(wrapper, {})
+    if field not in known:
+        expression = field.get_col(field.model._meta.db_table)
+        known[field] = (
+            expression,
+            wrapper.ops.get_db_converters(expression) + field.get_db_converters(wrapper),
+        )
+    return known[field]

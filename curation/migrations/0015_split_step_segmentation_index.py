@@ -27,7 +27,7 @@ def restore_on_postgresql(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('curation', '0013_editor_step_indexes'),
+        ('curation', '0014_store_search_gin_compact'),
     ]
 
     operations = [

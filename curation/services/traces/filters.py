@@ -174,7 +174,7 @@ def apply_filters(project: Project, traces: QuerySet[Trace], f: TraceFilters) ->
             traces = traces.filter(_source_is(key, value.strip()))
         else:
             as_text = Cast(KeyTextTransform(key, "source"), output_field=TextField())
-            traces = traces.alias(source_value=as_text).filter(source_value=value.strip())
+            traces = traces.alias(source_value=as_text).filter(source_value__in=_sqlite_texts(value))
     for field in ("reasoning", "response"):
         status = getattr(f, f"status_{field}")
         if status:
@@ -234,6 +234,20 @@ def _source_is(key: str, value: str) -> RawSQL:
                " AND (curation_trace.source ->> %s) = %s))")
         params += [key, value, key, value]
     return RawSQL(sql, params, output_field=BooleanField())
+
+
+def _sqlite_texts(value: str) -> list[str]:
+    """The texts SQLite's ``->>`` may give for ``value``: itself, and for an object or array
+    the minified JSON SQLite writes (PostgreSQL writes ``{"a": 1}``, SQLite ``{"a":1}``). Django
+    reads a JSON null as the text 'null' there, where PostgreSQL's ``->>`` gives NULL, which
+    matches nothing: "null" matches nothing here either (a string "null" is lost on SQLite)."""
+    value = value.strip()
+    if value == "null":
+        return []
+    texts = [value]
+    if value[:1] in "{[" and _is_json(value):
+        texts.append(json.dumps(json.loads(value), separators=(",", ":"), ensure_ascii=False))
+    return texts
 
 
 def _is_json(value: str) -> bool:

@@ -167,6 +167,15 @@ class TokenCounter:
         totals = list(map(sum, map(counts.__getitem__, map(slice, map(sub, ends, sizes), ends))))
         return self._settle_unseen(totals)
 
+    def count_keys(self, keys: list[str]) -> list[int]:
+        """The counts of cache keys as ``count_prepared`` cuts them (a ``_BARE`` key opens a
+        text), the unseen ones counted in one batch."""
+        counts = list(map(self._words.__getitem__, keys))
+        if not self._words.missed:
+            return counts
+        found = self._count_keys(self._take_missed())
+        return [found[key] if count == UNSEEN else count for key, count in zip(keys, counts)]
+
     def _count_alone(self, text: str) -> int:
         """A text that holds a mark character itself goes to the real tokenizer."""
         return self._encode_counts([text])[0] if _has_marks(text) else self.count_many([text])[0]

@@ -308,8 +308,18 @@ def _glue_spaces(text: str) -> str:
 
 
 def _has_marks(text: str) -> bool:
-    """Whether ``text`` holds a mark character or a lone surrogate (never in ASCII text)."""
-    return not text.isascii() and _MARKS.search(text) is not None
+    """Whether ``text`` holds a mark character or a lone surrogate (never in ASCII text).
+
+    Encoding to UTF-8 is several times faster than the regex scan of a long trace: a lone
+    surrogate cannot be encoded, and every mark's encoding starts with the two bytes below,
+    which start a UTF-8 sequence nowhere else than at U+F8C0-U+F8FF."""
+    if text.isascii():
+        return False
+    try:
+        encoded = text.encode()
+    except UnicodeEncodeError:
+        return True
+    return b"\xef\xa3" in encoded and _MARKS.search(text) is not None
 
 
 def _pre_tokenizer_kind(backend: Any) -> str | None:

@@ -37,8 +37,13 @@ _TYPE_OF_MOVE = {
 }
 _PLANNING_MOVES = {PLAN, ALTERNATIVE}
 
+# A digit and an operator ("2 + 3"), "=" and a value ("= 5"), or a LaTeX operator ("\frac"):
+# ``\d\s*[-+*/×÷^=<>≤≥]\s*[\d(a-z\\]|[=≈]\s*-?[\d(\\]|\\(?:frac|sqrt|cdot|times|sum|int)\b``,
+# spelled with one class of the three first characters and a look back to tell them apart,
+# so that the regex engine skips to candidates in C (twice as fast; ``test_typing``).
 _CALCULATION = re.compile(
-    r"\d\s*[-+*/×÷^=<>≤≥]\s*[\d(a-z\\]|[=≈]\s*-?[\d(\\]|\\(?:frac|sqrt|cdot|times|sum|int)\b"
+    r"[\d=≈\\](?:(?<=\d)\s*[-+*/×÷^=<>≤≥]\s*[\d(a-z\\]|(?<=[=≈])\s*-?[\d(\\]"
+    r"|(?<=\\)(?:frac|sqrt|cdot|times|sum|int)\b)"
 )
 # A character every match of ``_CALCULATION`` has (an operator, "=" or a backslash): one
 # scan for it rules out the steps without one, at a fraction of ``_CALCULATION``'s price.

@@ -86,10 +86,11 @@ def boundaries(text: str, start: int = 0, end: int | None = None) -> list[Bounda
 
 def _ends_sentence(text: str, punct: int, next_start: int) -> bool:
     """Whether the punctuation at ``punct`` ends a sentence before ``next_start``."""
-    return not (
-        text[next_start] in _NOT_A_SENTENCE_START
-        or _ends_with_abbreviation(text, punct)
-        or _is_enumerator(text, punct, next_start)
+    if text[next_start] in _NOT_A_SENTENCE_START:
+        return False
+    # Abbreviations and list markers both end in a letter or digit before the punctuation.
+    return not text[punct - 1 : punct].isalnum() or not (
+        _ends_with_abbreviation(text, punct) or _is_enumerator(text, punct, next_start)
     )
 
 

@@ -86,3 +86,22 @@ def test_the_calculation_pattern_matches_where_the_plain_one_does(text):
     found = typing_rules._CALCULATION.search(text)
     plain = PLAIN_CALCULATION.search(text)
     assert (found and found.span()) == (plain and plain.span())
+
+
+ANSWER_PIECES = st.sampled_from([
+    "final answer", "FINAL ANSWER", "Final Answer", "fınal answer", "FİNAL ANſWER", "final  answer",
+    "finalanswer", "İ", "ſ", "K", " ", "\n", "x", "**",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.one_of(ANSWER_PIECES, st.text(max_size=3)), max_size=12).map("".join))
+def test_the_final_answer_hint_never_rules_out_a_match(text):
+    if typing_rules._FINAL_ANSWER.search(text):
+        assert typing_rules._FINAL_ANSWER_HINT in text.lower()
+
+
+def test_only_their_own_cases_match_the_hint_letters_ignoring_case():
+    letters = re.compile(r"(?i)[nal ]")
+    matching = [chr(code) for code in range(0x110000) if letters.fullmatch(chr(code))]
+    assert sorted(matching) == sorted("nalNAL ")

@@ -15,12 +15,14 @@ PLAIN = re.compile(rf"[{_PUNCT}]+[\"'”’)\]*_]*(?=\s)\s+|\n\s*")
 PIECES = st.sampled_from([
     ".", "!", "?", "。", "…", "\n", "\n\n", " ", "  ", "\t", "\r\n", " \n ", "\"", "”", ")", "]",
     "*", "**", "_", "Wait", "so", "x", "1", "Dr", "e.g", "iv", "Step 3", "=", "$", "a", "B",
+    "Mr", "etc", "vs", "(Dr", "12", "**Step 2", "abcdefghijklmno",
 ])
 TEXTS = st.lists(st.one_of(PIECES, st.text(max_size=3)), max_size=40).map("".join)
 
 
 def plain_boundaries(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, str]]:
-    """``sentences.boundaries`` as first written, with ``PLAIN``."""
+    """``sentences.boundaries`` as first written, with ``PLAIN`` and every sentence-end test
+    tried in full."""
     end = len(text) if end is None else end
     found = []
     for match in PLAIN.finditer(text, start, end):
@@ -29,7 +31,11 @@ def plain_boundaries(text: str, start: int = 0, end: int | None = None) -> list[
             break
         gap = match.group()
         first_newline = gap.find("\n")
-        ends = sentences._ends_sentence(text, match.start(), pos)
+        ends = not (
+            text[pos] in sentences._NOT_A_SENTENCE_START
+            or sentences._ends_with_abbreviation(text, match.start())
+            or sentences._is_enumerator(text, match.start(), pos)
+        )
         if first_newline == -1:
             if ends:
                 found.append((pos, sentences.SENTENCE))

@@ -4,13 +4,14 @@
         [--seed 7]
 
 The traces are generated as ``bench/segment_db.py`` generates its corpus (same function, seed
-7 unless ``--seed`` says otherwise): R1-length reasoning cut from the real R1-distill traces and a real final answer. Each trace
-is cut as ``segmentation.segment_chunk`` cuts it under the default settings: the reasoning with
-``discourse`` (move), the response with ``solution``, the default tokenizer, then ``tag_steps``
-with the default label schema. One untimed pass warms the caches (a worker that has been
-running), then the median of ``--runs`` timed passes (``time.process_time``, so other load on
-the machine does not count). ``--dump`` writes every step (start, end, type, tokens, title) as
-JSON: two versions of the code cut identically when their dumps are byte-identical.
+7 unless ``--seed`` says otherwise): R1-length reasoning cut from the real R1-distill traces and
+a real final answer. Each trace is cut as ``segmentation.segment_chunk`` cuts it under the
+default settings: the reasoning with ``discourse`` (move), the response with ``solution``, the
+default tokenizer, then ``tag_steps`` with the default label schema. One untimed pass warms the
+caches (a worker that has been running), then the median of ``--runs`` timed passes
+(``time.process_time``, so other load on the machine does not count). ``--dump`` writes every
+step (start, end, type, tokens, title) as JSON: two versions of the code cut identically when
+their dumps are byte-identical.
 """
 from __future__ import annotations
 

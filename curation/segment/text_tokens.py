@@ -4,9 +4,10 @@ A strategy counts spans of one text, several times over (blocks, then the senten
 block, then the runs of units that make a step). ``TokenCounter.count_many`` would copy each
 span, scan it for added tokens and glue its spaces (regex passes over the text) every time.
 Instead the whole text is prepared once, as ``count_many`` would prepare it alone, and each
-span is counted from its slice of the prepared text (``TokenCounter.count_prepared``): the
-slices of one call are joined and cut into cache keys in one pass, and each span's count is the
-sum over its keys.
+span is counted as ``TokenCounter.count_prepared`` counts its slice of the prepared text: the
+sum over the cache keys the slice is cut into. The whole prepared text is cut into keys once,
+with running totals of their counts (``_TextKeys``), so that a span costs the look-ups of its
+first and last keys only, however many words it has and however many stages count it.
 
 A slice of the prepared text is the span prepared on its own, because gluing a space depends
 only on the characters next to it and added tokens are replaced in place by pieces of their own

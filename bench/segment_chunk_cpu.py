@@ -1,15 +1,17 @@
 """CPU seconds of the cutting a segmentation chunk does, in process, and its output for diffing.
 
     .venv/bin/python bench/segment_chunk_cpu.py [--traces 300] [--runs 5] [--dump out.json]
+        [--seed 7]
 
 The traces are generated as ``bench/segment_db.py`` generates its corpus (same function, seed
-7): R1-length reasoning cut from the real R1-distill traces and a real final answer. Each trace
-is cut as ``segmentation.segment_chunk`` cuts it under the default settings: the reasoning with
-``discourse`` (move), the response with ``solution``, the default tokenizer, then ``tag_steps``
-with the default label schema. One untimed pass warms the caches (a worker that has been
-running), then the median of ``--runs`` timed passes (``time.process_time``, so other load on
-the machine does not count). ``--dump`` writes every step (start, end, type, tokens, title) as
-JSON: two versions of the code cut identically when their dumps are byte-identical.
+7 unless ``--seed`` says otherwise): R1-length reasoning cut from the real R1-distill traces and
+a real final answer. Each trace is cut as ``segmentation.segment_chunk`` cuts it under the
+default settings: the reasoning with ``discourse`` (move), the response with ``solution``, the
+default tokenizer, then ``tag_steps`` with the default label schema. One untimed pass warms the
+caches (a worker that has been running), then the median of ``--runs`` timed passes
+(``time.process_time``, so other load on the machine does not count). ``--dump`` writes every
+step (start, end, type, tokens, title) as JSON: two versions of the code cut identically when
+their dumps are byte-identical.
 """
 from __future__ import annotations
 
@@ -32,11 +34,11 @@ from curation.segment import (  # noqa: E402
 )
 
 
-def fields_of(count: int) -> list[tuple[str, str]]:
+def fields_of(count: int, seed: int = 7) -> list[tuple[str, str]]:
     """(reasoning, response) of ``count`` generated traces."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "corpus.jsonl"
-        write_corpus(path, count, seed=7)
+        write_corpus(path, count, seed=seed)
         records = [json.loads(line)["output"] for line in path.open(encoding="utf-8")]
     fields = []
     for output in records:
@@ -65,8 +67,9 @@ def main() -> None:
     parser.add_argument("--traces", type=int, default=300)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--dump", type=Path)
+    parser.add_argument("--seed", type=int, default=7, help="of the generated corpus")
     args = parser.parse_args()
-    fields = fields_of(args.traces)
+    fields = fields_of(args.traces, args.seed)
     tokenizer = load_tokenizer(None)
     cut = cut_all(fields, tokenizer)  # warms the caches, and is what --dump writes
     seconds = []

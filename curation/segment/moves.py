@@ -73,7 +73,6 @@ MOVE_PHRASES: dict[str, tuple[str, ...]] = {
 _WORD = re.compile(
     r"[a-z]+(?=n't\b)|n't\b|'(?:s|re|ve|ll|d|m)\b|[a-z0-9]+(?:-[a-z0-9]+)*|[^\sa-z0-9]"
 )
-_FIRST_WORD = re.compile(r"[^A-Za-z]{0,3}([A-Za-z][A-Za-z'’-]*)")
 _HEAD_WORDS = 5  # the longest phrase spans five words
 _HEAD_CHARS = 60
 _HEAD_CACHE_LIMIT = 50_000
@@ -105,11 +104,12 @@ def _longest_phrase() -> dict[str, int]:
 
 @lru_cache(maxsize=1)
 def _opener() -> re.Pattern:
-    """Matches where ``_FIRST_WORD`` finds a word that opens a phrase: the same prefix, then
-    one of those words (ASCII, any case) up to an apostrophe or the end of the word."""
+    """Matches a sentence start whose first word opens a phrase: up to three characters that
+    are not letters, then one of those words (ASCII, any case; group 1) up to an apostrophe or
+    the end of the word ("Let's" opens as "let")."""
     words = sorted(_longest_phrase(), key=len, reverse=True)
     return re.compile(
-        rf"[^A-Za-z]{{0,3}}(?:{'|'.join(map(re.escape, words))})(?![A-Za-z-])",
+        rf"[^A-Za-z]{{0,3}}({'|'.join(map(re.escape, words))})(?![A-Za-z-])",
         re.IGNORECASE | re.ASCII,
     )
 
@@ -138,10 +138,13 @@ class MoveMatcher:
     def kinds(self, text: str, starts: list[int]) -> list[str | None]:
         """The move opened at each of ``starts`` (sentence starts in ``text``)."""
         opens = _opener().match  # most sentences open no move: one C-level match says so
+        longest = _longest_phrase()
         found: list[str | None] = [None] * len(starts)
         for i, pos in enumerate(starts):
-            if opens(text, pos, pos + _HEAD_CHARS) is not None:
-                found[i] = self._kind_of(*_head(text, pos))
+            opener = opens(text, pos, pos + _HEAD_CHARS)
+            if opener is not None:
+                size = longest[opener.group(1).lower()]
+                found[i] = self._kind_of(_head_words(text, pos, opener.start(1), size), size)
         return found
 
     def _kind_of(self, head: str, size: int) -> str | None:
@@ -164,24 +167,17 @@ class MoveMatcher:
         return None
 
 
-def _head(text: str, pos: int) -> tuple[str, int]:
-    """The start of the sentence at ``pos`` (where ``_opener`` matches) that a phrase opening
-    it may span: its first words, as many as the longest phrase starting with the first word
-    has, and that number; ("", 0) when the first word opens no move."""
-    match = _FIRST_WORD.match(text, pos, pos + _HEAD_CHARS)
-    if match is None:
-        return "", 0
-    size = _longest_phrase().get(match.group(1).lower().replace("’", "'").split("'")[0])
-    if size is None:
-        return "", 0
-    window = text[match.start(1) : pos + _HEAD_CHARS]
+def _head_words(text: str, pos: int, first_word: int, size: int) -> str:
+    """The first ``size`` words of the sentence at ``pos``, whose first word starts at
+    ``first_word``, as one string."""
+    window = text[first_word : pos + _HEAD_CHARS]
     chunks = window.split(None, _HEAD_WORDS)
     if len(chunks) > _HEAD_WORDS:
         chunks = chunks[:_HEAD_WORDS]
-    elif len(window) == pos + _HEAD_CHARS - match.start(1) and len(chunks) > 1:
+    elif len(window) == pos + _HEAD_CHARS - first_word and len(chunks) > 1:
         chunks = chunks[:-1]  # the window may have cut the last word short
     # Every chunk gives at least one word, so ``size`` words come from ``size`` chunks.
-    return " ".join(chunks[:size]), size
+    return " ".join(chunks[:size])
 
 
 @lru_cache(maxsize=1)

@@ -29,14 +29,21 @@ Boundary = tuple[int, str]
 
 @lru_cache(maxsize=1)
 def _boundary_pattern() -> re.Pattern:
-    """Sentence-final punctuation then whitespace, or a newline.
+    r"""Sentence-final punctuation then whitespace, or a newline: ``[P]+[C]*(?=\s)\s+|\n\s*``
+    (``P`` the punctuation, ``C`` what may close a sentence after it).
 
     Only spaCy's punctuation of the Basic Multilingual Plane: a character class with astral
     characters (a few historic scripts) cannot be compiled to a bitmap and is five times slower.
     Closing quotes, brackets and markdown emphasis may follow the full stop ("end.)", "**.").
+    The pattern opens with one class of both first characters, then tells them apart by
+    looking back: the regex engine then skips to candidates in C, twice as fast as trying
+    both alternatives at every character (the same matches: ``test_sentences``).
     """
     punct = "".join(re.escape(ch) for ch in SENTENCIZER_PUNCT_CHARS if ord(ch) < 0x10000)
-    return re.compile(rf"[{punct}]+[\"'”’)\]*_]*(?=\s)\s+|\n\s*")
+    closing = "\"'”’)\\]*_"
+    return re.compile(
+        rf"[{punct}\n](?:(?<=\n)\s*|(?<!\n)[{punct}]*[{closing}]*(?=\s)\s+)"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -64,52 +71,59 @@ def boundaries(text: str, start: int = 0, end: int | None = None) -> list[Bounda
         if pos >= end:
             break
         gap = match.group()
-        first_newline = gap.find("\n")
-        if first_newline == -1:
-            if _ends_sentence(text, match):
-                append((pos, SENTENCE))
-        elif gap.find("\n", first_newline + 1) != -1:
+        if gap[0] == "\n":  # a line break, or several (a blank line)
+            append((pos, PARAGRAPH if gap.find("\n", 1) != -1 else LINE))
+            continue
+        newlines = gap.count("\n")  # after the punctuation
+        if newlines > 1:
             append((pos, PARAGRAPH))
-        elif first_newline and _ends_sentence(text, match):
-            append((pos, SENTENCE))  # punctuation, then the newline
-        else:
+        elif _ends_sentence(text, match.start(), pos):
+            append((pos, SENTENCE))
+        elif newlines:
             append((pos, LINE))
     return found
 
 
-def _ends_sentence(text: str, match: re.Match) -> bool:
-    return not (
-        text[match.end()] in _NOT_A_SENTENCE_START
-        or _ends_with_abbreviation(text, match.start())
-        or _is_enumerator(text, match)
-    )
+def _ends_sentence(text: str, punct: int, next_start: int) -> bool:
+    """Whether the punctuation at ``punct`` ends a sentence before ``next_start``: neither
+    ``_ends_with_abbreviation`` nor ``_is_enumerator``, whose cheapest tests come first here
+    (a hot path: once per full stop of every trace)."""
+    if text[next_start] in _NOT_A_SENTENCE_START:
+        return False
+    # Abbreviations and list markers both end in a letter or digit before the punctuation.
+    before = text[punct - 1 : punct]
+    if not before.isalnum():
+        return True
+    if text[punct] == "." and before.isalpha() and _ends_with_abbreviation(text, punct):
+        return False
+    # A list marker starts its line within 13 characters (``_is_enumerator``).
+    if punct > 13 and text.rfind("\n", punct - 13, punct) == -1:
+        return True
+    return not _is_enumerator(text, punct, next_start)
 
 
-@lru_cache(maxsize=1)
-def _abbreviation_tails() -> frozenset[str]:
-    """The last three characters of every abbreviation (each has at least three: "Dr.")."""
-    return frozenset(abbreviation[-3:] for abbreviation in _abbreviations())
+# The last three characters of every abbreviation (each has at least three: "Dr.").
+_ABBREVIATION_TAILS = frozenset(abbreviation[-3:] for abbreviation in ENGLISH_ABBREVIATIONS)
 
 
 def _ends_with_abbreviation(text: str, punct_pos: int) -> bool:
     if text[punct_pos] != "." or not text[punct_pos - 1 : punct_pos].isalpha():
         return False
-    if text[max(0, punct_pos - 2) : punct_pos + 1] not in _abbreviation_tails():
+    if text[max(0, punct_pos - 2) : punct_pos + 1] not in _ABBREVIATION_TAILS:
         return False  # (most full stops: no need to cut the word out)
     word = text[max(0, punct_pos - 12) : punct_pos + 1].split()
     return bool(word) and word[-1].lstrip("(\"'*") in _abbreviations()
 
 
-def _is_enumerator(text: str, match: re.Match) -> bool:
-    """True when the "sentence" before ``match`` is only a list marker at a line start."""
-    punct = match.start()
+def _is_enumerator(text: str, punct: int, next_start: int) -> bool:
+    """True when the "sentence" ending at ``punct`` is only a list marker at a line start."""
     if not text[punct - 1 : punct].isalnum():
         return False
     window_start = max(0, punct - 13)  # markers are short: look no further back
     newline = text.rfind("\n", window_start, punct)
     if newline == -1 and window_start > 0:
         return False
-    head = text[newline + 1 : match.end()].strip()
+    head = text[newline + 1 : next_start].strip()
     return _ENUMERATOR.fullmatch(head) is not None
 
 

@@ -141,3 +141,19 @@ def test_span_counts_on_real_traces_equal_the_real_tokenizer(tokenizer):
 def test_the_ascii_emulation_cuts_like_the_real_pre_tokenizer(tokenizer, text):
     pre_tokenize = tokenizer.backend_tokenizer.pre_tokenizer.pre_tokenize_str
     assert pretokenize.split(text) == [text[start:end] for _, (start, end) in pre_tokenize(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.one_of(TRICKY, st.text(max_size=6)), max_size=40), data=st.data())
+def test_units_then_their_runs_count_as_the_real_tokenizer_from_one_text(tokenizer, pieces, data):
+    """As ``discourse`` counts: the units of a text, then runs of consecutive units (their
+    words come from the same running totals, only the edges are looked up)."""
+    text = "".join(pieces)
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=12)))
+    units = [s for s in (trim(text, a, b) for a, b in zip([0, *cuts], [*cuts, len(text)])) if s]
+    stops = sorted({*data.draw(st.lists(st.integers(1, max(len(units), 1)), max_size=5))})
+    stops = [stop for stop in stops if stop <= len(units)]
+    runs = [(units[a][0], units[b - 1][1]) for a, b in zip([0, *stops], stops)]
+    tokens = TextTokens(TokenCounter(tokenizer), text)  # a fresh counter: unseen keys too
+    assert tokens.count(units) == [real_count(tokenizer, text[s:e]) for s, e in units]
+    assert tokens.count(runs) == [real_count(tokenizer, text[s:e]) for s, e in runs]

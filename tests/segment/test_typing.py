@@ -1,7 +1,12 @@
 """Rule-based step typing (``typing_rules``)."""
 from __future__ import annotations
 
-from curation.segment import DEFAULT_LABEL_SCHEMA, segment_text, tag_steps
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from curation.segment import DEFAULT_LABEL_SCHEMA, segment_text, tag_steps, typing_rules
 
 REASONING = (
     "The problem gives a triangle with sides 3 and 4.\n\n"
@@ -63,3 +68,40 @@ def test_the_cheap_hints_hold_wherever_the_typing_regexes_match():
     for text in ("The FINAL answer", "xfinal answer", "\\boxed {3}", "final answers", "no"):
         found = re.search(r"\\boxed\s*\{|(?i:\bfinal answer\b)", text)
         assert rules._gives_answer(text) == bool(found)
+
+
+# ``_CALCULATION`` as first written: three alternatives, tried at every character.
+PLAIN_CALCULATION = re.compile(
+    r"\d\s*[-+*/×÷^=<>≤≥]\s*[\d(a-z\\]|[=≈]\s*-?[\d(\\]|\\(?:frac|sqrt|cdot|times|sum|int)\b"
+)
+CALCULATION_PIECES = st.sampled_from([
+    "1", "٣", "x", " ", "\n", "=", "≈", "-", "+", "×", "≤", "(", "\\", "\\frac", "\\sum", "\\int",
+    "\\intx", "a", "Z", "\\\\", "==",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.one_of(CALCULATION_PIECES, st.text(max_size=3)), max_size=30).map("".join))
+def test_the_calculation_pattern_matches_where_the_plain_one_does(text):
+    found = typing_rules._CALCULATION.search(text)
+    plain = PLAIN_CALCULATION.search(text)
+    assert (found and found.span()) == (plain and plain.span())
+
+
+ANSWER_PIECES = st.sampled_from([
+    "final answer", "FINAL ANSWER", "Final Answer", "fınal answer", "FİNAL ANſWER", "final  answer",
+    "finalanswer", "İ", "ſ", "K", " ", "\n", "x", "**",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.one_of(ANSWER_PIECES, st.text(max_size=3)), max_size=12).map("".join))
+def test_the_final_answer_hint_never_rules_out_a_match(text):
+    if typing_rules._FINAL_ANSWER.search(text):
+        assert typing_rules._FINAL_ANSWER_HINT in text.lower()
+
+
+def test_only_their_own_cases_match_the_hint_letters_ignoring_case():
+    letters = re.compile(r"(?i)[nal ]")
+    matching = [chr(code) for code in range(0x110000) if letters.fullmatch(chr(code))]
+    assert sorted(matching) == sorted("nalNAL ")

@@ -181,7 +181,10 @@ def split_step(text: str, steps: Sequence[EditableStep], index: int, at: int) ->
     """Cut step ``index`` at offset ``at``; the second half keeps the type, not the rating or note."""
     step = _step(steps, index)
     if not step.start < at < step.end:
-        raise EditError(f"Offset {at} is not inside step {index + 1}.")
+        edge = "at the start of" if at == step.start else "at the end of" if at == step.end else "outside"
+        raise EditError(
+            f"The caret is {edge} step {index + 1}: place it where the new step should begin."
+        )
     left, right = trim(text, step.start, at), trim(text, at, step.end)
     if left is None or right is None:
         raise EditError("Splitting there would leave an empty step.")

@@ -319,6 +319,10 @@
     if (state.latex) return toast("Switch LaTeX off (l) to split at a position.");
     const span = offset === null ? null : spanAt(offset);
     if (!span || !span.classList.contains("step")) return toast("Place the caret inside a step first.");
+    // At a step's first character there is nothing to cut off (j/k put the caret there).
+    if (offset === +span.dataset.start) {
+      return toast("The caret is at the start of the step: place it where the new step should begin.");
+    }
     state.caret = offset;
     return edit("split", { index: indexOfStep(span), at: offset });
   }

@@ -46,9 +46,11 @@ def test_split_keeps_the_labels_on_the_first_half_and_the_type_on_both():
     assert (second.type, second.rating, second.note, second.flagged) == ("plan", None, "", False)
 
 
-@pytest.mark.parametrize("at", [0, 25, 26, 3 + 1000])
-def test_split_refuses_an_offset_outside_the_step(at):
-    with pytest.raises(EditError):
+@pytest.mark.parametrize(
+    "at, where", [(0, "at the start of"), (25, "at the end of"), (26, "outside"), (1003, "outside")]
+)
+def test_split_refuses_an_offset_outside_the_step_and_says_where_the_caret_is(at, where):
+    with pytest.raises(EditError, match=f"The caret is {where} step 1: place it where"):
         split_step(TEXT, STEPS, 0, at)
 
 

@@ -98,7 +98,7 @@ def import_start(request: HttpRequest, project: Project, job_id: int) -> HttpRes
         try:
             check_job_container(job)
             start_import(job)
-            messages.info(request, "Import queued.")
+            messages.info(request, "Import started: its progress shows below.")
         except UnsupportedFile as exc:
             messages.error(request, str(exc))
         except ProjectArchived as refused:

@@ -14,15 +14,9 @@ from tests.assist.conftest import endpoint, fake_server, loopback_allowed  # noq
 from tests.assist.fake_openai import text
 from tests.factories import add_segmentation, add_trace
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("short_heartbeat")]
 
 LONG_AGO = timezone.now() - timedelta(hours=1)
-
-
-@pytest.fixture(autouse=True)
-def short_heartbeat(settings):
-    settings.STEPWISE_HEARTBEAT_TIMEOUT_SECONDS = 60
-    settings.STEPWISE_JOB_MAX_ATTEMPTS = 3
 
 
 def interrupted_critic_job(project, lead, endpoint, fake_server, *, finished: int, total: int) -> AssistJob:  # noqa: F811

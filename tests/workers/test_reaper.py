@@ -17,15 +17,9 @@ from curation.services.datasets.spec import BuildSpec
 from curation.services.imports.jobs import create_import_job, run_import
 from tests.factories import add_segmentation, add_trace, processbench_record, write_jsonl
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("short_heartbeat")]
 
 LONG_AGO = timezone.now() - timedelta(hours=1)
-
-
-@pytest.fixture(autouse=True)
-def short_heartbeat(settings):
-    settings.STEPWISE_HEARTBEAT_TIMEOUT_SECONDS = 60
-    settings.STEPWISE_JOB_MAX_ATTEMPTS = 3
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ import numpy as np
 
 from .boundary_features import (
     CATEGORICAL, CATEGORICAL_INDEX, CATEGORY_FEATURES, FEATURES, NUMERIC, Candidates,
-    candidates,
+    candidates, candidates_of,
 )
 from .context import Context, Draft, draft
 from .evaluate import BoundaryScore, trim_spans
@@ -103,17 +103,16 @@ class _Words:
         self.ids: dict[str, int] = {}
         self.words: list[str] = []
 
-    def intern(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+    def intern(self, found: Candidates) -> np.ndarray:
+        """The ids of the first and second word at each of ``found``'s candidates (its lexicon
+        lists words in the order they first occur there, so ids are given in that order)."""
         ids = self.ids
-        out = np.empty((len(pairs), 2), dtype=np.int32)
-        for row, pair in enumerate(pairs):
-            for col, word in enumerate(pair):
-                found = ids.get(word)
-                if found is None:
-                    found = ids[word] = len(self.words)
-                    self.words.append(word)
-                out[row, col] = found
-        return out
+        for word in found.lexicon:
+            if word not in ids:
+                ids[word] = len(self.words)
+                self.words.append(word)
+        lexicon_ids = np.array([ids[word] for word in found.lexicon], dtype=np.int32)
+        return lexicon_ids[found.word_ids].reshape(len(found), 2)
 
     def vocabulary(self, texts: Sequence[TextFeatures]) -> dict[str, int]:
         """The words seen at least ``MIN_WORD_COUNT`` times at candidates of ``texts``, most
@@ -193,14 +192,11 @@ class BoundaryModel:
     def score_many(self, texts: Sequence[str], regions: Sequence | None = None) -> list[CutScores]:
         """``score_cuts`` of every text, with one prediction over all their candidates (the
         per-call cost of LightGBM is paid once a batch, not once a text)."""
-        regions = [None] * len(texts) if regions is None else regions
-        found = [candidates(text, r) for text, r in zip(texts, regions)]
-        matrices = [self._rows(f) for f in found if len(f)]
-        probabilities = self.predictor.predict(np.vstack(matrices)) if matrices else np.zeros(0)
-        ends = np.cumsum([len(f) for f in found])
+        found = candidates_of(texts, regions)  # the features of all texts at once
+        probabilities = self.predictor.predict(self._rows(found)) if len(found) else np.zeros(0)
+        bounds = found.bounds.tolist()
         return [
-            CutScores(f.positions, probabilities[end - len(f):end])
-            for f, end in zip(found, ends.tolist())
+            CutScores(found.positions[a:b], probabilities[a:b]) for a, b in zip(bounds, bounds[1:])
         ]
 
     def cuts(self, text: str, threshold: float | None = None, regions=None) -> list[int]:
@@ -286,7 +282,7 @@ def featurize(text: str, spans: Iterable[Span], words: _Words) -> TextFeatures:
     gold_starts = [start for start, _ in trim_spans(text, sorted(spans))][1:]
     found = candidates(text)
     labels = np.isin(found.positions, gold_starts)
-    return TextFeatures(found.numeric, words.intern(found.words), labels, len(gold_starts))
+    return TextFeatures(found.numeric, words.intern(found), labels, len(gold_starts))
 
 
 def featurize_all(

@@ -35,7 +35,7 @@ from itertools import chain, count, repeat
 
 import numpy as np
 
-from .lines import continues
+from .lines import _OPEN_END, continues
 from .markers import _BULLET_SCAN, _HEADING_SCAN, _NUMBERED_SCAN, _STEP_SCAN, marker_cuts
 from .moves import _longest_phrase
 from .regions import Regions, find_regions
@@ -249,7 +249,7 @@ def _join(texts: Sequence[str], regions: Sequence[Regions]) -> _Chunk:
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, texts), np.int64, len(texts)), out=offsets[1:])
     points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    flags = _flags_table()[np.minimum(points, _TABLE_SIZE).astype(np.intp)]
+    flags = np.take(_flags_table(), points, mode="clip")  # above the table: its last entry
     cls = flags & _CLASS_BITS
     is_space = cls <= _CLASS["newline"]
     sizes = [len(r.starts) for r in regions]
@@ -348,11 +348,7 @@ def _featurize(chunk: _Chunk, cuts: _Cuts) -> Candidates:
     columns.update(_heads(chunk, cuts, word_ids))
     columns.update(_rule_cuts(chunk, cuts))
     columns["line_continues"] = _line_continues(chunk, cuts)
-    # Inline markers ("... so 7. Step 3: ..." in one-line text), matched only at the candidates
-    # that start with a digit, "s", "S", "*" or "ſ" (an "s" to (?i)): a marker starts so.
-    first = chunk.points[starts]
-    leads = (next_cls == _CLASS["digit"]) | (first == 115) | (first == 83) | (first == 42) | (first == 0x17F)
-    columns["inline_marker"] = _matches_at(chunk.text, _INLINE_AT, starts, leads, cuts.text_end)
+    columns["inline_marker"] = _inline_markers(chunk, cuts)
     columns.update(_math(chunk, cuts))
     columns.update(_distances(chunk, cuts))
     columns["cohesion"], columns["cohesion_near"] = _cohesion(chunk, cuts)
@@ -482,24 +478,56 @@ def _heads(chunk: _Chunk, cuts: _Cuts, word_ids: np.ndarray) -> dict:
     line_end = np.append(newlines, len(chunk.points))[np.searchsorted(newlines, starts)]
     line_end = np.minimum(line_end, cuts.text_end)
     possible = (colon >= starts) & (colon < starts + _TITLE_REACH) & (colon < line_end)
+    # The title ends at the first ":" (none of its characters is one), and a space follows.
+    possible &= (colon + 1 < cuts.text_end) & chunk.is_space[np.minimum(colon + 1, len(chunk.points) - 1)]
     reach = np.minimum(starts + _TITLE_REACH, cuts.text_end)
-    size = max(int(word_ids.max()) + 1, 1)
-    pairs = word_ids[:, 0].astype(np.int64) * size + word_ids[:, 1]
+    pairs, firsts = _repeats(cuts.owner, word_ids)
     return {
         "title_colon": _matches_at(chunk.text, _TITLE_COLON, starts, possible, reach),
-        "head_repeats": np.minimum(_group_sizes(cuts.owner, pairs, size * size), 20),
-        "first_repeats": np.minimum(_group_sizes(cuts.owner, word_ids[:, 0], size), 20),
+        "head_repeats": np.minimum(pairs, 20),
+        "first_repeats": np.minimum(firsts, 20),
     }
 
 
-def _group_sizes(owner: np.ndarray, keys: np.ndarray, key_range: int) -> np.ndarray:
-    """For each row, how many rows of its text have its key (``Counter`` per text)."""
+def _repeats(owner: np.ndarray, word_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each row, how many rows of its text have its two words, and its first word
+    (``Counter`` per text): one sort by text, first word, second word."""
+    size = int(word_ids.max()) + 1
     texts = int(owner[-1]) + 1
-    if key_range * texts >= 2**62:  # would overflow: make the keys dense first
-        keys = np.unique(keys, return_inverse=True)[1].reshape(-1)
-        key_range = len(keys)
-    _, where, sizes = np.unique(owner * key_range + keys, return_inverse=True, return_counts=True)
-    return sizes[where.reshape(-1)]
+    first = word_ids[:, 0].astype(np.int64)
+    if size * size * texts < 2**62:
+        order = np.argsort((owner * size + first) * size + word_ids[:, 1])
+    else:  # the key would overflow: sort by each part in turn
+        order = np.lexsort((word_ids[:, 1], first, owner))
+    same_first = (owner[order][1:] == owner[order][:-1]) & (first[order][1:] == first[order][:-1])
+    same_pair = same_first & (word_ids[order, 1][1:] == word_ids[order, 1][:-1])
+    return _run_sizes(order, same_pair), _run_sizes(order, same_first)
+
+
+def _run_sizes(order: np.ndarray, same: np.ndarray) -> np.ndarray:
+    """Rows ``order`` in sorted order, ``same``: each one equals the one before it; the size
+    of each row's run of equal rows, at the row's place."""
+    run = np.cumsum(np.concatenate([[True], ~same]))  # run number, counted from 1
+    sizes = np.bincount(run)[run]
+    out = np.empty(len(order), dtype=np.int64)
+    out[order] = sizes
+    return out
+
+
+def _inline_markers(chunk: _Chunk, cuts: _Cuts) -> np.ndarray:
+    """Inline markers ("... so 7. Step 3: ..." in one-line text): ``_INLINE_AT`` matched at
+    the candidates that start with a digit, "s", "S", "*" or "ſ" (an "s" to (?i)), and only
+    where the next characters can go on as a marker: "t" or "T" after the "s" (nothing else
+    is a "t" to (?i)), "*" after a "*"; "." or ")" after one or two digits."""
+    points, starts, last = chunk.points, cuts.starts, len(chunk.points) - 1
+    first, second = points[starts], points[np.minimum(starts + 1, last)]
+    third = points[np.minimum(starts + 2, last)]
+    closes = (second == 46) | (second == 41)
+    maybe_digit = (chunk.cls[np.minimum(starts + 1, last)] == _CLASS["digit"]) | (second >= _TABLE_SIZE)
+    numbered = (cuts.next_cls == _CLASS["digit"]) & (closes | (maybe_digit & ((third == 46) | (third == 41))))
+    step = ((first == 115) | (first == 83) | (first == 0x17F)) & ((second == 116) | (second == 84))
+    possible = numbered | step | ((first == 42) & (second == 42))
+    return _matches_at(chunk.text, _INLINE_AT, starts, possible, cuts.text_end)
 
 
 def _matches_at(text: str, pattern: re.Pattern, starts: np.ndarray, possible: np.ndarray,
@@ -518,8 +546,8 @@ def _matches_at(text: str, pattern: re.Pattern, starts: np.ndarray, possible: np
 
 
 def _rule_cuts(chunk: _Chunk, cuts: _Cuts) -> dict:
-    """Markers at line starts (``markers``), wherever they are; where ``solution`` cuts each
-    text, and the markers it cuts at, if any."""
+    """Where ``solution`` cuts each text, the markers it cuts at, if any, and the line-start
+    markers (``markers``) wherever they are."""
     solution, marked = [], []
     for text, regions, offset in zip(chunk.texts, chunk.regions, chunk.offsets.tolist()):
         found = marker_cuts(text)  # once, for the marker features and ``solution``'s cuts
@@ -529,15 +557,34 @@ def _rule_cuts(chunk: _Chunk, cuts: _Cuts) -> dict:
         "solution_cut": _member(cuts.starts, list(chain.from_iterable(solution))),
         "solution_marker": _member(cuts.starts, _skip_space(chunk, marked)),
     }
-    # All texts' line-start markers in one scan: "\n" + "\n".join(texts) is every text's
-    # "\n" + text end to end, and no marker reaches over a newline.
-    padded = "\n" + "\n".join(chunk.texts)
-    padded_offsets = chunk.offsets[:-1] + np.arange(len(chunk.texts))
-    for name, scanner in (("step_marker", _STEP_SCAN), ("numbered_marker", _NUMBERED_SCAN),
-                          ("heading_marker", _HEADING_SCAN), ("bullet_marker", _BULLET_SCAN)):
-        at = np.fromiter((m.start() for m in scanner.finditer(padded)), np.int64)
-        owner = np.searchsorted(padded_offsets, at, side="right") - 1
-        columns[name] = _member(cuts.starts, _skip_space_at(chunk, at - owner, owner))
+    columns.update(_line_markers(chunk, cuts))
+    return columns
+
+
+# What a line-start marker's first non-whitespace character can be (the scanners' patterns).
+_MARKER_FIRST = (
+    ("step_marker", _STEP_SCAN, frozenset(">#*_sS\u017f"), False),
+    ("numbered_marker", _NUMBERED_SCAN, frozenset("*"), True),  # or a digit
+    ("heading_marker", _HEADING_SCAN, frozenset("#"), False),
+    ("bullet_marker", _BULLET_SCAN, frozenset("-*+"), False),
+)
+
+
+def _line_markers(chunk: _Chunk, cuts: _Cuts) -> dict:
+    """Where a line-start marker (``markers``' scanners, run over "\n" + text) starts, after
+    its indent: a candidate is one only when it is its line's first non-whitespace character
+    (it follows a line break) and the scanner matches at that line's newline."""
+    after_break = np.flatnonzero(cuts.gap_newlines > 0)
+    starts = cuts.starts[after_break]
+    newline = chunk.newlines[np.searchsorted(chunk.newlines, starts) - 1]
+    first = chunk.points[starts]
+    digit = (chunk.cls[starts] == _CLASS["digit"]) | (first >= _TABLE_SIZE)  # \d, or maybe
+    columns = {}
+    for name, scanner, leads, or_digit in _MARKER_FIRST:
+        possible = np.isin(first, [ord(ch) for ch in leads]) | (digit if or_digit else False)
+        found = np.zeros(len(cuts.starts), dtype=bool)
+        found[after_break] = _matches_at(chunk.text, scanner, newline, possible, cuts.text_end[after_break])
+        columns[name] = found
     return columns
 
 
@@ -570,17 +617,27 @@ def _skip_space_at(chunk: _Chunk, positions: np.ndarray, owner: np.ndarray) -> n
     return np.where(following < end, following, np.maximum(positions, end))
 
 
+@lru_cache(maxsize=1)
+def _open_ends() -> np.ndarray:
+    """The characters after which ``lines.continues`` joins the next line whatever it is (its
+    first rule, ``_OPEN_END``), as code points."""
+    return np.array([c for c in range(128) if _OPEN_END.search(chr(c))], dtype=np.uint32)
+
+
 def _line_continues(chunk: _Chunk, cuts: _Cuts) -> np.ndarray:
-    """For a cut after a single line break: whether ``lines.continues`` joins the two lines."""
+    """For a cut after a single line break: whether ``lines.continues`` joins the two lines
+    (at once where the line before ends open, after its first rule)."""
     found = np.zeros(len(cuts.starts), dtype=bool)
-    rows = np.flatnonzero(cuts.gap_newlines == 1)
+    single = cuts.gap_newlines == 1
+    found[single] = np.isin(chunk.points[cuts.gap_start[single] - 1], _open_ends())
+    rows = np.flatnonzero(single & ~found)
     if not len(rows):
         return found
     newlines = chunk.newlines
     starts, text_start, text_end = cuts.starts[rows], cuts.text_start[rows], cuts.text_end[rows]
     after = np.searchsorted(newlines, starts)  # newlines[after - 1]: the break in the gap
     line_end = newlines[after - 1]
-    before = np.append(-1, newlines)[np.maximum(after - 1, 0)]  # the break before, if any
+    before = np.append(-1, newlines)[after - 1]  # the break before that one, if any
     previous_start = np.maximum(before + 1, text_start)
     following = np.append(newlines, np.iinfo(np.int64).max)[after]
     end = np.minimum(following, text_end)

@@ -398,12 +398,19 @@ def _head_words(chunk: _Chunk, cuts: _Cuts) -> tuple[list[str], np.ndarray]:
 
 
 _PACKED = 9  # characters of 7 bits in an int64 key
+# Below this many words (or letters), a plain loop or sort costs less than the vector set-up.
+_FEW = 1000
 
 
 def _intern(chunk: _Chunk, begin: np.ndarray, end: np.ndarray) -> tuple[list[str], np.ndarray]:
     """The distinct lower-cased words ``text[begin:end]`` in the order they first occur, and
     each one's index among them. A word of at most ``_PACKED`` ASCII characters is its own key
     (its lower-cased codes, 7 bits each); only the others are made strings to tell apart."""
+    if len(begin) < _FEW:  # a text or two: the per-word loop costs less than the set-up
+        seen: dict[str, int] = {}
+        words = map(str.lower, map(chunk.text.__getitem__, map(slice, begin.tolist(), end.tolist())))
+        ids = [seen.setdefault(word, len(seen)) for word in words]
+        return list(seen), np.array(ids, dtype=np.int32)
     points, lengths = chunk.points, end - begin
     keys = np.zeros(len(begin), dtype=np.int64)
     packed = lengths <= _PACKED
@@ -562,11 +569,19 @@ def _rule_cuts(chunk: _Chunk, cuts: _Cuts) -> dict:
 
 
 # What a line-start marker's first non-whitespace character can be (the scanners' patterns).
+def _ascii_set(chars: str) -> np.ndarray:
+    """A lookup table over code points clipped to 128: ``table[min(c, 128)]`` is True for these
+    (ASCII) characters (a cheap ``isin``)."""
+    table = np.zeros(129, dtype=bool)
+    table[[ord(ch) for ch in chars]] = True
+    return table
+
+
 _MARKER_FIRST = (
-    ("step_marker", _STEP_SCAN, frozenset(">#*_sS\u017f"), False),
-    ("numbered_marker", _NUMBERED_SCAN, frozenset("*"), True),  # or a digit
-    ("heading_marker", _HEADING_SCAN, frozenset("#"), False),
-    ("bullet_marker", _BULLET_SCAN, frozenset("-*+"), False),
+    ("step_marker", _STEP_SCAN, _ascii_set(">#*_sS")),  # or "ſ"
+    ("numbered_marker", _NUMBERED_SCAN, _ascii_set("*")),  # or a digit
+    ("heading_marker", _HEADING_SCAN, _ascii_set("#")),
+    ("bullet_marker", _BULLET_SCAN, _ascii_set("-*+")),
 )
 
 
@@ -578,10 +593,14 @@ def _line_markers(chunk: _Chunk, cuts: _Cuts) -> dict:
     starts = cuts.starts[after_break]
     newline = chunk.newlines[np.searchsorted(chunk.newlines, starts) - 1]
     first = chunk.points[starts]
+    ascii_first = np.minimum(first, 128)
     digit = (chunk.cls[starts] == _CLASS["digit"]) | (first >= _TABLE_SIZE)  # \d, or maybe
+    beyond = {"step_marker": first == 0x17F, "numbered_marker": digit}
     columns = {}
-    for name, scanner, leads, or_digit in _MARKER_FIRST:
-        possible = np.isin(first, [ord(ch) for ch in leads]) | (digit if or_digit else False)
+    for name, scanner, leads in _MARKER_FIRST:
+        possible = leads[ascii_first]
+        if name in beyond:
+            possible |= beyond[name]
         found = np.zeros(len(cuts.starts), dtype=bool)
         found[after_break] = _matches_at(chunk.text, scanner, newline, possible, cuts.text_end[after_break])
         columns[name] = found
@@ -620,8 +639,8 @@ def _skip_space_at(chunk: _Chunk, positions: np.ndarray, owner: np.ndarray) -> n
 @lru_cache(maxsize=1)
 def _open_ends() -> np.ndarray:
     """The characters after which ``lines.continues`` joins the next line whatever it is (its
-    first rule, ``_OPEN_END``), as code points."""
-    return np.array([c for c in range(128) if _OPEN_END.search(chr(c))], dtype=np.uint32)
+    first rule, ``_OPEN_END``), as an ``_ascii_set``."""
+    return _ascii_set("".join(chr(c) for c in range(128) if _OPEN_END.search(chr(c))))
 
 
 def _line_continues(chunk: _Chunk, cuts: _Cuts) -> np.ndarray:
@@ -629,7 +648,7 @@ def _line_continues(chunk: _Chunk, cuts: _Cuts) -> np.ndarray:
     (at once where the line before ends open, after its first rule)."""
     found = np.zeros(len(cuts.starts), dtype=bool)
     single = cuts.gap_newlines == 1
-    found[single] = np.isin(chunk.points[cuts.gap_start[single] - 1], _open_ends())
+    found[single] = _open_ends()[np.minimum(chunk.points[cuts.gap_start[single] - 1], 128)]
     rows = np.flatnonzero(single & ~found)
     if not len(rows):
         return found
@@ -868,6 +887,9 @@ def _word_hashes(points: np.ndarray, run_starts: np.ndarray, lengths: np.ndarray
     their offset (cycled every 64), plus its length times the last multiplier. Summed offset
     by offset over the runs at least that long (longest first), which costs a few operations
     per letter instead of the dozen of a flattened sum."""
+    if len(run_starts) < _FEW:
+        with np.errstate(over="ignore"):
+            return _flat_hashes(points, run_starts, lengths, 0) + lengths * _HASH_MULTIPLIERS[64]
     order = np.argsort(-np.minimum(lengths, _HASH_SHORT + 1).astype(np.int8), kind="stable")
     starts, sizes = run_starts[order], lengths[order]
     longer = np.searchsorted(-np.minimum(sizes, _HASH_SHORT + 1), -np.arange(_HASH_SHORT + 1), side="left")
@@ -879,31 +901,34 @@ def _word_hashes(points: np.ndarray, run_starts: np.ndarray, lengths: np.ndarray
             hashes[:active] += letters * _HASH_MULTIPLIERS[k]
         tail = int(longer[_HASH_SHORT])  # runs longer than that: the rest of their letters
         if tail:
-            hashes[:tail] += _tail_hashes(points, starts[:tail], sizes[:tail])
+            hashes[:tail] += _flat_hashes(points, starts[:tail], sizes[:tail], _HASH_SHORT)
         hashes += sizes * _HASH_MULTIPLIERS[64]
     out = np.empty_like(hashes)
     out[order] = hashes
     return out
 
 
-def _tail_hashes(points: np.ndarray, run_starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The hash terms of each run's letters from offset ``_HASH_SHORT`` on (a flattened sum)."""
-    rest = lengths - _HASH_SHORT
+def _flat_hashes(points: np.ndarray, run_starts: np.ndarray, lengths: np.ndarray, skip: int) -> np.ndarray:
+    """The hash terms of each run's letters from offset ``skip`` on, summed over all the
+    letters flattened into one array (runs longer than ``skip``)."""
+    rest = lengths - skip
     first = np.concatenate([[0], np.cumsum(rest)[:-1]])
-    offsets = np.arange(int(rest.sum())) - np.repeat(first, rest) + _HASH_SHORT
+    offsets = np.arange(int(rest.sum())) - np.repeat(first, rest) + skip
     letters = (points[np.repeat(run_starts, rest) + offsets] | 32).astype(np.int64)
     return np.add.reduceat(letters * _HASH_MULTIPLIERS[offsets % 64], first)
 
 
 def _previous_occurrence(hashes: np.ndarray) -> np.ndarray:
     """For each word, the index of the previous occurrence of the same word (-1: none)."""
-    # A stable sort by the hash, 16 bits at a time from the lowest (radix sorts of 16-bit
-    # keys are several times faster than one stable sort of 64-bit ones).
-    # (Which 16 bits come first does not matter: equal hashes end up together either way.)
-    digits = np.ascontiguousarray(hashes).view(np.uint16).reshape(-1, 4)
-    order = np.argsort(digits[:, 0], kind="stable")
-    for column in (1, 2, 3):
-        order = order[np.argsort(digits[order, column], kind="stable")]
+    # A stable sort by the hash; for many words 16 bits at a time from the lowest (radix sorts
+    # of 16-bit keys are several times faster than one stable sort of 64-bit ones).
+    if len(hashes) < _FEW:
+        order = np.argsort(hashes, kind="stable")
+    else:  # (which 16 bits come first does not matter: equal hashes end up together)
+        digits = np.ascontiguousarray(hashes).view(np.uint16).reshape(-1, 4)
+        order = np.argsort(digits[:, 0], kind="stable")
+        for column in (1, 2, 3):
+            order = order[np.argsort(digits[order, column], kind="stable")]
     ranked = hashes[order]
     same = np.concatenate([[False], ranked[1:] == ranked[:-1]])
     previous = np.full(len(hashes), -1, dtype=np.int64)

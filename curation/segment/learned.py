@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -277,25 +277,46 @@ def _checked(payload: Any) -> str:
 # -- training ----------------------------------------------------------------------------------
 
 
-def featurize(text: str, spans: Iterable[Span], words: _Words) -> TextFeatures:
-    """Features and labels of one gold text (``spans``: the steps a person set)."""
+def featurize(text: str, spans: Iterable[Span], words: _Words, found: Candidates | None = None) -> TextFeatures:
+    """Features and labels of one gold text (``spans``: the steps a person set; ``found``:
+    its candidates, when computed already)."""
     gold_starts = [start for start, _ in trim_spans(text, sorted(spans))][1:]
-    found = candidates(text)
+    found = candidates(text) if found is None else found
     labels = np.isin(found.positions, gold_starts)
     return TextFeatures(found.numeric, words.intern(found), labels, len(gold_starts))
+
+
+FEATURIZE_CHARS = 1_000_000  # texts featurized together (``candidates_of``), at most
 
 
 def featurize_all(
     examples: Iterable[tuple[str, Sequence[Span]]], limit: int | None = None
 ) -> tuple[list[TextFeatures], _Words]:
-    """Features of every example, streamed: the texts are not kept."""
+    """Features of every example, streamed in runs of about ``FEATURIZE_CHARS`` characters
+    featurized together: the texts are not kept."""
     words = _Words()
-    texts = []
-    for text, spans in examples:
-        texts.append(featurize(text, spans, words))
-        if limit and len(texts) >= limit:
-            break
+    texts: list[TextFeatures] = []
+    for batch in _runs(examples, limit):
+        found = candidates_of([text for text, _ in batch])
+        texts.extend(featurize(text, spans, words, found.text(i)) for i, (text, spans) in enumerate(batch))
     return texts, words
+
+
+def _runs(examples: Iterable[tuple[str, Sequence[Span]]], limit: int | None) -> Iterator[list]:
+    """The first ``limit`` examples in runs of about ``FEATURIZE_CHARS`` characters."""
+    batch: list = []
+    chars = taken = 0
+    for example in examples:
+        if batch and chars + len(example[0]) > FEATURIZE_CHARS:
+            yield batch
+            batch, chars = [], 0
+        batch.append(example)
+        chars += len(example[0])
+        taken += 1
+        if limit and taken >= limit:
+            break
+    if batch:
+        yield batch
 
 
 def train_boundary_model(

@@ -1,27 +1,7 @@
-"""Candidate cut points of a text and what a boundary classifier sees at each (``learned``).
-
-A candidate is where a word starts after whitespace, outside every protected region (math,
-code: ``regions``), and not in the middle of running prose: a lower-case word after a letter,
-a digit or a comma never starts a step. What is left covers sentence, line and paragraph
-starts, list and ``Step N`` markers, headings, and the places where a step list joined by
-spaces still shows a seam (after a formula, after ";", before a capital) that sentence rules
-miss.
-
-Features are computed for all candidates of a text at once with numpy over the text's code
-points, so that inference stays fast on long traces. They depend on the text only, never on
-the classifier's earlier decisions, so training and prediction see exactly the same thing:
-
-* the whitespace before (newlines, length), the characters before and after (classes), the
-  first two words (ids in a vocabulary learned from the training data; a move-opener flag
-  from ``moves``);
-* markers (``markers``: ``Step N``, numbered items, headings, bullets, and the markers the
-  ``solution`` strategy would cut at), display math starting or ending at the cut;
-* distances in approximate tokens (pre-tokens: runs of letters, of digits, single other
-  characters) to the previous and next candidate, the previous and next sentence or line end,
-  the previous and next paragraph, the text's ends; relative position;
-* lexical cohesion across the cut (TextTiling): the cosine of the sets of words in a window
-  before and after it.
-"""
+"""The boundary features as they were computed before ``candidates_of`` (one text at a time,
+main at e2591b0): the reference the chunk-at-once features must equal, row for row and bit for
+bit (``test_boundary_features``), so that trained models keep working. Only what was
+restructured is kept here; the tables, patterns and unchanged helpers come from the module."""
 from __future__ import annotations
 
 import re
@@ -33,71 +13,15 @@ from itertools import repeat
 
 import numpy as np
 
-from curation.segment.markers import _BULLET_SCAN, _HEADING_SCAN, _NUMBERED_SCAN, _STEP_SCAN, marker_cuts
+from curation.segment.boundary_features import (
+    _BREAKERS, _CLASS, _CLOSERS, _COHESION_WINDOW, _DISPLAY_OPEN, _HASH_MULTIPLIERS, _HEAD,
+    _INLINE_AT, _OPERATORS, _PRE_TOKEN_KIND, _QUOTES, _APOSTROPHES, _SENTENCE_END,
+    _SYMBOL_LEADS, _TABLE_SIZE, _TITLE_COLON, NUMERIC, _member, _opener_words, _solution_cuts,
+    code_points,
+)
 from curation.segment.lines import continues
-from curation.segment.moves import _longest_phrase
+from curation.segment.markers import _BULLET_SCAN, _HEADING_SCAN, _NUMBERED_SCAN, _STEP_SCAN, marker_cuts
 from curation.segment.regions import Regions, find_regions
-from curation.segment.spans import spans_from_cuts
-
-# Character classes (index into ``_CLASS_NAMES``); one table for the code points below
-# ``_TABLE_SIZE``, everything above is OTHER (or a letter, see ``_class_table``).
-_CLASS_NAMES = (
-    "space", "newline", "lower", "upper", "digit", ".", ",", ";", ":", "!", "?", ")", "]", "}",
-    "(", "[", "{", "$", "\\", '"', "'", "*", "#", "-", "=", "op", "`", "other",
-)
-_CLASS = {name: i for i, name in enumerate(_CLASS_NAMES)}
-_TABLE_SIZE = 0x3001  # through U+3000, the ideographic space
-_QUOTES = "\"“”«»"
-_APOSTROPHES = "'‘’"
-_OPERATORS = "+<>/^_|&~%@"
-
-
-def _class_set(*names: str) -> np.ndarray:
-    """A lookup table over the classes: ``table[cls]`` is True for these (a cheap ``isin``)."""
-    table = np.zeros(len(_CLASS_NAMES), dtype=bool)
-    table[[_CLASS[name] for name in names]] = True
-    return table
-
-
-_BREAKERS = _class_set(".", "!", "?", ";", ":")
-_CLOSERS = _class_set(")", "]", "}", "$", '"', "'", "*", "`")
-_SYMBOL_LEADS = _class_set("(", "[", "{", ")", "]", "}", "op")
-_SENTENCE_END = _class_set(".", "!", "?")
-_PRE_TOKEN_KIND = np.full(len(_CLASS_NAMES), 3, dtype=np.int8)
-_PRE_TOKEN_KIND[[_CLASS["space"], _CLASS["newline"]]] = 0
-_PRE_TOKEN_KIND[[_CLASS["lower"], _CLASS["upper"]]] = 1
-_PRE_TOKEN_KIND[_CLASS["digit"]] = 2
-# Cohesion: words of at least four ASCII letters (a cheap stop-word filter), windows of words.
-_COHESION_WORD = re.compile(r"[A-Za-z]{4,}")
-_COHESION_WINDOW = 24
-# ``markers``' inline Step N and numbered markers, anchored at a candidate.
-# The same, searched for once over a text at word starts (after whitespace or at its start).
-_INLINE_AT = re.compile(
-    r"(?<!\S)(?:(?i:(?:\*\*)?step[ \t]*\d{1,3}\b)|\d{1,2}[.)][ \t]+(?=\S)(?!\d{1,2}[.)]\s))"
-)
-_HEAD = re.compile(r"[^\w\n]{0,3}(\w+)(?:[^\w\n]{1,3}(\w+))?")
-_DISPLAY_OPEN = ("\\[", "$$", "\\begin")
-# "Choosing the Chairman: ..." / "Step 2 - Expand:": a short title and a colon open the unit.
-_TITLE_COLON = re.compile(r"[#*_ \t]*[\w'()\-]+(?:[ \t][\w'()\-]+){0,5}\**:(?=\s)")
-
-NUMERIC = (
-    "gap_newlines", "gap_chars", "gap_is_one_space",
-    "prev_class", "prev2_class", "next_class", "next2_class",
-    "sentence_end_before", "opener", "step_marker", "numbered_marker", "heading_marker",
-    "bullet_marker", "inline_marker", "solution_marker", "display_starts", "display_ended",
-    "math_starts", "math_ended",
-    "tok_prev_cand", "tok_next_cand", "tok_prev_strong", "tok_next_strong", "tok_prev_para",
-    "tok_next_para", "tok_from_start", "tok_to_end", "relative_position",
-    "cands_since_para", "cohesion", "cohesion_near",
-    "solution_cut", "line_continues", "title_colon", "head_repeats", "first_repeats",
-    "equals_before", "equals_after", "digits_before", "digits_after", "len_before_rel",
-    "len_after_rel",
-)
-CATEGORICAL = ("first_word", "second_word")
-FEATURES = NUMERIC + CATEGORICAL
-CATEGORICAL_INDEX = tuple(FEATURES.index(name) for name in CATEGORICAL)
-# Features LightGBM should treat as categories: the character classes and the word ids.
-CATEGORY_FEATURES = ("prev_class", "prev2_class", "next_class", "next2_class", *CATEGORICAL)
 
 
 @dataclass(slots=True)
@@ -146,18 +70,6 @@ def _tables() -> tuple[np.ndarray, np.ndarray]:
         elif ch in _OPERATORS:
             classes[code] = _CLASS["op"]
     return classes, space
-
-
-@lru_cache(maxsize=1)
-def _opener_words() -> frozenset[str]:
-    """Words that open a reasoning move ("wait", "so", "let" ... see ``moves``)."""
-    return frozenset(_longest_phrase())
-
-
-def code_points(text: str) -> np.ndarray:
-    """The text's code points (lone surrogates kept), as an int64 array."""
-    raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    return raw.astype(np.int64)
 
 
 def candidates(text: str, regions: Regions | None = None) -> Candidates:
@@ -271,21 +183,6 @@ def _matches_at(text: str, pattern: re.Pattern, starts: np.ndarray, possible: np
     return found
 
 
-def _solution_cuts(text: str, regions: Regions, marked) -> list[int]:
-    """Where the rule strategy ``solution`` starts its steps (``solution.segment``'s two
-    branches: ``marked``, the text's ``marker_cuts``, else its layout)."""
-    from curation.segment.context import Context
-    from curation.segment.solution import _layout_spans, _merge_answer_only
-
-    if marked:
-        spans = spans_from_cuts(text, marked[0], regions)
-    else:
-        context = Context.__new__(Context)  # no token counter: ``solution`` counts nothing
-        context.text, context.regions, context._tokens = text, regions, None
-        spans = _merge_answer_only(text, _layout_spans(context))
-    return [start for start, _ in spans]
-
-
 def _line_continues(text: str, starts: np.ndarray, gap_newlines: np.ndarray) -> np.ndarray:
     """For a cut after a single line break: whether ``lines.continues`` joins the two lines."""
     found = np.zeros(len(starts), dtype=bool)
@@ -297,15 +194,6 @@ def _line_continues(text: str, starts: np.ndarray, gap_newlines: np.ndarray) -> 
         if previous.strip():
             found[k] = continues(previous, text[pos : len(text) if end == -1 else end])
     return found
-
-
-def _member(positions: np.ndarray, found: Sequence[int]) -> np.ndarray:
-    """``np.isin(positions, found)`` for the short arrays of one text (a binary search costs a
-    tenth of ``isin``'s set-up there)."""
-    if not len(found):
-        return np.zeros(len(positions), dtype=bool)
-    values = np.sort(np.asarray(found, dtype=np.int64))
-    return values[np.minimum(np.searchsorted(values, positions), len(values) - 1)] == positions
 
 
 def _empty() -> Candidates:
@@ -454,11 +342,6 @@ def _cohesion(text: str, points: np.ndarray, starts: np.ndarray) -> tuple[np.nda
     for out, window in ((far, _COHESION_WINDOW), (near, _COHESION_WINDOW // 4)):
         out[:] = _linked_share(previous, index, window)
     return far, near
-
-
-# Random odd multipliers per letter offset (cycled every 64 letters) and for the length: a
-# word's hash is the wrapping int64 sum of its case-folded code points times these.
-_HASH_MULTIPLIERS = np.random.default_rng(18).integers(1, 2**62, size=65, dtype=np.int64) | 1
 
 
 def _ascii_words(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

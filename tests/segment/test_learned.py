@@ -217,3 +217,18 @@ def test_a_loaded_model_predicts_without_importing_the_lightgbm_package(tmp_path
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                          cwd=repo)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_training_interns_words_in_the_order_they_first_occur_row_after_row():
+    """Word ids (and so the vocabulary's order among equally frequent words) are those of
+    interning each candidate's first word, then its second, text after text."""
+    from curation.segment.boundary_features import candidates
+    from curation.segment.learned import _Words
+
+    texts = [text for text, _ in synthetic_examples(5)] + ["Wait. So the key: yes.\n\nSo. Key, yes."]
+    words, expected = _Words(), {}
+    for text in texts:
+        found = candidates(text)
+        ids = words.intern(found)
+        assert ids.tolist() == [[expected.setdefault(w, len(expected)) for w in pair] for pair in found.words]
+    assert words.words == list(expected)

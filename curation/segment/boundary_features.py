@@ -542,10 +542,10 @@ def _matches_at(text: str, pattern: re.Pattern, starts: np.ndarray, possible: np
     """Whether ``pattern`` matches at each start, up to the end at ``ends`` (tried only where
     ``possible``)."""
     found = np.zeros(len(starts), dtype=bool)
-    tried = np.flatnonzero(possible)
-    match = pattern.match
-    results = map(match, repeat(text), starts[tried].tolist(), ends[tried].tolist())
-    found[tried] = np.fromiter((m is not None for m in results), bool, len(tried))
+    tried = np.flatnonzero(possible).tolist()
+    if tried:
+        results = map(pattern.match, repeat(text), starts[tried].tolist(), ends[tried].tolist())
+        found[tried] = [m is not None for m in results]
     return found
 
 

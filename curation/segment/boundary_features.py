@@ -330,17 +330,8 @@ def _firsts_of_texts(chunk: _Chunk, starts: np.ndarray) -> np.ndarray:
 
 
 def _featurize(chunk: _Chunk, cuts: _Cuts) -> Candidates:
-    starts, gap_start, next_cls = cuts.starts, cuts.gap_start, cuts.next_cls
-    cls = chunk.cls
-    columns: dict[str, np.ndarray] = {}
-    columns["gap_newlines"] = np.minimum(cuts.gap_newlines, 3)
-    columns["gap_chars"] = np.minimum(starts - gap_start, 8)
-    columns["gap_is_one_space"] = (starts - gap_start == 1) & (chunk.points[gap_start] == 32)
-    columns["prev_class"] = cuts.prev_cls
-    columns["prev2_class"] = cls[np.maximum(gap_start - 2, cuts.text_start)]
-    columns["next_class"] = next_cls
-    columns["next2_class"] = cls[np.minimum(starts + 1, cuts.text_end - 1)]
-    columns["sentence_end_before"] = _SENTENCE_END[cuts.prev_cls]
+    """Every feature of every candidate of the chunk, one row each (``NUMERIC``)."""
+    columns = _gaps_and_classes(chunk, cuts)
     lexicon, word_ids = _head_words(chunk, cuts)
     openers = _opener_words()
     is_opener = np.fromiter(map(openers.__contains__, lexicon), bool, len(lexicon))
@@ -354,10 +345,25 @@ def _featurize(chunk: _Chunk, cuts: _Cuts) -> Candidates:
     columns["cohesion"], columns["cohesion_near"] = _cohesion(chunk, cuts)
     columns.update(_units(chunk, cuts, columns["tok_prev_cand"], columns["tok_next_cand"]))
     # Column by column into one array (``column_stack`` costs more).
-    numeric = np.empty((len(starts), len(NUMERIC)), dtype=np.float32, order="F")
+    numeric = np.empty((len(cuts.starts), len(NUMERIC)), dtype=np.float32, order="F")
     for i, name in enumerate(NUMERIC):
         numeric[:, i] = columns[name]
-    return Candidates(starts - cuts.text_start, numeric, lexicon, word_ids, cuts.bounds)
+    return Candidates(cuts.starts - cuts.text_start, numeric, lexicon, word_ids, cuts.bounds)
+
+
+def _gaps_and_classes(chunk: _Chunk, cuts: _Cuts) -> dict[str, np.ndarray]:
+    """The whitespace before each candidate and the classes of the characters around it."""
+    starts, gap_start, cls = cuts.starts, cuts.gap_start, chunk.cls
+    return {
+        "gap_newlines": np.minimum(cuts.gap_newlines, 3),
+        "gap_chars": np.minimum(starts - gap_start, 8),
+        "gap_is_one_space": (starts - gap_start == 1) & (chunk.points[gap_start] == 32),
+        "prev_class": cuts.prev_cls,
+        "prev2_class": cls[np.maximum(gap_start - 2, cuts.text_start)],
+        "next_class": cuts.next_cls,
+        "next2_class": cls[np.minimum(starts + 1, cuts.text_end - 1)],
+        "sentence_end_before": _SENTENCE_END[cuts.prev_cls],
+    }
 
 
 # -- the first two words -------------------------------------------------------------------------

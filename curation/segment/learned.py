@@ -2,11 +2,8 @@
 
 Every candidate cut of a text (``boundary_features``) is scored by a gradient-boosted tree
 model (LightGBM) trained on texts whose steps a person set; the candidates it scores at least
-``threshold`` (learned with the trees: the best out-of-fold F1 on the training texts) become
-cuts, or, when the model carries an active step-length prior (``boundary_decoding``, switched on
-only where it beat the threshold out of fold), the cut set a dynamic program finds best with it.
-The spans come out through ``spans.spans_from_cuts`` like every strategy's, so the segmenter's
-invariants hold unchanged.
+``threshold`` (learned with the trees: the best out-of-fold F1 on the training texts) become cuts, and the spans come out through ``spans.spans_from_cuts`` like every
+strategy's, so the segmenter's invariants hold unchanged.
 
     model = train_boundary_model(examples, folds=5)     # examples: (text, [(start, end), ...])
     model.save("project-7.json")
@@ -33,9 +30,6 @@ from typing import Any
 
 import numpy as np
 
-from .boundary_decoding import (
-    BIASES, WEIGHTS, LengthPrior, decode, fit_length_prior, step_lengths,
-)
 from .boundary_features import (
     CATEGORICAL, CATEGORICAL_INDEX, CATEGORY_FEATURES, FEATURES, NUMERIC, Candidates,
     candidates,
@@ -84,12 +78,6 @@ PREDICT_PARAMS = {"num_threads": 1, **EARLY_STOP}  # what ``_predict`` gives ``B
 THRESHOLDS = tuple(round(0.1 + 0.05 * i, 2) for i in range(17))  # 0.1 .. 0.9
 TUNE_FOLDS = 5
 TUNE_MIN_TEXTS = 20
-# The step-length prior is switched on only when it beats the tuned threshold's out-of-fold F1
-# by this much (smaller gains were noise on the gold: see docs/SEGMENTATION.md).
-PRIOR_MIN_GAIN = 0.005
-# Where a candidate is, in pre-tokens from the text's start, and how many follow it.
-_TOKENS_FROM_START = NUMERIC.index("tok_from_start")
-_TOKENS_TO_END = NUMERIC.index("tok_to_end")
 VOCABULARY_SIZE = 500
 MIN_WORD_COUNT = 3
 
@@ -106,10 +94,6 @@ class TextFeatures:
     word_ids: np.ndarray  # int32 (candidates x 2), ids of a ``_Words`` interner
     labels: np.ndarray  # bool: the candidate is a gold boundary
     gold: int  # gold boundaries, including any that no candidate reaches
-
-    def token_positions(self) -> tuple[np.ndarray, float]:
-        """Each candidate's place in pre-tokens, and the text's pre-tokens."""
-        return _token_positions(self.numeric)
 
 
 class _Words:
@@ -149,41 +133,14 @@ class _Words:
         return np.array([vocabulary.get(w, 0) for w in self.words], dtype=np.float32)
 
 
-def _token_positions(numeric: np.ndarray) -> tuple[np.ndarray, float]:
-    if not len(numeric):
-        return np.zeros(0), 0.0
-    at = numeric[:, _TOKENS_FROM_START].astype(np.float64)
-    return at, float(at[0] + numeric[0, _TOKENS_TO_END])
-
-
-def decide_cuts(probabilities: np.ndarray, threshold: float, prior: LengthPrior | None,
-                numeric: np.ndarray) -> np.ndarray:
-    """Which candidates are cuts (bool each): the threshold's, or the DP's with ``prior``."""
-    if prior is None or not prior.active:
-        return probabilities >= threshold
-    at, total = _token_positions(numeric)
-    return decode(_log_odds(probabilities) - _log_odds(np.float64(threshold)), at, total, prior)
-
-
-def _log_odds(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-9, 1 - 1e-9)
-    return np.log(p) - np.log1p(-p)
-
-
 @dataclass(frozen=True, slots=True)
 class CutScores:
     """Every candidate cut of a text and the model's probability that a step starts there."""
 
     positions: np.ndarray
     probabilities: np.ndarray
-    numeric: np.ndarray | None = None  # the candidates' features (for the decoder's lengths)
 
-    def cuts(self, threshold: float = 0.5, prior: LengthPrior | None = None) -> list[int]:
-        """Where steps start: candidates scored at least ``threshold``, or with an active
-        ``prior``, the DP's cut set (``boundary_decoding``)."""
-        if prior is not None and prior.active and self.numeric is not None:
-            chosen = decide_cuts(self.probabilities, threshold, prior, self.numeric)
-            return self.positions[chosen].tolist()
+    def cuts(self, threshold: float = 0.5) -> list[int]:
         return self.positions[self.probabilities >= threshold].tolist()
 
     def mean_entropy(self) -> float:
@@ -208,7 +165,6 @@ class BoundaryModel:
     vocabulary: dict[str, int]
     threshold: float = 0.5
     training: dict[str, Any] = field(default_factory=dict)
-    length_prior: LengthPrior | None = None  # None (or inactive): the threshold decides alone
     _predictor: TreePredictor | None = field(default=None, init=False, repr=False, compare=False)
 
     def lightgbm_booster(self) -> Any:
@@ -243,14 +199,13 @@ class BoundaryModel:
         probabilities = self.predictor.predict(np.vstack(matrices)) if matrices else np.zeros(0)
         ends = np.cumsum([len(f) for f in found])
         return [
-            CutScores(f.positions, probabilities[end - len(f):end], f.numeric)
+            CutScores(f.positions, probabilities[end - len(f):end])
             for f, end in zip(found, ends.tolist())
         ]
 
     def cuts(self, text: str, threshold: float | None = None, regions=None) -> list[int]:
         """Where the model cuts ``text`` (positions where steps after the first one start)."""
-        threshold = self.threshold if threshold is None else threshold
-        return self.score_cuts(text, regions).cuts(threshold, self.length_prior)
+        return self.score_cuts(text, regions).cuts(self.threshold if threshold is None else threshold)
 
     def _rows(self, found: Candidates) -> np.ndarray:
         """What the trees see of ``found``'s candidates, one row each (``FEATURES``)."""
@@ -259,7 +214,7 @@ class BoundaryModel:
     def to_json(self) -> str:
         booster = self.booster_text()
         words = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
-        payload = {
+        return json.dumps({
             "format": FORMAT,
             "version": VERSION,
             "features": list(FEATURES),
@@ -268,10 +223,7 @@ class BoundaryModel:
             "training": self.training,
             "booster_sha256": hashlib.sha256(booster.encode()).hexdigest(),
             "booster": booster,
-        }
-        if self.length_prior is not None:  # files from before the prior simply lack the key
-            payload["length_prior"] = self.length_prior.to_dict()
-        return json.dumps(payload)
+        })
 
     @classmethod
     def from_json(cls, data: str | bytes) -> BoundaryModel:
@@ -283,13 +235,7 @@ class BoundaryModel:
         booster_text = _checked(payload)
         vocabulary = {word: i + 1 for i, word in enumerate(payload["vocabulary"])}
         threshold, training = float(payload["threshold"]), payload.get("training", {})
-        prior = None
-        if payload.get("length_prior") is not None:
-            try:
-                prior = LengthPrior.from_dict(payload["length_prior"])
-            except ValueError as exc:
-                raise ModelFileError(f"the model's length prior is damaged: {exc}") from None
-        model = cls(booster_text, vocabulary, threshold, training, prior)
+        model = cls(booster_text, vocabulary, threshold, training)
         try:
             model.predictor  # noqa: B018 -- loads the trees now: a damaged file fails here
         except TreeModelError as exc:
@@ -389,71 +335,31 @@ def _predict(booster: Any, matrix: np.ndarray) -> np.ndarray:
 
 
 def _fit(texts: Sequence[TextFeatures], words: _Words, rounds: int, seed: int) -> BoundaryModel:
-    """A model fitted on ``texts`` whose threshold and length prior are tuned on out-of-fold
-    probabilities."""
+    """A model fitted on ``texts`` whose threshold is tuned on out-of-fold probabilities."""
     model = _fit_trees(texts, words, rounds, seed)
-    probabilities = _out_of_fold(texts, words, rounds, seed)
-    if probabilities is None:
-        return model  # threshold 0.5, no prior
-    model.threshold = _best_threshold(texts, probabilities)
-    model.length_prior = _tuned_prior(texts, probabilities, model.threshold)
+    model.threshold = _tuned_threshold(texts, words, rounds, seed)
     return model
 
 
 def _tuned_threshold(texts: Sequence[TextFeatures], words: _Words, rounds: int, seed: int) -> float:
     """The threshold of ``THRESHOLDS`` with the best F1 over out-of-fold probabilities
     (0.5 with fewer than ``TUNE_MIN_TEXTS`` texts, or when a fold has nothing to learn)."""
-    probabilities = _out_of_fold(texts, words, rounds, seed)
-    return 0.5 if probabilities is None else _best_threshold(texts, probabilities)
-
-
-def _out_of_fold(
-    texts: Sequence[TextFeatures], words: _Words, rounds: int, seed: int
-) -> list[np.ndarray] | None:
-    """Each text's probabilities from trees fitted on the other folds (``TUNE_FOLDS``); None
-    with fewer than ``TUNE_MIN_TEXTS`` texts, or when a fold has nothing to learn."""
     if len(texts) < TUNE_MIN_TEXTS:
-        return None
+        return 0.5
     probabilities: list[np.ndarray] = [np.zeros(0)] * len(texts)
     for k in range(TUNE_FOLDS):
         try:
             fold = _fit_trees([t for i, t in enumerate(texts) if i % TUNE_FOLDS != k], words, rounds, seed)
         except ValueError:
-            return None
+            return 0.5
         mapping = words.mapping(fold.vocabulary)
         for i in range(k, len(texts), TUNE_FOLDS):
             probabilities[i] = _predict(fold.booster, _matrix(texts[i], mapping))
-    return probabilities
-
-
-def _best_threshold(texts: Sequence[TextFeatures], probabilities: Sequence[np.ndarray]) -> float:
     scores = {
         threshold: _micro_f1(texts, [p >= threshold for p in probabilities])
         for threshold in THRESHOLDS
     }
     return max(THRESHOLDS, key=lambda t: (round(scores[t], 6), -abs(t - 0.5)))
-
-
-def _tuned_prior(
-    texts: Sequence[TextFeatures], probabilities: Sequence[np.ndarray], threshold: float
-) -> LengthPrior:
-    """The step-length prior of the training steps, its weight and bias chosen by out-of-fold
-    F1 (``WEIGHTS`` x ``BIASES``); weight and bias 0 (the threshold alone) unless the best
-    beats the threshold by ``PRIOR_MIN_GAIN``."""
-    lengths = [step_lengths(*t.token_positions(), t.labels) for t in texts]
-    prior = fit_length_prior(np.concatenate(lengths))
-    base = _micro_f1(texts, [p >= threshold for p in probabilities])
-    best, best_score = prior, base + PRIOR_MIN_GAIN
-    for weight in WEIGHTS:
-        for bias in BIASES:
-            candidate = prior.with_weights(weight, bias)
-            if not candidate.active:
-                continue
-            predicted = [decide_cuts(p, threshold, candidate, t.numeric) for t, p in zip(texts, probabilities)]
-            score = _micro_f1(texts, predicted)
-            if score > best_score + 1e-9:
-                best, best_score = candidate, score
-    return best
 
 
 def _micro_f1(texts: Sequence[TextFeatures], predicted: Sequence[np.ndarray]) -> float:
@@ -496,8 +402,7 @@ def score_features(model: BoundaryModel, texts: Sequence[TextFeatures], words: _
     total = BoundaryScore()
     mapping = words.mapping(model.vocabulary)
     for text in texts:
-        probabilities = model.predictor.predict(_matrix(text, mapping))
-        predicted = decide_cuts(probabilities, model.threshold, model.length_prior, text.numeric)
+        predicted = model.predictor.predict(_matrix(text, mapping)) >= model.threshold
         hits = int(np.count_nonzero(predicted & text.labels))
         total.add(BoundaryScore(
             gold=text.gold, predicted=int(predicted.sum()), exact=hits, near=hits, texts=1,
@@ -591,15 +496,14 @@ def segment_many(contexts: Sequence[Context], params: dict) -> list[list[Draft]]
         raise ValueError(f"threshold must be between 0 and 1, got {threshold!r}")
     threshold = model.threshold if threshold is None else threshold
     scores = model.score_many([c.text for c in contexts], [c.regions for c in contexts])
-    prior = model.length_prior
     return [
-        [draft(s, e) for s, e in spans_from_cuts(c.text, found.cuts(threshold, prior), c.regions)]
+        [draft(s, e) for s, e in spans_from_cuts(c.text, found.cuts(threshold), c.regions)]
         for c, found in zip(contexts, scores)
     ]
 
 
 __all__ = [
-    "BoundaryModel", "CutScores", "DEFAULTS", "LengthPrior", "ModelFileError", "TextFeatures",
+    "BoundaryModel", "CutScores", "DEFAULTS", "ModelFileError", "TextFeatures",
     "cross_validate", "cross_validate_features", "featurize_all", "learning_curve", "load_model", "segment",
     "segment_many",
     "train_boundary_model", "NUMERIC", "CATEGORICAL", "CATEGORICAL_INDEX",

@@ -7,11 +7,27 @@ from rest_framework import serializers
 from curation.models import Segmentation, Step, Trace
 
 
+class StepListSerializer(serializers.ListSerializer):
+    """A segmentation's steps in order, each with its index: its place in the list (what is
+    stored is only a position to sort by, ``Step.position``)."""
+
+    def to_representation(self, data) -> list[dict]:
+        steps = data.all() if hasattr(data, "all") else data
+        return [{"index": index, **self.child.to_representation(step)} for index, step in enumerate(steps)]
+
+
 class StepSerializer(serializers.ModelSerializer):
+    index = serializers.IntegerField(read_only=True, help_text="The step's place in its segmentation, from 0.")
+
     class Meta:
         model = Step
         fields = ["index", "start", "end", "type", "rating", "note", "flagged"]
         read_only_fields = fields
+        list_serializer_class = StepListSerializer
+
+    def to_representation(self, step: Step) -> dict:
+        # ``index`` is not stored: the list serializer puts it first, as it always was.
+        return {name: value for name, value in super().to_representation(step).items() if name != "index"}
 
 
 class SegmentationSerializer(serializers.ModelSerializer):

@@ -17,6 +17,8 @@ class StepListSerializer(serializers.ListSerializer):
 
 
 class StepSerializer(serializers.ModelSerializer):
+    # Declared for the schema. A step has no such attribute, so DRF skips the read-only field
+    # here and the list serializer puts the index first, where it always was.
     index = serializers.IntegerField(read_only=True, help_text="The step's place in its segmentation, from 0.")
 
     class Meta:
@@ -24,10 +26,6 @@ class StepSerializer(serializers.ModelSerializer):
         fields = ["index", "start", "end", "type", "rating", "note", "flagged"]
         read_only_fields = fields
         list_serializer_class = StepListSerializer
-
-    def to_representation(self, step: Step) -> dict:
-        # ``index`` is not stored: the list serializer puts it first, as it always was.
-        return {name: value for name, value in super().to_representation(step).items() if name != "index"}
 
 
 class SegmentationSerializer(serializers.ModelSerializer):

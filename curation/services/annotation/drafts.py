@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.db import connection
 from django.utils import timezone
@@ -88,7 +88,7 @@ class StoredWindow(StepWindow):
     ``store`` needs to write a splice of it (the index of a step is only its rank)."""
 
     def __init__(self, length: int, first: int, steps: list[EditableStep], positions: list[float],
-                 counts: tuple[int, int, int], load_all) -> None:
+                 counts: tuple[int, int, int], load_all: Callable[[], list[EditableStep]]) -> None:
         super().__init__(length, first, steps, counts, load_all)
         self.positions = positions
 

@@ -12,6 +12,20 @@ import django.db.models.constraints
 from django.db import migrations, models
 
 
+def number_by_rank(apps, schema_editor):
+    """Going back: every position becomes its step's index again (0..n-1 per segmentation), so
+    the integer column gets whole, dense values. The unique constraint is deferred (PostgreSQL)
+    or absent (SQLite) while the statement runs; PostgreSQL then checks it at once, as it must
+    before the table is altered in the same transaction."""
+    schema_editor.execute(
+        "UPDATE curation_step SET position = ranked.rank FROM (SELECT id, ROW_NUMBER() OVER"
+        " (PARTITION BY segmentation_id ORDER BY position) - 1 AS rank FROM curation_step) ranked"
+        " WHERE curation_step.id = ranked.id AND curation_step.position <> ranked.rank"
+    )
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -44,4 +58,5 @@ class Migration(migrations.Migration):
             name='step',
             options={'ordering': ['segmentation_id', 'position']},
         ),
+        migrations.RunPython(migrations.RunPython.noop, number_by_rank, elidable=False),
     ]

@@ -71,7 +71,7 @@ def seed(chars: int, steps: int) -> str:
         Membership.objects.create(project=project, user=author, role="annotator")
         segmentation = Segmentation.objects.create(trace=trace, field="reasoning", origin="human",
                                                    author=author, status="submitted")
-        Step.objects.bulk_create(Step(segmentation=segmentation, index=i, start=a, end=b, type=t)
+        Step.objects.bulk_create(Step(segmentation=segmentation, position=i, start=a, end=b, type=t)
                                  for i, (a, b, t) in enumerate(variant(text, shared, k + 1)))
     user, _ = users.get_or_create(username="bench-adjudicator")
     user.set_password(PASSWORD)

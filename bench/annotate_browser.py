@@ -91,7 +91,7 @@ def seed_editor(chars: int, steps: int) -> str:
     auto = Segmentation.objects.create(trace=trace, field="reasoning", origin="auto")
     types = ["premise", "plan", "compute", "compute", "verify", "backtrack", "compute", "conclude"]
     Step.objects.bulk_create(
-        Step(segmentation=auto, index=i, start=a, end=b, type=types[i % len(types)])
+        Step(segmentation=auto, position=i, start=a, end=b, type=types[i % len(types)])
         for i, (a, b) in enumerate(cut(text, steps))
     )
     user, _ = get_user_model().objects.get_or_create(username="bench-browser")

@@ -116,7 +116,7 @@ def seed(annotators: int, chars: int, steps: int) -> list[dict]:
         auto = Segmentation.objects.create(trace=trace, field="reasoning", origin="auto")
         spans = cut(text, steps)
         Step.objects.bulk_create(
-            Step(segmentation=auto, index=i, start=a, end=b, type="compute")
+            Step(segmentation=auto, position=i, start=a, end=b, type="compute")
             for i, (a, b) in enumerate(spans)
         )
         user = get_user_model().objects.create_user(username=f"bench-{n}")

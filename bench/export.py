@@ -205,7 +205,7 @@ def _copy_segmentations(trace_ids: list[int]) -> list[int]:
 def _copy_steps(segmentation_ids: list[int], chunk) -> None:
     columns = (
         "segmentation_id",
-        "index",
+        "position",
         "start",
         "end",
         "type",

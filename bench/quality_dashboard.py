@@ -108,7 +108,7 @@ def generate(traces: int, annotated: float):
     human = list(Segmentation.objects.filter(trace__project=project, origin="human").order_by("id")
                  .values_list("id", "trace_id", "author_id", "status"))
     Step.objects.bulk_create(
-        (Step(segmentation_id=s, index=i, start=cuts[i], end=cuts[i + 1], type=rng.choice(TYPES),
+        (Step(segmentation_id=s, position=i, start=cuts[i], end=cuts[i + 1], type=rng.choice(TYPES),
               rating=rng.choice((-1, 0, 1, 1, 1, None)))
          for s, _, _, _ in human for i in range(8)),
         batch_size=BATCH)

@@ -6,15 +6,16 @@
 Seeds an annotator's draft of one ``--chars``-character trace cut into ``--steps`` steps
 (bench/annotate_load.py's data), then sends the editor's own requests through Django's test
 client (the view, the service, the statements and the answer's markup; no sockets): a split of
-a step near the start of the draft (every step after it renumbered) and the merge that undoes
-it, ``--rounds`` times, then the same near the end. For each: the Python process's CPU
+a step near the start of the draft and the merge that undoes it, ``--rounds`` times, then the
+same in the middle and near the end (before ``Step.position``, every step after the split was
+renumbered, so the start cost most). For each: the Python process's CPU
 (``time.process_time``), the PostgreSQL backend's CPU (``/proc/<pid>/stat``, summed over the
 rounds, so its 10 ms clock tick averages out) and the wall time, median and p95 per edit.
 A loaded machine stretches the wall times; the CPU figures are what to compare.
 
-Each round splits and merges the same range, so every renumbered row leaves a dead version
-behind: 80 requests near the start leave ~50,000. A server with autovacuum on clears them within
-a minute or so; this machine's PostgreSQL runs with ``autovacuum = off``, so they pile up over
+Each round splits and merges the same range, so every row it deletes or changes leaves a dead
+version behind (before ``Step.position`` every renumbered row did too: 80 requests near the start
+left ~50,000). A server with autovacuum on clears them within a minute or so; this machine's PostgreSQL runs with ``autovacuum = off``, so they pile up over
 the run (and the seeded rows are never vacuumed). ``--vacuum`` runs ``VACUUM`` on the steps
 before each position, as autovacuum would have after the seeding and between bursts of edits;
 without it the figures include the dead rows (docs/BENCHMARKS.md reports both).
@@ -110,6 +111,7 @@ def main() -> None:
         "chars": args.chars, "steps": len(spans), "rounds": args.rounds, "vacuum": args.vacuum,
         "load_average": os.getloadavg(),
         "near_start": at(5),
+        "middle": at(len(spans) // 2),
         "near_end": at(len(spans) - 6),
     }
     results["load_average_after"] = os.getloadavg()

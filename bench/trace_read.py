@@ -62,7 +62,7 @@ def seed(chars: int, steps: int) -> dict:
     auto = Segmentation.objects.create(trace=trace, field="reasoning", origin="auto",
                                        strategy="moves", status="submitted")
     Step.objects.bulk_create(
-        Step(segmentation=auto, index=i, start=a, end=b, type="compute", token_count=(b - a) // 4)
+        Step(segmentation=auto, position=i, start=a, end=b, type="compute", token_count=(b - a) // 4)
         for i, (a, b) in enumerate(load.cut(text, steps))
     )
     lead = get_user_model().objects.create_user(username="bench-lead")

@@ -145,7 +145,7 @@ def _segmentations(cursor, project_id: int) -> None:
         FROM curation_trace t JOIN auth_user u ON u.username = 'wb-annotator-' || (t.id %% 5)
         WHERE t.project_id = %s AND hashtext(t.id::text) %% 100 = 3""", [project_id])
     cursor.execute("""
-        INSERT INTO curation_step (segmentation_id, index, start, "end", type, rating, note, flagged)
+        INSERT INTO curation_step (segmentation_id, position, start, "end", type, rating, note, flagged)
         SELECT s.id, k, k * 20, k * 20 + 20, 'compute',
                CASE WHEN s.origin = 'human' AND k = 1 AND s.id %% 4 = 0 THEN -1 ELSE NULL END,
                '', s.origin = 'human' AND k = 2 AND s.id %% 7 = 0
@@ -164,7 +164,7 @@ def _big_trace(lead) -> None:
     seg = Segmentation.objects.create(trace=trace, field="reasoning", origin="auto",
                                       strategy="discourse", status="submitted")
     bounds = [round(i * len(text) / 300) for i in range(301)]
-    Step.objects.bulk_create(Step(segmentation=seg, index=i, start=bounds[i], end=bounds[i + 1],
+    Step.objects.bulk_create(Step(segmentation=seg, position=i, start=bounds[i], end=bounds[i + 1],
                                   type="compute", token_count=50) for i in range(300))
 
 

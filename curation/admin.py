@@ -66,7 +66,7 @@ class ImportJobAdmin(admin.ModelAdmin):
 class StepInline(admin.TabularInline):
     model = Step
     extra = 0
-    fields = ["index", "start", "end", "type", "rating", "note", "token_count"]
+    fields = ["position", "start", "end", "type", "rating", "note", "token_count"]
 
 
 @admin.register(Segmentation)
@@ -94,7 +94,7 @@ class TraceAdmin(admin.ModelAdmin):
 
 @admin.register(Step)
 class StepAdmin(admin.ModelAdmin):
-    list_display = ["segmentation", "index", "start", "end", "type", "rating"]
+    list_display = ["segmentation", "position", "start", "end", "type", "rating"]
     raw_id_fields = ["segmentation"]
 
 

@@ -430,7 +430,12 @@ class Step(models.Model):
     """A half-open span [start, end) of the segmentation's field, with its labels."""
 
     segmentation = models.ForeignKey(Segmentation, on_delete=models.CASCADE, related_name="steps")
-    index = models.PositiveIntegerField()
+    # Where the step sits in its segmentation: only the order of positions means anything. A
+    # step's index (0..n-1, what the API, exports and the editor show) is its rank among its
+    # segmentation's positions, counted where it is read. Writers number 0, 1, 2, ...; a split
+    # puts the new step between two positions instead of renumbering every step after it
+    # (services.annotation.drafts), so an edit costs the same wherever it is in a long draft.
+    position = models.FloatField()
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     type = models.CharField(max_length=32, blank=True)
@@ -449,7 +454,7 @@ class Step(models.Model):
     )
 
     class Meta:
-        ordering = ["segmentation_id", "index"]
+        ordering = ["segmentation_id", "position"]
         indexes = [
             # The trace browser's "flagged" and "has a -1" filters: the few such steps, without
             # reading every step.
@@ -461,10 +466,11 @@ class Step(models.Model):
             ),
         ]
         constraints = [
-            # Deferred (to commit) where the database can: an edit renumbers the steps after a
-            # split or merge in one statement (drafts._shift_steps). SQLite checks it at once.
+            # Deferred (to commit) where the database can: an edit deletes and inserts steps in
+            # one statement, a new step taking the position of one deleted (drafts.store).
+            # SQLite checks it at once, where the statements run one by one, in order.
             models.UniqueConstraint(
-                fields=["segmentation", "index"],
+                fields=["segmentation", "position"],
                 name="unique_step_index",
                 deferrable=models.Deferrable.DEFERRED,
             ),
@@ -476,7 +482,7 @@ class Step(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"step {self.index} [{self.start}, {self.end})"
+        return f"step at {self.position:g} [{self.start}, {self.end})"
 
 
 class SegmentationRun(models.Model):

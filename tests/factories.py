@@ -82,7 +82,7 @@ def add_segmentation(trace: Trace, *, origin: str = "auto", status: str = "submi
     ratings, types = ratings or [None] * n, types or ["compute"] * n
     token_counts, notes = token_counts or [10] * n, notes or [""] * n
     Step.objects.bulk_create(
-        Step(segmentation=segmentation, index=i, start=start, end=end, type=types[i],
+        Step(segmentation=segmentation, position=i, start=start, end=end, type=types[i],
              rating=ratings[i], token_count=token_counts[i], note=notes[i])
         for i, (start, end) in enumerate(spans)
     )

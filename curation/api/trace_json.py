@@ -54,6 +54,8 @@ SEGMENTATION_FIELDS = (
     "updated_at",
 )
 STEP_FIELDS = ("index", "start", "end", "type", "rating", "note", "flagged")
+# What is read of a step: its index is its place in its segmentation's list, counted here.
+_STORED_STEP_FIELDS = STEP_FIELDS[1:]
 # DRF writes datetimes as ISO 8601 with "Z" for UTC; orjson's OPT_UTC_Z writes the same.
 OPTIONS = orjson.OPT_UTC_Z
 
@@ -115,11 +117,11 @@ def _attach_steps(segmentations: dict[int, dict]) -> None:
     sql = _steps_sql() % {"ids": placeholders(len(segmentations))}
     rows = _converted(fetch_all(sql, list(segmentations)), _step_converters())
     current, steps = None, []
-    keys = STEP_FIELDS
+    keys = _STORED_STEP_FIELDS
     for row in rows:
         if row[0] != current:
             current, steps = row[0], segmentations[row[0]]["steps"]
-        steps.append(dict(zip(keys, row[1:])))
+        steps.append({"index": len(steps), **dict(zip(keys, row[1:]))})
 
 
 def dumps(payload: Any) -> bytes:
@@ -158,11 +160,11 @@ def _traces_sql() -> str:
 
 @functools.cache
 def _steps_sql() -> str:
-    selected = ", ".join(column(Step, name) for name in ("segmentation", *STEP_FIELDS))
+    selected = ", ".join(column(Step, name) for name in ("segmentation", *_STORED_STEP_FIELDS))
     owner = column(Step, "segmentation")
     return (
         f"SELECT {selected} FROM {table(Step)} WHERE {owner} IN (%(ids)s)"
-        f" ORDER BY {owner}, {column(Step, 'index')}"
+        f" ORDER BY {owner}, {column(Step, 'position')}"
     )
 
 
@@ -192,7 +194,7 @@ def _trace_converters() -> Converters:
 
 @functools.cache
 def _step_converters() -> Converters:
-    return _converters([Step._meta.get_field(name) for name in ("segmentation", *STEP_FIELDS)])
+    return _converters([Step._meta.get_field(name) for name in ("segmentation", *_STORED_STEP_FIELDS)])
 
 
 def _converters(fields: list) -> Converters:

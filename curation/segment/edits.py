@@ -103,7 +103,8 @@ class StepWindow(Sequence[EditableStep]):
     ) -> None:
         self.length, self.first, self.steps, self.counts = length, first, steps, counts
         self._load_all = load_all
-        self._all: list[EditableStep] | None = None
+        # A window of every step is the whole list already: nothing more to read.
+        self._all: list[EditableStep] | None = steps if first == 0 and len(steps) == length else None
 
     def __len__(self) -> int:
         return self.length

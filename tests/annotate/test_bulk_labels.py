@@ -19,7 +19,7 @@ def draft(project, annotator, traces):
 
 
 def labels(segmentation) -> list[tuple]:
-    return list(segmentation.steps.order_by("index").values_list("type", "rating"))
+    return list(segmentation.steps.order_by("position").values_list("type", "rating"))
 
 
 def test_the_pure_edit_changes_the_step_and_all_after_it_in_one_splice():

@@ -69,7 +69,7 @@ def test_the_editor_sends_the_text_and_the_steps_with_their_offsets(client, anno
 
 
 def test_the_editor_data_leaves_out_only_empty_labels(client, annotator, assignment):
-    steps = list(assignment.segmentation.steps.order_by("index"))
+    steps = list(assignment.segmentation.steps.order_by("position"))
     steps[0].type, steps[0].rating, steps[0].flagged, steps[0].note = "plan", 0, True, "a <b>"
     steps[1].type, steps[1].rating = "", 0
     steps[2].type, steps[2].rating = "", None
@@ -310,13 +310,13 @@ def test_an_edits_answer_counts_every_step_though_it_reads_only_those_around_it(
             edit_url(assignment, "split"), {"revision": 3, "index": 0, "at": 19}
         ).content.decode()
 
-    steps = list(assignment.segmentation.steps.order_by("index"))
+    steps = list(assignment.segmentation.steps.order_by("position"))
     unrated = sum(step.rating is None for step in steps)
     untyped = sum(not step.type for step in steps)
     flagged = sum(step.flagged for step in steps)
     assert f"{len(steps)} steps · {unrated} unrated · {untyped} untyped · {flagged} flagged" in content
     assert f'data-steps="{len(steps)}"' in content
     # the steps read are those around the edit (with the counts), not the draft's every step
-    assert not any('ORDER BY "index"' in query["sql"] and "LIMIT" not in query["sql"]
+    assert not any('ORDER BY "position"' in query["sql"] and "LIMIT" not in query["sql"]
                    and "LEFT JOIN" not in query["sql"] and "curation_step" in query["sql"]
                    for query in queries.captured_queries)

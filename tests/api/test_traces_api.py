@@ -50,6 +50,21 @@ def test_an_id_beyond_any_database_integer_is_404(lead_client, traces):
     assert response.status_code == 404
 
 
+def test_steps_are_numbered_from_zero_in_order_whatever_positions_they_are_stored_at(lead_client, traces):
+    from curation.models import Step
+
+    segmentation = traces[0].segmentations.get()
+    Step.objects.filter(segmentation=segmentation, position=0).update(end=4)
+    Step.objects.filter(segmentation=segmentation, position=1).update(position=7.5)
+    Step.objects.create(segmentation=segmentation, position=0.5, start=5, end=9)
+
+    body = lead_client.get(f"/api/v1/projects/alpha/traces/{traces[0].pk}/").json()
+
+    steps = body["segmentations"][0]["steps"]
+    assert [(s["index"], s["start"]) for s in steps] == [(0, 0), (1, 5), (2, 10)]
+    assert body == serialized(traces[0].pk)
+
+
 # --- The hot path: rows and orjson, the serializer's shape, ETag by revision --------------------
 
 

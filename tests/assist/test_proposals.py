@@ -33,7 +33,7 @@ def test_accepting_writes_the_label_through_the_edit_path_with_its_source(draft,
     proposal = assist.proposals_for_draft(draft)[1][0]
     seen = draft.revision
     state = assist.accept_proposal(proposal=proposal, draft=draft, user=annotator, revision=seen)
-    step = Step.objects.get(segmentation=draft, index=1)
+    step = Step.objects.filter(segmentation=draft)[1]
     assert step.rating == -1 and step.label_source == "model" and step.verified_by == annotator
     edit = SegmentationEdit.objects.filter(segmentation=draft).latest("id")
     assert edit.operation == "rate" and edit.params["proposal"] == proposal.pk
@@ -48,14 +48,14 @@ def test_accepting_on_a_stale_revision_changes_nothing(draft, annotator):
     with pytest.raises(Conflict):
         assist.accept_proposal(proposal=proposal, draft=draft, user=annotator, revision=draft.revision + 5)
     proposal.refresh_from_db()
-    assert proposal.status == "pending" and Step.objects.get(segmentation=draft, index=0).rating is None
+    assert proposal.status == "pending" and Step.objects.filter(segmentation=draft)[0].rating is None
 
 
 def test_a_person_rating_again_makes_the_label_theirs(draft, annotator):
     proposal = assist.proposals_for_draft(draft)[1][0]
     state = assist.accept_proposal(proposal=proposal, draft=draft, user=annotator, revision=draft.revision)
     rate(segmentation=draft, user=annotator, revision=state.segmentation.revision, index=1, rating=0)
-    step = Step.objects.get(segmentation=draft, index=1)
+    step = Step.objects.filter(segmentation=draft)[1]
     assert step.rating == 0 and step.label_source == "" and step.verified_by is None
 
 
@@ -63,14 +63,14 @@ def test_rejecting_marks_the_proposal_and_leaves_the_step(draft, annotator):
     proposal = assist.proposals_for_draft(draft)[0][0]
     assist.reject_proposal(proposal=proposal, draft=draft, user=annotator)
     proposal.refresh_from_db()
-    assert proposal.status == "rejected" and Step.objects.get(segmentation=draft, index=0).rating is None
+    assert proposal.status == "rejected" and Step.objects.filter(segmentation=draft)[0].rating is None
     with pytest.raises(Conflict):
         assist.reject_proposal(proposal=proposal, draft=draft, user=annotator)
 
 
 def test_a_step_split_by_the_person_no_longer_takes_its_proposal(draft, annotator):
     proposal = assist.proposals_for_draft(draft)[0][0]
-    step = Step.objects.get(segmentation=draft, index=0)
+    step = Step.objects.filter(segmentation=draft)[0]
     split_step(segmentation=draft, user=annotator, revision=draft.revision, index=0, at=step.start + 3)
     draft.refresh_from_db()
     assert 0 not in assist.proposals_for_draft(draft)

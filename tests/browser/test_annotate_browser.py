@@ -34,7 +34,7 @@ def draft_of(annotator) -> Segmentation:
 
 
 def spans(segmentation) -> list[tuple[int, int]]:
-    return list(segmentation.steps.order_by("index").values_list("start", "end"))
+    return list(segmentation.steps.order_by("position").values_list("start", "end"))
 
 
 def wait_for_revision(page, revision: int) -> None:
@@ -97,7 +97,7 @@ def test_a_number_key_sets_the_type_of_the_current_step(editor, annotator):
     editor.keyboard.press("2")  # "plan" in the default schema
 
     wait_for_revision(editor, 2)
-    assert draft_of(annotator).steps.get(index=0).type == "plan"
+    assert draft_of(annotator).steps.all()[0].type == "plan"
     assert editor.locator("#step-list li").first.locator(".chip").inner_text() == "Plan"
 
 
@@ -106,7 +106,7 @@ def test_minus_rates_the_current_step_wrong(editor, annotator):
     editor.keyboard.press("-")
 
     wait_for_revision(editor, 2)
-    assert draft_of(annotator).steps.get(index=2).rating == -1
+    assert draft_of(annotator).steps.all()[2].rating == -1
     assert editor.locator("#field .step").nth(2).get_attribute("data-rating") == "-1"
 
 
@@ -115,7 +115,7 @@ def test_rating_buttons_work_with_the_mouse_too(editor, annotator):
     editor.click(".rate-btn[data-rating='1']")
 
     wait_for_revision(editor, 2)
-    assert draft_of(annotator).steps.get(index=0).rating == 1
+    assert draft_of(annotator).steps.all()[0].rating == 1
 
 
 def test_n_writes_a_note_saved_with_ctrl_enter(editor, annotator):
@@ -125,7 +125,7 @@ def test_n_writes_a_note_saved_with_ctrl_enter(editor, annotator):
     editor.keyboard.press("Control+Enter")
 
     wait_for_revision(editor, 2)
-    assert draft_of(annotator).steps.get(index=1).note == "sign error <b>here</b>"
+    assert draft_of(annotator).steps.all()[1].note == "sign error <b>here</b>"
     assert (
         editor.locator("#step-list li").nth(1).get_attribute("data-note")
         == "sign error <b>here</b>"
@@ -290,7 +290,7 @@ def test_the_first_drawing_is_the_markup_the_server_writes_for_an_edit(
         ("plan", 0, True, "why <not>?"), ("", -1, False, ""), ("mystery", None, False, "n"),
         ("verify", 1, False, ""),
     ]
-    steps = assignment.segmentation.steps.order_by("index")
+    steps = assignment.segmentation.steps.order_by("position")
     for step, (type_, rating, flagged, note) in zip(steps, labels):
         step.type, step.rating, step.flagged, step.note = type_, rating, flagged, note
         step.save()

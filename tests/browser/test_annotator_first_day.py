@@ -33,7 +33,7 @@ def draft_of(annotator) -> Segmentation:
 
 
 def ratings(annotator) -> list:
-    return list(draft_of(annotator).steps.order_by("index").values_list("rating", flat=True))
+    return list(draft_of(annotator).steps.order_by("position").values_list("rating", flat=True))
 
 
 def wait_for_revision(page, revision: int) -> None:
@@ -67,7 +67,7 @@ def test_shift_number_types_every_step_to_the_end(editor, annotator):
     editor.keyboard.press("Shift+Digit2")
 
     wait_for_revision(editor, 2)
-    types = list(draft_of(annotator).steps.order_by("index").values_list("type", flat=True))
+    types = list(draft_of(annotator).steps.order_by("position").values_list("type", flat=True))
     assert types == ["plan", "plan", "plan"]
 
 

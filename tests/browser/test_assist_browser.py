@@ -75,7 +75,7 @@ def test_a_critic_job_from_the_trace_browser_to_a_human_build(
 
     decided = dict(StepProposal.objects.values_list("step_index", "status"))
     assert decided == {0: "accepted", 1: "rejected"}
-    step = Step.objects.get(segmentation=draft, index=0)
+    step = Step.objects.filter(segmentation=draft)[0]
     assert (step.rating, step.label_source, step.verified_by) == (1, "model", annotator)
 
     editing = anna.url

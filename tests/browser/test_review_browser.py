@@ -58,7 +58,7 @@ def test_send_back_fix_resubmit_and_approve(new_page, project, annotator, review
     anna.wait_for_url(re.compile(r".*/annotate/$"))
     segmentation.refresh_from_db()
     assert segmentation.status == "submitted"
-    assert segmentation.steps.get(index=1).rating == 1
+    assert segmentation.steps.all()[1].rating == 1
 
     rita.goto("/p/alpha/review/")
     rita.click(f"tr[data-segmentation='{segmentation.pk}'] a")
@@ -121,5 +121,5 @@ def test_two_annotators_disagree_and_an_adjudicator_resolves_with_keys(new_page,
     result = Segmentation.objects.get(trace=trace, status="approved")
     assert set(result.parents.all()) == {a, b}
     assert (result.author, result.reviewed_by) == (reviewer, reviewer)
-    assert list(result.steps.order_by("index").values_list("start", "end", "type")) == [
+    assert list(result.steps.order_by("position").values_list("start", "end", "type")) == [
         (0, 19, "compute"), (20, 30, "compute"), (32, 60, "compute"), (62, 80, "compute")]

@@ -32,7 +32,7 @@ def annotate_and_submit(page, username: str, *keys: str) -> None:
 
 
 def cuts(segmentation: Segmentation) -> list[int]:
-    return list(segmentation.steps.order_by("index").values_list("start", flat=True))[1:]
+    return list(segmentation.steps.order_by("position").values_list("start", flat=True))[1:]
 
 
 def test_disagreement_routes_a_third_annotator_then_adjudication(

@@ -78,7 +78,7 @@ def test_an_unknown_project_is_refused(db):
 def test_a_failed_build_fails_the_command_with_the_reason(auto_traces):
     from curation.models import Step
 
-    Step.objects.filter(index=2).update(end=10_000)
+    Step.objects.filter(position=2).update(end=10_000)
 
     with pytest.raises(CommandError, match="outside"):
         build_dataset("--dataset", "gsm", "--source", "auto")

@@ -28,7 +28,7 @@ def leftovers(root) -> list[str]:
 
 def test_a_failing_build_marks_the_version_failed_with_the_reason(dataset, auto_traces):
     broken = add_segmentation(add_trace(dataset.project, 99))
-    Step.objects.filter(segmentation=broken, index=2).update(end=10_000)
+    Step.objects.filter(segmentation=broken, position=2).update(end=10_000)
 
     version = build_version(start_build(dataset=dataset, spec=AUTO))
 
@@ -38,7 +38,7 @@ def test_a_failing_build_marks_the_version_failed_with_the_reason(dataset, auto_
 
 def test_a_failing_build_leaves_no_files(dataset, auto_traces, datasets_root):
     broken = add_segmentation(add_trace(dataset.project, 99))
-    Step.objects.filter(segmentation=broken, index=2).update(end=10_000)
+    Step.objects.filter(segmentation=broken, position=2).update(end=10_000)
 
     build_version(start_build(dataset=dataset, spec=AUTO))
 

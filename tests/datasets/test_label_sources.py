@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _propose(segmentation, index, value, source, status="pending", confidence=0.9):
-    step = segmentation.steps.get(index=index)
+    step = segmentation.steps.all()[index]
     return StepProposal.objects.create(
         segmentation=segmentation, step_index=index, start=step.start, end=step.end,
         value=str(value), source=source, status=status, confidence=confidence, model_name="m",
@@ -68,8 +68,8 @@ def test_an_any_build_takes_every_proposal_but_the_rejected(proposed, datasets_r
 def test_a_label_a_person_accepted_counts_as_verified_and_keeps_its_source(project, annotator, datasets_root):
     trace = add_trace(project, 2)
     seg = add_segmentation(trace, origin="human", author=annotator, ratings=[1, None, -1])
-    Step.objects.filter(segmentation=seg, index=0).update(label_source="model", verified_by=annotator)
-    Step.objects.filter(segmentation=seg, index=2).update(label_source="model")  # nobody verified it
+    Step.objects.filter(segmentation=seg, position=0).update(label_source="model", verified_by=annotator)
+    Step.objects.filter(segmentation=seg, position=2).update(label_source="model")  # nobody verified it
     _, rows = _build(datasets_root, "--labels", "human", "--source", "submitted")
     assert _labels(rows) == [(1, "model"), (None, "person"), (None, "")]
 

@@ -41,7 +41,7 @@ def cuts(project) -> list[tuple]:
     found = []
     for trace in Trace.objects.filter(project=project).order_by("problem"):
         segmentation = Segmentation.objects.get(trace=trace)
-        steps = list(Step.objects.filter(segmentation=segmentation).order_by("index")
+        steps = list(Step.objects.filter(segmentation=segmentation).order_by("position")
                      .values_list("start", "end", "type", "rating", "note"))
         found.append((trace.problem, trace.reasoning, trace.response, trace.answer, trace.kind,
                       trace.teacher_model, segmentation.field, steps))

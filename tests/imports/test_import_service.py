@@ -60,7 +60,7 @@ def test_steps_in_the_source_become_an_imported_segmentation_with_ratings(projec
     trace = Trace.objects.get(source__id="pb-1")
     segmentation = trace.segmentations.get()
     assert segmentation.origin == Segmentation.Origin.IMPORTED
-    steps = list(segmentation.steps.order_by("index"))
+    steps = list(segmentation.steps.order_by("position"))
     assert [getattr(trace, segmentation.field)[s.start:s.end] for s in steps] == processbench_record(1)["steps"]
     assert [s.rating for s in steps][:2] == [1, -1]
 

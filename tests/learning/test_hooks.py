@@ -78,4 +78,4 @@ def test_an_auto_run_cuts_with_the_active_model_and_the_rules_elsewhere(project,
     assert cut.strategy == "learned"
     # Every field is cut: the reasoning, with no model of its own, still by the rules.
     assert fresh.segmentations.get(origin="auto", field="reasoning").strategy != "learned"
-    assert [(s.start, s.end) for s in cut.steps.order_by("index")] == [(0, 28), (29, 51)]
+    assert [(s.start, s.end) for s in cut.steps.order_by("position")] == [(0, 28), (29, 51)]

@@ -16,7 +16,7 @@ def set_steps(segmentation: Segmentation, spans, types=None, ratings=None) -> No
     n = len(spans)
     types, ratings = types or ["compute"] * n, ratings or [None] * n
     Step.objects.bulk_create(
-        Step(segmentation=segmentation, index=i, start=s, end=e, type=types[i], rating=ratings[i])
+        Step(segmentation=segmentation, position=i, start=s, end=e, type=types[i], rating=ratings[i])
         for i, (s, e) in enumerate(spans)
     )
 

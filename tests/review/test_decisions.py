@@ -104,7 +104,7 @@ def test_a_step_comment_stays_on_its_step_when_edits_before_it_renumber_the_step
 
     def where():
         text = submitted.trace.response
-        steps = {s.index: text[s.start:s.end] for s in submitted.steps.all()}
+        steps = {index: text[s.start:s.end] for index, s in enumerate(submitted.steps.all())}
         return {c.text: steps[c.step_index] for c in review.comments_for(submitted)}
 
     revision = submitted.revision
@@ -135,7 +135,7 @@ def test_sent_back_work_is_edited_and_resubmitted_and_its_comments_settle(submit
     review.resubmit(submitted, annotator, revision=state.segmentation.revision)
     submitted.refresh_from_db()
     assert submitted.status == Status.SUBMITTED
-    assert submitted.steps.get(index=0).rating == 1
+    assert submitted.steps.all()[0].rating == 1
     assert review.comments_for(submitted) == []
     assert [t[:2] for t in transitions(submitted)] == [
         ("draft", "submitted"), ("submitted", "sent_back"), ("sent_back", "submitted")]
@@ -209,7 +209,7 @@ def test_edit_and_approve_applies_the_edits_then_approves(submitted, reviewer):
                             edits=[("rate", {"index": 0, "rating": -1}), ("type", {"index": 1, "type": "verify"})])
     submitted.refresh_from_db()
     assert submitted.status == Status.APPROVED
-    assert list(submitted.steps.order_by("index").values_list("rating", "type"))[:2] == [(-1, "compute"), (None, "verify")]
+    assert list(submitted.steps.order_by("position").values_list("rating", "type"))[:2] == [(-1, "compute"), (None, "verify")]
     authors = set(SegmentationEdit.objects.filter(segmentation=submitted, operation__in=["rate", "type"])
                   .values_list("author__username", flat=True))
     assert authors == {"rita"}
@@ -221,7 +221,7 @@ def test_edit_and_approve_is_all_or_nothing(submitted, reviewer):
                                 edits=[("rate", {"index": 0, "rating": -1}), ("type", {"index": 1, "type": "nope"})])
     submitted.refresh_from_db()
     assert submitted.status == Status.SUBMITTED
-    assert Step.objects.get(segmentation=submitted, index=0).rating is None
+    assert Step.objects.filter(segmentation=submitted)[0].rating is None
 
 
 def test_a_lead_withdraws_an_approval_with_a_reason(submitted, reviewer, lead):

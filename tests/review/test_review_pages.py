@@ -92,7 +92,7 @@ def test_a_review_edit_answers_with_the_workspace(project, submitted, reviewer, 
     response = signed_in(reviewer).post(url("review-edit", project, submitted.pk, "rate"),
                                         {"revision": submitted.revision, "index": 0, "rating": "-1"})
     assert response.status_code == 200
-    assert Step.objects.get(segmentation=submitted, index=0).rating == -1
+    assert Step.objects.filter(segmentation=submitted)[0].rating == -1
 
 
 def test_the_annotator_sees_the_comments_beside_the_steps(project, submitted, reviewer, annotator, signed_in):
@@ -109,7 +109,7 @@ def test_the_queue_filters_by_annotator_flags_negative_ratings_and_agreement(pro
     spans = [(0, 30), (32, 60), (62, 80)]
     plain = add_segmentation(add_cut_trace(project, 1), origin="human", author=annotator, spans=spans)
     flagged = add_segmentation(add_cut_trace(project, 2), origin="human", author=bert, spans=spans)
-    Step.objects.filter(segmentation=flagged, index=0).update(flagged=True)
+    Step.objects.filter(segmentation=flagged, position=0).update(flagged=True)
     negative = add_segmentation(add_cut_trace(project, 3), origin="human", author=bert, spans=spans, ratings=[1, -1, None])
     TraceAgreement.objects.create(trace=plain.trace, field="response", annotators=2, boundary_f1=0.5)
     TraceAgreement.objects.create(trace=negative.trace, field="response", annotators=2, boundary_f1=0.9)

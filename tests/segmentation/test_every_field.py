@@ -45,14 +45,14 @@ def test_reasoning_and_solution_each_get_an_automatic_segmentation(project):
     assert {f: s.strategy for f, s in found.items()} == {
         "reasoning": "discourse", "response": "solution",
     }
-    steps = found["response"].steps.order_by("index")
+    steps = found["response"].steps.order_by("position")
     assert trace.response[steps[0].start : steps[0].end] == "We need the sum."
 
 
 def test_a_field_a_person_cut_is_left_to_them_and_the_other_is_still_cut(project, lead):
     trace = make_trace(project)
     human = Segmentation.objects.create(trace=trace, field="response", origin="human", author=lead)
-    Step.objects.create(segmentation=human, index=0, start=0, end=len(SOLUTION))
+    Step.objects.create(segmentation=human, position=0, start=0, end=len(SOLUTION))
 
     run = run_all(project)
 

@@ -33,7 +33,7 @@ def run_all(project, **kwargs) -> SegmentationRun:
 
 def auto_steps(trace: Trace) -> list[Step]:
     seg = trace.segmentations.get(origin=Segmentation.Origin.AUTO)
-    return list(seg.steps.order_by("index"))
+    return list(seg.steps.order_by("position"))
 
 
 def test_a_run_cuts_every_trace_and_records_its_progress(project):
@@ -74,7 +74,7 @@ def test_running_again_replaces_only_the_automatic_segmentation(project):
 def test_traces_cut_by_a_person_are_left_alone(project, lead):
     trace = make_trace(project)
     human = Segmentation.objects.create(trace=trace, field="response", origin="human", author=lead)
-    Step.objects.create(segmentation=human, index=0, start=0, end=len(SOLUTION))
+    Step.objects.create(segmentation=human, position=0, start=0, end=len(SOLUTION))
 
     run = run_all(project)
 

@@ -45,7 +45,7 @@ def test_rare_matches_read_by_id_are_the_same_rows(project, lead, annotator, mon
             for n in range(9)]
     add_segmentation(made[3], origin="human", author=annotator, status="approved", ratings=[1, -1, 1])
     add_segmentation(made[6], origin="human", author=annotator, status="draft")
-    add_segmentation(made[7]).steps.filter(index=0).update(flagged=True)
+    add_segmentation(made[7]).steps.filter(position=0).update(flagged=True)
     ids = [trace.pk for trace in made]
     assert found(project, lead, search="triangle", teacher="r1") == [ids[3]]
     assert found(project, lead, search="triangle", teacher="r2") == [ids[6], ids[0]]

@@ -75,7 +75,7 @@ def test_renaming_a_type_relabels_its_steps(project):
 
 def test_two_types_can_swap_names_in_one_save(project):
     seg = add_segmentation(add_trace(project, 1))
-    first, second = list(seg.steps.order_by("index"))[:2]
+    first, second = list(seg.steps.order_by("position"))[:2]
     Step.objects.filter(pk=first.pk).update(type="plan")
     Step.objects.filter(pk=second.pk).update(type="verify")
     schema = schema_with(project, plan={"key": "verify"}, verify={"key": "plan"})

@@ -70,7 +70,7 @@ def test_filters_by_annotator_flag_and_negative_rating(lead_client, project, ann
     mine = add_trace(project, 1)
     add_segmentation(mine, origin="human", author=annotator, status="draft", ratings=[1, -1, 1])
     flagged = add_trace(project, 2)
-    add_segmentation(flagged).steps.filter(index=0).update(flagged=True)
+    add_segmentation(flagged).steps.filter(position=0).update(flagged=True)
     add_trace(project, 3)
     assert ids_on(browse(lead_client, project, annotator="anna")) == [mine.pk]
     assert ids_on(browse(lead_client, project, status_response="draft")) == [mine.pk]

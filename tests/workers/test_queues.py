@@ -54,8 +54,8 @@ trace = Trace.objects.create(project=project, problem="2+2?", response="1. Add.\
                              content_hash="h")
 cut = Segmentation.objects.create(trace=trace, field="response", origin="imported",
                                   status="submitted")
-Step.objects.create(segmentation=cut, index=0, start=0, end=7)
-Step.objects.create(segmentation=cut, index=1, start=8, end=16)
+Step.objects.create(segmentation=cut, position=0, start=0, end=7)
+Step.objects.create(segmentation=cut, position=1, start=8, end=16)
 version = start_build(dataset=create_dataset(project=project, name="d"),
                       spec=BuildSpec(source="submitted"))
 tasks.build_dataset_version(version.pk)

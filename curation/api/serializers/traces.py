@@ -7,11 +7,25 @@ from rest_framework import serializers
 from curation.models import Segmentation, Step, Trace
 
 
+class StepListSerializer(serializers.ListSerializer):
+    """A segmentation's steps in order, each with its index: its place in the list (what is
+    stored is only a position to sort by, ``Step.position``)."""
+
+    def to_representation(self, data) -> list[dict]:
+        steps = data.all() if hasattr(data, "all") else data
+        return [{"index": index, **self.child.to_representation(step)} for index, step in enumerate(steps)]
+
+
 class StepSerializer(serializers.ModelSerializer):
+    # Declared for the schema. A step has no such attribute, so DRF skips the read-only field
+    # here and the list serializer puts the index first, where it always was.
+    index = serializers.IntegerField(read_only=True, help_text="The step's place in its segmentation, from 0.")
+
     class Meta:
         model = Step
         fields = ["index", "start", "end", "type", "rating", "note", "flagged"]
         read_only_fields = fields
+        list_serializer_class = StepListSerializer
 
 
 class SegmentationSerializer(serializers.ModelSerializer):

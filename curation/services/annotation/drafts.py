@@ -2,7 +2,8 @@
 
 The edit operations (``annotation.py``) decide what changes and check the revision; this module
 only knows how a splice becomes rows: labels are updated in place, a split or merge replaces its
-range and shifts the steps after it, and every change is appended to ``SegmentationEdit``. The
+range (the steps after it keep their rows: see ``Step.position``), and every change is appended
+to ``SegmentationEdit``. The
 statements every edit makes are written out with ``rawsql`` (the ORM's query building cost more
 CPU than the database spent running them); the rarer structural ones use the ORM.
 """
@@ -10,7 +11,8 @@ CPU than the database spent running them); the rarer structural ones use the ORM
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import itertools
+from collections.abc import Callable, Sequence
 
 from django.db import connection
 from django.utils import timezone
@@ -23,9 +25,6 @@ from curation.services.annotation import rawsql
 
 Op = SegmentationEdit.Operation
 STEP_OPERATIONS = {Op.SPLIT, Op.MERGE, Op.MOVE, Op.TYPE, Op.RATE, Op.NOTE, Op.FLAG}
-# Added to every index of a block of steps before moving it by a few places, where the unique
-# (segmentation, index) constraint is checked row by row (``_shift_steps``).
-_SHIFT_CLEAR = 1_000_000
 
 
 def field_text(segmentation: Segmentation) -> str:
@@ -73,7 +72,7 @@ def load_steps(segmentation: Segmentation) -> list[EditableStep]:
     columns = ", ".join(rawsql.column(Step, name) for name in EditableStep.__slots__)
     rows = rawsql.fetch_all(
         f"SELECT {columns} FROM {rawsql.table(Step)} WHERE segmentation_id = %s"
-        f" ORDER BY {rawsql.column(Step, 'index')}",
+        f" ORDER BY {rawsql.column(Step, 'position')}",
         [segmentation.pk],
     )
     return [_editable(row) for row in rows]
@@ -84,33 +83,59 @@ def _editable(row: tuple) -> EditableStep:
     return EditableStep(start, end, type, rating, note, bool(flagged))
 
 
-def load_window(segmentation: Segmentation, first: int, stop: int | None) -> StepWindow:
-    """The steps at positions ``first`` to ``stop`` (None: to the end) with the draft's step
+class StoredWindow(StepWindow):
+    """A window as read from the database: each of its steps' stored ``positions`` too, which
+    ``store`` needs to write a splice of it (the index of a step is only its rank)."""
+
+    def __init__(self, length: int, first: int, steps: list[EditableStep], positions: list[float],
+                 counts: tuple[int, int, int], load_all: Callable[[], list[EditableStep]]) -> None:
+        super().__init__(length, first, steps, counts, load_all)
+        self.positions = positions
+
+    def positions_of(self, start: int, stop: int) -> list[float] | None:
+        """The positions of the steps at indexes ``start`` to ``stop`` (fewer at the end of the
+        list), or None when the window does not reach them."""
+        stop = min(stop, self.length)
+        if not self._holds(start, stop):
+            return None
+        return self.positions[start - self.first : stop - self.first]
+
+
+def load_window(segmentation: Segmentation, first: int, stop: int | None) -> StoredWindow:
+    """The steps at indexes ``first`` to ``stop`` (None: to the end) with the draft's step
     count and label counts, in one statement: an edit of an 800-step draft reads a few rows and
     four numbers instead of 800 rows. The rest is read only if something asks for it."""
     first = max(0, first)
+    limit = [] if stop is None else [max(0, stop - first)]
     rows = rawsql.fetch_all(
         _window_sql(connection.vendor, to_end=stop is None),
-        [segmentation.pk, segmentation.pk, first, *([] if stop is None else [stop])],
+        [segmentation.pk, segmentation.pk, *limit, first],
     )
     length, *counts = (int(value or 0) for value in rows[0][:4])
-    steps = [_editable(row[4:]) for row in rows if row[4] is not None]
-    return StepWindow(length, first, steps, tuple(counts), lambda: load_steps(segmentation))
+    found = [row[4:] for row in rows if row[4] is not None]
+    return StoredWindow(
+        length, first, [_editable(row[1:]) for row in found], [row[0] for row in found],
+        tuple(counts), lambda: load_steps(segmentation),
+    )
 
 
 @functools.cache  # the same text on every edit; by database vendor
 def _window_sql(vendor: str, *, to_end: bool) -> str:
-    step, index = rawsql.table(Step), rawsql.column(Step, "index")
-    columns = ", ".join(rawsql.column(Step, name, "s") for name in EditableStep.__slots__)
-    up_to = "" if to_end else f" AND s.{index} < %s"
+    step, position = rawsql.table(Step), rawsql.column(Step, "position")
+    names = ("position", *EditableStep.__slots__)
+    inner = ", ".join(rawsql.column(Step, name) for name in names)
+    outer = ", ".join(rawsql.column(Step, name, "w") for name in names)
+    # The steps at ranks first.. are the rows after the first ``first`` in position order.
+    limit = "LIMIT %s" if not to_end else "LIMIT -1" if vendor == "sqlite" else ""
     return (
-        f"SELECT c.steps, c.unrated, c.untyped, c.flagged, {columns} FROM (SELECT COUNT(*) AS steps,"
+        f"SELECT c.steps, c.unrated, c.untyped, c.flagged, {outer} FROM (SELECT COUNT(*) AS steps,"
         f" SUM(CASE WHEN rating IS NULL THEN 1 ELSE 0 END) AS unrated,"
         f" SUM(CASE WHEN type = '' THEN 1 ELSE 0 END) AS untyped,"
         f" SUM(CASE WHEN flagged THEN 1 ELSE 0 END) AS flagged"
         f" FROM {step} WHERE segmentation_id = %s) c"
-        f" LEFT JOIN {step} s ON s.segmentation_id = %s AND s.{index} >= %s{up_to}"
-        f" ORDER BY s.{index}"
+        f" LEFT JOIN (SELECT {inner} FROM {step} WHERE segmentation_id = %s"
+        f" ORDER BY {position} {limit} OFFSET %s) w ON 1 = 1"
+        f" ORDER BY w.{position}"
     )
 
 
@@ -119,63 +144,106 @@ def store(
 ) -> Sequence[EditableStep]:
     """Store the splice and append its history ``entry`` (``record_values``); the new steps.
 
-    Rows are changed in place when the count holds, else the range is replaced and the steps
-    after it shifted. On PostgreSQL all of it is one statement (``rawsql.execute_together``:
-    the statements touch different rows, and the unique (segmentation, index) constraint is
-    checked at commit).
+    Rows are changed in place when the count holds, else the range is replaced, the new steps
+    taking the positions of those they replace and, for any more, positions between the last of
+    those and the next step: no other step is touched. On PostgreSQL all of it is one statement
+    (``rawsql.execute_together``: the statements touch different rows, and the unique
+    (segmentation, position) constraint is checked at commit).
     """
     new_steps = steps.spliced(splice) if isinstance(steps, StepWindow) else splice.apply(steps)
-    rawsql.execute_together([*_splice_statements(segmentation, splice), _record_statement(entry)])
+    statements = _splice_statements(segmentation, steps, splice)
+    rawsql.execute_together([*statements, _record_statement(entry)])
     return new_steps
 
 
-def _splice_statements(segmentation: Segmentation, splice: Splice) -> list[tuple[str, list]]:
+def _splice_statements(
+    segmentation: Segmentation, steps: Sequence[EditableStep], splice: Splice
+) -> list[tuple[str, list]]:
     first, removed, added = splice.index, len(splice.before), len(splice.after)
+    stored = _stored_positions(segmentation, steps, first, first + removed + 1)
+    old, following = stored[:removed], (stored[removed] if len(stored) > removed else None)
     if removed == added:
         return [
-            _update_step(segmentation, first + offset, _changed_fields(old, new))
-            for offset, (old, new) in enumerate(zip(splice.before, splice.after))
-            if old != new
+            _update_step(segmentation, at, _changed_fields(before, after))
+            for at, before, after in zip(old, splice.before, splice.after)
+            if before != after
         ]
-    step, index = rawsql.table(Step), rawsql.column(Step, "index")
+    positions = new_positions(old, following, added)
+    if positions is None:  # no room left between two positions: number them all afresh, once
+        _respace(segmentation)
+        old = [float(n) for n in range(first, first + removed)]
+        following = None if following is None else float(first + removed)
+        positions = new_positions(old, following, added)
+    step, position = rawsql.table(Step), rawsql.column(Step, "position")
     delete = (
-        f"DELETE FROM {step} WHERE segmentation_id = %s AND {index} >= %s AND {index} < %s",
-        [segmentation.pk, first, first + removed],
+        f"DELETE FROM {step} WHERE segmentation_id = %s AND {position} >= %s AND {position} <= %s",
+        [segmentation.pk, old[0], old[-1]],
     )
     rows = [
-        {"segmentation": segmentation.pk, "index": first + offset, **step.as_dict()}
-        for offset, step in enumerate(splice.after)
+        {"segmentation": segmentation.pk, "position": at, **step.as_dict()}
+        for at, step in zip(positions, splice.after)
     ]
-    shift = _shift_steps(segmentation, first + removed, added - removed)
-    return [delete, *shift, *([rawsql.insert_statement(Step, rows)] if rows else [])]
+    return [delete, rawsql.insert_statement(Step, rows)]
 
 
-def _shift_steps(segmentation: Segmentation, start: int, by: int) -> list[tuple[str, list]]:
-    """The statements that renumber the steps from ``start`` on by ``by`` places.
-
-    Where the unique (segmentation, index) constraint is checked at commit (PostgreSQL: it is
-    deferred), one statement does it. Elsewhere it is checked row by row, and shifting in place
-    could collide, so the block is first moved out of the way (two statements, in this order).
-    """
-    step, index = rawsql.table(Step), rawsql.column(Step, "index")
-    tail = f"WHERE segmentation_id = %s AND {index} >= %s"
-    if connection.features.supports_deferrable_unique_constraints:
-        return [(f"UPDATE {step} SET {index} = {index} + %s {tail}", [by, segmentation.pk, start])]
-    return [
-        (f"UPDATE {step} SET {index} = {index} + %s {tail}", [_SHIFT_CLEAR, segmentation.pk, start]),
-        (
-            f"UPDATE {step} SET {index} = {index} - %s {tail}",
-            [_SHIFT_CLEAR - by, segmentation.pk, _SHIFT_CLEAR],
-        ),
-    ]
+def new_positions(old: list[float], following: float | None, count: int) -> list[float] | None:
+    """Positions for ``count`` steps that replace the steps at positions ``old`` (one or more),
+    before the step at ``following`` (None: they are the last). Those of ``old`` are taken
+    first, in order; any more go evenly between the last of them and ``following`` (one apart
+    after the last step). None when doubles that close cannot be told apart (a gap halved about
+    fifty times over)."""
+    kept, extra = old[:count], max(0, count - len(old))
+    gap = 1.0 if following is None else (following - old[-1]) / (extra + 1)
+    positions = [*kept, *(old[-1] + gap * n for n in range(1, extra + 1))]
+    bounded = positions if following is None else [*positions, following]
+    return positions if all(a < b for a, b in itertools.pairwise(bounded)) else None
 
 
-def _update_step(segmentation: Segmentation, index: int, changed: dict) -> tuple[str, list]:
+def _stored_positions(
+    segmentation: Segmentation, steps: Sequence[EditableStep], start: int, stop: int
+) -> list[float]:
+    """The positions of the steps at indexes ``start`` to ``stop``: from the window the edit
+    read (always, on the edit path), else read by rank."""
+    if isinstance(steps, StoredWindow):
+        known = steps.positions_of(start, stop)
+        if known is not None:
+            return known
+    position = rawsql.column(Step, "position")
+    rows = rawsql.fetch_all(
+        f"SELECT {position} FROM {rawsql.table(Step)} WHERE segmentation_id = %s"
+        f" ORDER BY {position} LIMIT %s OFFSET %s",
+        [segmentation.pk, stop - start, start],
+    )
+    return [row[0] for row in rows]
+
+
+def _respace(segmentation: Segmentation) -> None:
+    """Set each step's position to its index (0, 1, 2, ...). Where the unique (segmentation,
+    position) constraint is checked row by row, the steps are first moved out of the way (to
+    negative positions), else a step could meet one not yet moved."""
+    step, position = rawsql.table(Step), rawsql.column(Step, "position")
+    ids = [row[0] for row in rawsql.fetch_all(
+        f"SELECT id FROM {step} WHERE segmentation_id = %s ORDER BY {position}", [segmentation.pk]
+    )]
+    with connection.cursor() as cursor:
+        if not connection.features.supports_deferrable_unique_constraints:
+            cursor.execute(
+                f"UPDATE {step} SET {position} = -1 - {position} WHERE segmentation_id = %s",
+                [segmentation.pk],
+            )
+        cursor.executemany(
+            f"UPDATE {step} SET {position} = %s WHERE id = %s",
+            [(float(rank), pk) for rank, pk in enumerate(ids)],
+        )
+
+
+def _update_step(segmentation: Segmentation, position: float, changed: dict) -> tuple[str, list]:
+    # ``position`` as read: a double goes to Python and back without rounding on both backends.
     assignments = ", ".join(f"{rawsql.column(Step, name)} = %s" for name in changed)
     return (
         f"UPDATE {rawsql.table(Step)} SET {assignments}"
-        f" WHERE segmentation_id = %s AND {rawsql.column(Step, 'index')} = %s",
-        [*rawsql.db_values(Step, changed), segmentation.pk, index],
+        f" WHERE segmentation_id = %s AND {rawsql.column(Step, 'position')} = %s",
+        [*rawsql.db_values(Step, changed), segmentation.pk, position],
     )
 
 

@@ -311,7 +311,7 @@ def _steps_around(
     """The steps an edit reads: those at ``first`` to ``stop`` (a window, not the whole draft),
     or every step when the answer will match pending proposals to every step's span."""
     if getattr(segmentation, "has_pending_proposals", True):
-        return drafts.load_steps(segmentation)
+        return drafts.load_window(segmentation, 0, None)
     return drafts.load_window(segmentation, first, stop)
 
 

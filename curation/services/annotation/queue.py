@@ -330,7 +330,7 @@ def starting_point(trace: Trace) -> Segmentation | None:
 
 def _copied_steps(source: Segmentation) -> list[dict]:
     return list(
-        source.steps.order_by("index").values(
+        source.steps.order_by("position").values(
             "start", "end", "type", "rating", "note", "flagged", "token_count"
         )
     )
@@ -344,7 +344,7 @@ def _whole_field(trace: Trace, field: str) -> list[dict]:
 def _step_row(segmentation: Segmentation, index: int, step: dict) -> Step:
     return Step(
         segmentation=segmentation,
-        index=index,
+        position=index,
         start=step["start"],
         end=step["end"],
         type=step.get("type") or "",

@@ -31,7 +31,7 @@ def proposals_for_draft(draft: Segmentation, steps=None) -> dict[int, list[StepP
     if getattr(draft, "has_pending_proposals", True) is False:
         return {}
     if steps is None:
-        spans = draft.steps.order_by("index").values_list("start", "end")
+        spans = draft.steps.order_by("position").values_list("start", "end")
     else:
         spans = [(step.start, step.end) for step in steps]
     by_span = {span: index for index, span in enumerate(spans)}
@@ -58,12 +58,12 @@ def accept_proposal(*, proposal: StepProposal, draft: Segmentation, user, revisi
     """Write the proposal's label into the person's draft (an edit at ``revision``)."""
     with transaction.atomic():
         current = _lock_pending(proposal)
-        index = _draft_index(current, draft)
+        index, position = _draft_step(current, draft)
         label = edits.rate if current.kind == StepProposal.Kind.RATING else edits.set_type
         value = {"rating": current.rating} if current.kind == StepProposal.Kind.RATING else {"type": current.value}
         state = label(segmentation=draft, user=user, revision=revision, index=index,
                       proposal=current.pk, **value)
-        Step.objects.filter(segmentation=draft, index=index).update(
+        Step.objects.filter(segmentation=draft, position=position).update(
             label_source=current.source, verified_by=user
         )
         _decide(current, Status.ACCEPTED, user)
@@ -74,7 +74,7 @@ def reject_proposal(*, proposal: StepProposal, draft: Segmentation, user) -> Ste
     """Mark the proposal rejected by ``user`` (it must be for a step of their draft)."""
     with transaction.atomic():
         current = _lock_pending(proposal)
-        _draft_index(current, draft)
+        _draft_step(current, draft)
         _decide(current, Status.REJECTED, user)
     return current
 
@@ -86,13 +86,14 @@ def _lock_pending(proposal: StepProposal) -> StepProposal:
     return current
 
 
-def _draft_index(proposal: StepProposal, draft: Segmentation) -> int:
+def _draft_step(proposal: StepProposal, draft: Segmentation) -> tuple[int, float]:
+    """The index and the stored position of the draft's step the proposal is for."""
     source = proposal.segmentation
     same_text = (source.trace_id, source.field, source.rewrite_id) == (draft.trace_id, draft.field, draft.rewrite_id)
-    index = draft.steps.filter(start=proposal.start, end=proposal.end).values_list("index", flat=True).first()
-    if not same_text or index is None:
+    position = draft.steps.filter(start=proposal.start, end=proposal.end).values_list("position", flat=True).first()
+    if not same_text or position is None:
         raise Conflict("This proposal is for a step your draft no longer has (it was split, merged or moved).")
-    return index
+    return draft.steps.filter(position__lt=position).count(), position
 
 
 def _decide(proposal: StepProposal, status: str, user) -> None:

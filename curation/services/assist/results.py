@@ -116,12 +116,12 @@ def _propose(job, work: Work, ratings: list, provenance, votes: list[dict]) -> i
     ).delete()
     rows = [
         StepProposal(
-            segmentation=work.target, step_index=step.index, start=step.start, end=step.end,
+            segmentation=work.target, step_index=index, start=step.start, end=step.end,
             kind=StepProposal.Kind.RATING, value=str(rating), source=provenance.source,
             model_name=provenance.model[:400], prompt_version=provenance.prompt_version[:100],
             confidence=provenance.confidence, votes=vote, job=job,
         )
-        for step, rating, vote in zip(work.steps, ratings, votes)
+        for index, (step, rating, vote) in enumerate(zip(work.steps, ratings, votes))
         if rating is not None
     ]
     StepProposal.objects.bulk_create(rows)
@@ -160,7 +160,7 @@ def _model_segmentation(work: Work, field_name: str, strategy: str, text: str, s
         strategy=strategy, status=Segmentation.Status.SUBMITTED,
     )
     Step.objects.bulk_create(
-        Step(segmentation=segmentation, index=i, start=start, end=end)
+        Step(segmentation=segmentation, position=i, start=start, end=end)
         for i, (start, end) in enumerate(spans)
     )
     return segmentation

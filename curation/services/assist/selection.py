@@ -31,7 +31,7 @@ class Work:
 
     trace: Trace
     target: Segmentation | None  # the judged segmentation (step tasks)
-    steps: list[Step]
+    steps: list[Step]  # in order: a step's index is its place here
     item: Any  # the core's input (CriticInput ...), None when there is nothing to ask
 
 
@@ -84,7 +84,7 @@ def _targets(traces: list[Trace]) -> dict[int, Segmentation]:
 
 def _steps_of(segmentation_ids: list[int]) -> dict[int, list[Step]]:
     steps: dict[int, list[Step]] = defaultdict(list)
-    for step in Step.objects.filter(segmentation_id__in=segmentation_ids).order_by("segmentation_id", "index"):
+    for step in Step.objects.filter(segmentation_id__in=segmentation_ids).order_by("segmentation_id", "position"):
         steps[step.segmentation_id].append(step)
     return steps
 

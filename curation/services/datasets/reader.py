@@ -90,7 +90,7 @@ def _steps_of(segmentation_ids: list[int]) -> dict[int, list[tuple]]:
     steps: dict[int, list[tuple]] = defaultdict(list)
     rows = (
         Step.objects.filter(segmentation_id__in=segmentation_ids)
-        .order_by("segmentation_id", "index")
+        .order_by("segmentation_id", "position")
         .values_list(*_STEP_COLUMNS)
     )
     for segmentation_id, *step in rows:

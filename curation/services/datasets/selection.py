@@ -80,10 +80,10 @@ def kept_steps_count(ratings: str) -> Subquery:
     """How many of a segmentation's steps the rating rule keeps (a correlated subquery)."""
     steps = _own_steps()
     if ratings in ("through-first-negative", "before-first-negative"):
-        earlier = "index__lt" if ratings == "through-first-negative" else "index__lte"
+        earlier = "position__lt" if ratings == "through-first-negative" else "position__lte"
         negative_before = Step.objects.filter(
             segmentation_id=OuterRef("segmentation_id"), rating=-1,
-            **{earlier: OuterRef("index")},
+            **{earlier: OuterRef("position")},
         )
         steps = steps.exclude(Exists(negative_before))
     return Subquery(steps.order_by().values("segmentation").annotate(n=Count("pk")).values("n"))

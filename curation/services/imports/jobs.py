@@ -665,7 +665,7 @@ def _save_imported_steps(traces: list[Trace], records: list[TraceRecord]) -> Non
         [
             Step(
                 segmentation=segmentation,
-                index=index,
+                position=index,
                 start=span.start,
                 end=span.end,
                 type=span.type,

@@ -39,7 +39,7 @@ def annotations_of(segmentations: list[Segmentation]) -> list[Annotation]:
     steps: dict[int, list[StepLabel]] = defaultdict(list)
     rows = (
         Step.objects.filter(segmentation__in=segmentations)
-        .order_by("segmentation_id", "index")
+        .order_by("segmentation_id", "position")
         .values_list("segmentation_id", "start", "end", "type", "rating")
     )
     for seg_id, start, end, type_, rating in rows:

@@ -113,7 +113,7 @@ def adjudicate(
 
 
 def _annotation(k: int, segmentation: Segmentation) -> quality.Annotation:
-    rows = segmentation.steps.order_by("index").values_list("start", "end", "type", "rating")
+    rows = segmentation.steps.order_by("position").values_list("start", "end", "type", "rating")
     return quality.Annotation(k, [quality.StepLabel(s, e, t or None, r) for s, e, t, r in rows])
 
 
@@ -138,7 +138,7 @@ def _store(found: AdjudicationCase, adjudicator, steps: list[quality.StepLabel])
         status=Status.APPROVED, reviewed_by=adjudicator, reviewed_at=now,
     )
     rows = [{"start": s.start, "end": s.end, "type": s.type or "", "rating": s.rating} for s in steps]
-    Step.objects.bulk_create(Step(segmentation=result, index=i, **row) for i, row in enumerate(rows))
+    Step.objects.bulk_create(Step(segmentation=result, position=i, **row) for i, row in enumerate(rows))
     result.parents.set(found.sides)
     SegmentationEdit.objects.create(
         segmentation=result, author=adjudicator, operation=SegmentationEdit.Operation.START,

@@ -54,10 +54,11 @@ def send_back(
         rows = [(None, comment)] if comment else []
         # Each step comment is anchored to its step's row and start offset, not only its index:
         # an edit before it (a split, a merge) renumbers the steps (selectors.comments_for).
+        steps = segmentation.steps.order_by("position").values_list("pk", "start")
         anchors = {
             index: {"step_ref": pk, "step_start": start}
-            for index, pk, start in segmentation.steps.filter(index__in=list(per_step))
-            .values_list("index", "pk", "start")
+            for index, (pk, start) in enumerate(steps)
+            if index in per_step
         }
         ReviewComment.objects.bulk_create(
             ReviewComment(segmentation=segmentation, step_index=index, author=reviewer, text=text,

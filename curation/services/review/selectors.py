@@ -74,16 +74,16 @@ def _reanchor(segmentation: Segmentation, comments: list[ReviewComment]) -> None
     that now holds the character its step started at (the row was split or merged away: the
     comment goes to the part that begins where the commented step began). Comments written
     before anchors were stored keep their index."""
-    steps = list(segmentation.steps.order_by("index").values_list("pk", "index", "start"))
-    index_of = {pk: index for pk, index, _ in steps}
-    starts = [start for _, _, start in steps]
+    steps = list(segmentation.steps.order_by("position").values_list("pk", "start"))
+    index_of = {pk: index for index, (pk, _) in enumerate(steps)}
+    starts = [start for _, start in steps]
     for comment in comments:
         if comment.step_index is None:
             continue
         if comment.step_ref in index_of:
             comment.step_index = index_of[comment.step_ref]
         elif comment.step_start is not None and steps:
-            comment.step_index = steps[max(bisect_right(starts, comment.step_start) - 1, 0)][1]
+            comment.step_index = max(bisect_right(starts, comment.step_start) - 1, 0)
 
 
 def annotators_of(project: Project) -> list[str]:

@@ -25,7 +25,7 @@ from curation.services.bulkcopy import copy_rows
 from curation.services.enqueue import enqueue_on_commit
 from curation.services.segmentation.config import Plan, check_config, override, plans_for
 
-STEP_COLUMNS = ("segmentation", "index", "start", "end", "type", "rating", "note", "token_count",
+STEP_COLUMNS = ("segmentation", "position", "start", "end", "type", "rating", "note", "token_count",
                 "flagged")
 
 

@@ -12,8 +12,6 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import compress, repeat
-from operator import le
 
 # A code block: a run of three or more backticks (models open them mid-line too, as in
 # "Here: ```python") up to the same run, or a tilde fence at a line start up to its closing
@@ -53,12 +51,14 @@ class Regions:
         """The cuts that ``allows``, in order (``cuts`` must be sorted)."""
         if not self.starts:
             return list(cuts)
-        cuts = list(cuts)
-        # For each cut, the first region that ends after it (bisect, at C level): the cut is
-        # allowed unless that region starts before it.
-        after = map(bisect_right, repeat(self.ends), cuts)
-        starts = (*self.starts, 1 << 62)  # past the last region: allowed
-        return list(compress(cuts, map(le, cuts, map(starts.__getitem__, after))))
+        kept = []
+        i, n = 0, len(self.starts)
+        for pos in cuts:
+            while i < n and self.ends[i] <= pos:
+                i += 1
+            if i == n or pos <= self.starts[i]:
+                kept.append(pos)
+        return kept
 
     def __iter__(self):
         return iter(zip(self.starts, self.ends))

@@ -70,79 +70,41 @@ _MARKER = re.compile(
 _OPENING_CHARS = 200  # the "opening" of a step, where checking words count
 
 
-def type_of(
-    text: str, step: SegmentedStep, index: int, opening_move: str | None,
-    lowered: str | None = None,
-) -> str:
-    """The default-schema type of ``step`` (the ``index``-th step of ``text``). ``lowered``:
-    ``text.lower()`` where it has ``text``'s length (``_lowered``), to scan instead of copying
-    and lowering each step's text."""
+def type_of(text: str, step: SegmentedStep, index: int, opening_move: str | None) -> str:
+    """The default-schema type of ``step`` (the ``index``-th step of ``text``)."""
+    body = text[step.start : step.end]
     if opening_move in _TYPE_OF_MOVE:
         return _TYPE_OF_MOVE[opening_move]
-    start, end = step.start, step.end
-    calculates = _calculates(text, start, end)
+    calculates = _calculates(body)
     if opening_move in _PLANNING_MOVES and not calculates:
         return "plan"
-    if _gives_answer(text, start, end, lowered):
+    if _gives_answer(body):
         return "conclude"
-    if _opens_with_checking(text, start, end, lowered):
+    if _opens_with_checking(body):
         return "verify"
     if index == 0 and not calculates:
         return "premise"
     return "compute" if calculates else "plan"
 
 
-# The typing scans run over a step's span of the whole text (``pattern.search(text, start,
-# end)``) rather than over a copy of it: the same matches, as no pattern looks before its
-# match's first character and the search ends at ``end`` as the copy does. Only the ``\b`` of
-# the rare exact tests would see past a span's start: those run on the copy.
+def _calculates(body: str) -> bool:
+    """Whether ``body`` holds a calculation ("2 + 3", "= 5", "\\frac")."""
+    return _CALCULATION_HINT.search(body) is not None and _CALCULATION.search(body) is not None
 
 
-def _calculates(text: str, start: int = 0, end: int | None = None) -> bool:
-    """Whether ``text[start:end]`` holds a calculation ("2 + 3", "= 5", "\\frac")."""
-    end = len(text) if end is None else end
-    return (
-        _CALCULATION_HINT.search(text, start, end) is not None
-        and _CALCULATION.search(text, start, end) is not None
-    )
-
-
-def _gives_answer(
-    text: str, start: int = 0, end: int | None = None, lowered: str | None = None
-) -> bool:
-    """Whether ``text[start:end]`` has a ``\\boxed{}`` or says "final answer"."""
-    end = len(text) if end is None else end
-    if _BOXED.search(text, start, end):
+def _gives_answer(body: str) -> bool:
+    """Whether ``body`` has a ``\\boxed{}`` or says "final answer"."""
+    if _BOXED.search(body):
         return True
-    if lowered is None:
-        hinted = _FINAL_ANSWER_HINT in text[start:end].lower()
-    else:
-        hinted = lowered.find(_FINAL_ANSWER_HINT, start, end) != -1
-    return hinted and _FINAL_ANSWER.search(text[start:end]) is not None
+    return _FINAL_ANSWER_HINT in body.lower() and _FINAL_ANSWER.search(body) is not None
 
 
-def _opens_with_checking(
-    text: str, start: int = 0, end: int | None = None, lowered: str | None = None
-) -> bool:
-    """Whether "check", "verify", "confirm" ... are said in the opening of ``text[start:end]``."""
-    end = len(text) if end is None else end
-    stop = min(end, start + _OPENING_CHARS)
-    if lowered is None:
-        opening = text[start:stop].lower()
-        hinted = any(hint in opening for hint in _CHECKING_HINTS)
-    else:
-        find = lowered.find
-        hinted = any(find(hint, start, stop) != -1 for hint in _CHECKING_HINTS)
-    return hinted and _CHECKING.search(text[start:end], 0, _OPENING_CHARS) is not None
-
-
-def _lowered(text: str) -> str | None:
-    """``text.lower()`` when it lowers every character to one (the usual case), so that a
-    span of it is that span lowered; else None. (Lowering never shortens a character, so the
-    same length says one for one; only a final sigma lowers by its context, and to a letter
-    that no hint holds.)"""
-    lowered = text.lower()
-    return lowered if len(lowered) == len(text) else None
+def _opens_with_checking(body: str) -> bool:
+    """Whether "check", "verify", "confirm" ... are said in the opening of ``body``."""
+    opening = body[:_OPENING_CHARS].lower()
+    if not any(hint in opening for hint in _CHECKING_HINTS):
+        return False
+    return _CHECKING.search(body, 0, _OPENING_CHARS) is not None
 
 
 def tag_steps(
@@ -151,9 +113,8 @@ def tag_steps(
     """Set ``type`` on each step (in place) to a key of ``schema`` (default schema if None)."""
     keys = _schema_keys(DEFAULT_LABEL_SCHEMA if schema is None else schema)
     openings = _opening_moves(text, steps, move_matcher())
-    lowered = _lowered(text)
     for index, (step, move) in enumerate(zip(steps, openings)):
-        step.type = keys.get(type_of(text, step, index, move, lowered), "")
+        step.type = keys.get(type_of(text, step, index, move), "")
 
 
 def _opening_moves(text: str, steps: Sequence[SegmentedStep], matcher: MoveMatcher) -> list:

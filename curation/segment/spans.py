@@ -9,6 +9,8 @@ character (cutting partitions the text; trimming removes only whitespace).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import compress, islice
+from operator import add, lt, sub
 
 from .regions import Regions
 
@@ -30,10 +32,19 @@ def spans_from_cuts(
 ) -> list[Span]:
     """Cut ``text[start:end]`` at every allowed position of ``cuts`` and trim the pieces."""
     end = len(text) if end is None else end
-    bounds = regions.filter(sorted({c for c in cuts if start < c < end}))
+    bounds = regions.filter(_in_order(list(cuts), start, end))
     lefts = [start, *bounds]
     # ``trim`` for every piece at once (C-level maps: a long trace has thousands of pieces).
     right_trimmed = list(map(str.rstrip, map(text.__getitem__, map(slice, lefts, [*bounds, end]))))
-    kept = map(len, right_trimmed)
-    stripped = map(len, map(str.lstrip, right_trimmed))
-    return [(a + k - n, a + k) for a, k, n in zip(lefts, kept, stripped) if n]
+    rights = list(map(add, lefts, map(len, right_trimmed)))
+    stripped = list(map(len, map(str.lstrip, right_trimmed)))
+    # A piece of whitespace only (``stripped`` 0) gives no span.
+    return list(compress(zip(map(sub, rights, stripped), rights), stripped))
+
+
+def _in_order(cuts: list[int], start: int, end: int) -> list[int]:
+    """The distinct cuts strictly between ``start`` and ``end``, sorted (most callers' cuts
+    are already: checked at C level, without building a set)."""
+    if cuts and start < cuts[0] and cuts[-1] < end and all(map(lt, cuts, islice(cuts, 1, None))):
+        return cuts
+    return sorted({c for c in cuts if start < c < end})

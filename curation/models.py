@@ -468,7 +468,7 @@ class Step(models.Model):
         constraints = [
             # Deferred (to commit) where the database can: an edit deletes and inserts steps in
             # one statement, a new step taking the position of one deleted (drafts.store).
-            # SQLite checks it at once, where the statements run one by one, in order.
+            # SQLite has no deferrable constraints, so Django does not create it there.
             models.UniqueConstraint(
                 fields=["segmentation", "position"],
                 name="unique_step_index",

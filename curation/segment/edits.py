@@ -149,10 +149,8 @@ class StepWindow(Sequence[EditableStep]):
             raise EditError("The steps changed since this edit was made.")
         at = splice.index - self.first
         steps = [*self.steps[:at], *splice.after, *self.steps[at + len(splice.before) :]]
-        counts = tuple(
-            count + _count(splice.after)[n] - _count(splice.before)[n]
-            for n, count in enumerate(self.counts)
-        )
+        added, removed = _count(splice.after), _count(splice.before)
+        counts = tuple(count + a - r for count, a, r in zip(self.counts, added, removed))
         window = StepWindow(
             self.length + len(splice.after) - len(splice.before), self.first, steps, counts,
             self._load_all,

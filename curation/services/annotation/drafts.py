@@ -218,23 +218,16 @@ def _stored_positions(
 
 
 def _respace(segmentation: Segmentation) -> None:
-    """Set each step's position to its index (0, 1, 2, ...). Where the unique (segmentation,
-    position) constraint is checked row by row, the steps are first moved out of the way (to
-    negative positions), else a step could meet one not yet moved."""
+    """Set each step's position to its index (0, 1, 2, ...), in one statement. (The unique
+    (segmentation, position) constraint is deferred on PostgreSQL; SQLite has no deferrable
+    constraints, so Django does not create it there.)"""
     step, position = rawsql.table(Step), rawsql.column(Step, "position")
-    ids = [row[0] for row in rawsql.fetch_all(
-        f"SELECT id FROM {step} WHERE segmentation_id = %s ORDER BY {position}", [segmentation.pk]
-    )]
-    with connection.cursor() as cursor:
-        if not connection.features.supports_deferrable_unique_constraints:
-            cursor.execute(
-                f"UPDATE {step} SET {position} = -1 - {position} WHERE segmentation_id = %s",
-                [segmentation.pk],
-            )
-        cursor.executemany(
-            f"UPDATE {step} SET {position} = %s WHERE id = %s",
-            [(float(rank), pk) for rank, pk in enumerate(ids)],
-        )
+    rawsql.execute(
+        f"UPDATE {step} SET {position} = ranked.rank FROM (SELECT id, ROW_NUMBER() OVER"
+        f" (ORDER BY {position}) - 1 AS rank FROM {step} WHERE segmentation_id = %s) ranked"
+        f" WHERE {step}.id = ranked.id",
+        [segmentation.pk],
+    )
 
 
 def _update_step(segmentation: Segmentation, position: float, changed: dict) -> tuple[str, list]:

@@ -24,6 +24,8 @@ from itertools import accumulate, chain, repeat
 from operator import add, floordiv, mod, sub
 from typing import Any
 
+import numpy as np
+
 from . import pretokenize
 
 # A space that does not start a pre-token is one preceded by whitespace and not followed by
@@ -167,14 +169,16 @@ class TokenCounter:
         totals = list(map(sum, map(counts.__getitem__, map(slice, map(sub, ends, sizes), ends))))
         return self._settle_unseen(totals)
 
-    def count_keys(self, keys: list[str]) -> list[int]:
+    def count_keys(self, keys: list[str]) -> np.ndarray:
         """The counts of cache keys as ``count_prepared`` cuts them (a ``_BARE`` key opens a
         text), the unseen ones counted in one batch."""
-        counts = list(map(self._words.__getitem__, keys))
-        if not self._words.missed:
-            return counts
-        found = self._count_keys(self._take_missed())
-        return [found[key] if count == UNSEEN else count for key, count in zip(keys, counts)]
+        counts = np.fromiter(map(self._words.__getitem__, keys), np.int64, len(keys))
+        if self._words.missed:
+            # The unseen keys counted ``UNSEEN``, in the order ``missed`` lists them.
+            missed = self._take_missed()
+            found = self._count_keys(missed)
+            counts[counts == UNSEEN] = list(map(found.__getitem__, missed))
+        return counts
 
     def _count_alone(self, text: str) -> int:
         """A text that holds a mark character itself goes to the real tokenizer."""

@@ -103,8 +103,9 @@ class _TextKeys:
         self.prepared = prepared
         words = prepared.split(" ")
         # Where word ``i`` ends: at the space after it (the text's end after the last word).
-        lengths = np.fromiter(map(len, words), np.intp, len(words))
-        self.word_ends = np.cumsum(lengths + 1) - 1
+        # Found over the code points, which costs less than the words' lengths.
+        code_points = np.frombuffer(prepared.encode("utf-32-le"), np.uint32)
+        self.word_ends = np.append(np.flatnonzero(code_points == ord(" ")), len(prepared))
         words[0] = _BARE + words[0]
         counts = counter.count_keys(words)
         self.totals = np.concatenate(([0], np.cumsum(counts)))  # of the words before word i

@@ -17,17 +17,16 @@ hold the counter's mark characters, are counted from their own text by ``count_m
 """
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
 from itertools import chain
-from operator import ge
 
 import numpy as np
 
 from .counter import _BARE, TokenCounter, _has_marks
 from .spans import Span
 
-_WHITESPACE = re.compile(r"\s")
+# Whether a code point is what ``str.isspace`` (and so the regex ``\s``) calls whitespace,
+# for those up to U+3000 (there is none above).
+_IS_SPACE = np.array([chr(code).isspace() for code in range(0x3001)] + [False])
 
 
 class TextTokens:
@@ -39,49 +38,55 @@ class TextTokens:
         self._prepared: str | None = None  # the text prepared, every position kept
         self._added: list[tuple[int, int]] = []  # where its added tokens are
         self._text_keys: _TextKeys | None = None  # the prepared text cut into keys, counted
+        self._points: np.ndarray | None = None  # the prepared text's code points
         if counter.fast and not _has_marks(text):
             self._added = counter.added_spans(text)
             self._prepared = counter.prepare(text, self._added)
 
     def count(self, spans: list[Span]) -> list[int]:
         """Token counts of ``text[s:e]`` for each ``(s, e)`` of ``spans``."""
-        prepared = self._prepared
-        if prepared is not None and spans and self._all_sliceable(spans):
-            return self._keys().count(spans)
-        if prepared is None:
+        if self._prepared is None or not spans:
             return self.counter.count_many([self.text[s:e] for s, e in spans])
-        sliceable = [self._all_sliceable([span]) for span in spans]
-        ours = [span for span, ok in zip(spans, sliceable) if ok]
-        theirs = [self.text[s:e] for (s, e), ok in zip(spans, sliceable) if not ok]
-        counts = iter(self._keys().count(ours) if ours else [])
-        others = iter(self.counter.count_many(theirs))
-        return [next(counts) if ok else next(others) for ok in sliceable]
+        bounds = np.fromiter(chain.from_iterable(spans), np.intp, 2 * len(spans))
+        starts, ends = bounds[::2], bounds[1::2]
+        sliceable = self._sliceable(starts, ends)
+        if sliceable.all():
+            return self._keys().count(starts, ends).tolist()
+        counts = np.zeros(len(spans), np.int64)
+        if sliceable.any():
+            counts[sliceable] = self._keys().count(starts[sliceable], ends[sliceable])
+        others = np.flatnonzero(~sliceable).tolist()
+        counts[others] = self.counter.count_many([self.text[spans[i][0] : spans[i][1]] for i in others])
+        return counts.tolist()
 
     def _keys(self) -> _TextKeys:
         if self._text_keys is None:
-            self._text_keys = _TextKeys(self.counter, self._prepared)
+            self._text_keys = _TextKeys(self.counter, self._prepared, self._code_points())
         return self._text_keys
 
-    def _all_sliceable(self, spans: list[Span]) -> bool:
-        """Whether the prepared slice of every span is that span prepared on its own: the
-        span is not empty, does not end in whitespace (except at the text's end) and has no
-        bound strictly inside an added token. Checked for all spans at once, at C level (a
-        trace has thousands); where it says False, each span is asked on its own."""
-        text = self._prepared
-        bounds = list(chain.from_iterable(spans))
-        starts, ends = bounds[::2], bounds[1::2]
-        if min(starts) < 0 or max(ends) > len(text) or any(map(ge, starts, ends)):
-            return False
-        lasts = "".join(map(text.__getitem__, map((-1).__add__, ends)))
-        if _WHITESPACE.search(lasts) and not (len(spans) == 1 and ends[0] == len(text)):
-            return False
+    def _code_points(self) -> np.ndarray:
+        if self._points is None:
+            self._points = np.frombuffer(self._prepared.encode("utf-32-le"), np.uint32)
+        return self._points
+
+    def _sliceable(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """Whether the prepared slice of each span is that span prepared on its own: the span
+        is not empty, does not end in whitespace (except at the text's end) and has no bound
+        strictly inside an added token. For all spans at once, in numpy (a trace has
+        hundreds); the others are counted from their own text."""
+        size = len(self._prepared)
+        sliceable = (starts >= 0) & (ends <= size) & (starts < ends)
+        if not sliceable.any():
+            return sliceable
+        last = self._code_points()[np.where(sliceable, ends - 1, 0)]
+        sliceable &= (ends == size) | ~_IS_SPACE[np.minimum(last, 0x3001)]
         if self._added:
-            bounds.sort()
-            for start, end in self._added:
-                inside = bisect_right(bounds, start)
-                if inside < len(bounds) and bounds[inside] < end:
-                    return False
-        return True
+            added_starts, added_ends = np.array(self._added, np.intp).T
+            for bound in (starts, ends):
+                before = np.searchsorted(added_starts, bound) - 1  # the token starting before
+                inside = (before >= 0) & (bound < added_ends[np.maximum(before, 0)])
+                sliceable &= ~inside
+        return sliceable
 
 
 class _TextKeys:
@@ -98,23 +103,19 @@ class _TextKeys:
     trace has hundreds of units, and a few C calls per span were most of the counting's cost.
     """
 
-    def __init__(self, counter: TokenCounter, prepared: str) -> None:
+    def __init__(self, counter: TokenCounter, prepared: str, code_points: np.ndarray) -> None:
         self.counter = counter
         self.prepared = prepared
         words = prepared.split(" ")
         # Where word ``i`` ends: at the space after it (the text's end after the last word).
-        # Found over the code points, which costs less than the words' lengths.
-        code_points = np.frombuffer(prepared.encode("utf-32-le"), np.uint32)
         self.word_ends = np.append(np.flatnonzero(code_points == ord(" ")), len(prepared))
         words[0] = _BARE + words[0]
         counts = counter.count_keys(words)
         self.totals = np.concatenate(([0], np.cumsum(counts)))  # of the words before word i
 
-    def count(self, spans: list[Span]) -> list[int]:
-        """``count_prepared`` of ``prepared[s:e]`` for each ``(s, e)`` of ``spans``."""
+    def count(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """``count_prepared`` of ``prepared[s:e]`` for each pair of ``starts`` and ``ends``."""
         prepared, word_ends, totals = self.prepared, self.word_ends, self.totals
-        bounds = np.fromiter(chain.from_iterable(spans), np.intp, 2 * len(spans))
-        starts, ends = bounds[::2], bounds[1::2]
         # The words each span starts and ends in (its spaces are those after words
         # first .. last - 1).
         first = np.searchsorted(word_ends, starts)
@@ -128,13 +129,13 @@ class _TextKeys:
             *_slices(prepared, last_key_starts, ends[cut_short]),
         ]
         edges = self.counter.count_keys(keys)
-        counts = edges[: len(spans)]
+        counts = edges[: len(starts)]
         # Whole words after the first: through the last, or before it where it is cut short.
         through = last + 1
         through[cut_short] = last[cut_short]
         counts += np.where(several, totals[through] - totals[first + 1], 0)
-        counts[cut_short] += edges[len(spans) :]
-        return counts.tolist()
+        counts[cut_short] += edges[len(starts) :]
+        return counts
 
 
 def _slices(text: str, starts: np.ndarray, ends: np.ndarray) -> map:

@@ -34,6 +34,12 @@ from . import pretokenize
 # pattern opens with the space itself so that the regex engine scans for a literal character
 # (twice as fast as a whitespace class, which is looked up for every character).
 _GLUED_SPACE = re.compile(r" (?<=\s )(?![A-Za-z!-/:-@\[-`{-~\uf8fc-\uf8fe])")
+# The same rule as tables over code points, for ``_glue_spaces``: whether a character is
+# whitespace (none is above U+3000), and whether a space before it starts a pre-token.
+_IS_SPACE = np.array([chr(code).isspace() for code in range(0x3001)] + [False])
+_STARTS_AFTER_SPACE = np.array(
+    [_GLUED_SPACE.search("  " + chr(code)) is None for code in range(0x10000)] + [False]
+)
 # Private-use characters that mark cache keys: a glued space (so ``str.split(" ")`` leaves it
 # alone), the first piece of a text and the first piece after an added token (neither has a
 # space before it), and an added token. Texts that contain one of them themselves are counted
@@ -307,8 +313,23 @@ def _added_piece(length: int) -> str:
 
 def _glue_spaces(text: str) -> str:
     """``text`` with every space that does not start a pre-token replaced by ``_GLUE`` (the
-    same object when there is none: callers check whether anything was glued)."""
-    return _GLUED_SPACE.sub(_GLUE, text)
+    same object when there is none: callers check whether anything was glued).
+
+    ``_GLUED_SPACE``'s rule over the code points in numpy: the regex engine runs its
+    look-behind at every space of a trace, and few of them are glued."""
+    try:
+        code_points = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+    except UnicodeEncodeError:  # a lone surrogate
+        return _GLUED_SPACE.sub(_GLUE, text)
+    spaces = np.flatnonzero(code_points[1:] == ord(" ")) + 1
+    after_space = spaces[_IS_SPACE[np.minimum(code_points[spaces - 1], len(_IS_SPACE) - 1)]]
+    following = np.append(code_points, ord(" "))[after_space + 1]  # as at the text's end
+    glued = after_space[~_STARTS_AFTER_SPACE[np.minimum(following, 0x10000)]]
+    if not len(glued):
+        return text
+    code_points = code_points.copy()
+    code_points[glued] = ord(_GLUE)
+    return code_points.tobytes().decode("utf-32-le")
 
 
 def _has_marks(text: str) -> bool:

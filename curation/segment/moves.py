@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 # Move kinds, from the strongest claim to the weakest: when phrases of several kinds open the
@@ -106,12 +107,37 @@ def _longest_phrase() -> dict[str, int]:
 def _opener() -> re.Pattern:
     """Matches a sentence start whose first word opens a phrase: up to three characters that
     are not letters, then one of those words (ASCII, any case; group 1) up to an apostrophe or
-    the end of the word ("Let's" opens as "let")."""
-    words = sorted(_longest_phrase(), key=len, reverse=True)
+    the end of the word ("Let's" opens as "let").
+
+    The words are spelled as a tree of their letters ("s(?:o|tep)"), so that the engine drops
+    a start at its first letter that opens no word, instead of trying every word in turn.
+    At most one word can match at a start (it must end where the letters end), so the tree
+    finds the word the plain alternation would.
+    """
     return re.compile(
-        rf"[^A-Za-z]{{0,3}}({'|'.join(map(re.escape, words))})(?![A-Za-z-])",
+        rf"[^A-Za-z]{{0,3}}({_letter_tree(_longest_phrase())})(?![A-Za-z-])",
         re.IGNORECASE | re.ASCII,
     )
+
+
+def _letter_tree(words: Iterable[str]) -> str:
+    """A regex matching exactly ``words``, as a tree of their letters."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for letter in word:
+            node = node.setdefault(letter, {})
+        node[""] = {}  # a word ends here
+    return _branches(tree)
+
+
+def _branches(node: dict) -> str:
+    branches = [re.escape(letter) + _branches(node[letter]) for letter in sorted(node) if letter]
+    if not branches:
+        return ""
+    if "" in node:  # a word ends here and longer ones go on
+        return f"(?:{'|'.join(branches)})?"
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
 
 
 class MoveMatcher:

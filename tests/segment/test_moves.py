@@ -55,3 +55,26 @@ def test_kinds_of_common_openers():
     text = "Wait, no. Let me check that. So the answer is 2. Let's try x."
     starts = [0, 10, 29, 49]
     assert moves.MoveMatcher().kinds(text, starts) == ["backtrack", "verify", "conclude", "plan"]
+
+
+OPENER_PIECES = st.sampled_from(sorted(moves._longest_phrase()) + [
+    "x", "-", "'", " ", "1", ",", "ing", "ly", "s", "é", "A", "**", "’",
+])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(OPENER_PIECES.map(lambda p: p.upper() if len(p) % 3 == 0 else p), max_size=5))
+def test_opener_tree_matches_the_plain_alternation(pieces):
+    """The opener spells its words as a tree of letters for speed: it matches where, and
+    what, the plain alternation of the words (longest first) matches."""
+    words = sorted(moves._longest_phrase(), key=len, reverse=True)
+    plain = re.compile(
+        rf"[^A-Za-z]{{0,3}}({'|'.join(map(re.escape, words))})(?![A-Za-z-])",
+        re.IGNORECASE | re.ASCII,
+    )
+    text = "".join(pieces)
+    for pos in range(len(text) + 1):
+        tree, alternation = moves._opener().match(text, pos), plain.match(text, pos)
+        assert (tree and (tree.span(), tree.span(1))) == (
+            alternation and (alternation.span(), alternation.span(1))
+        )

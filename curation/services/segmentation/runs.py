@@ -13,10 +13,12 @@ PostgreSQL (``bulkcopy``), as imported traces do.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -233,7 +235,8 @@ def segment_chunk(run: SegmentationRun, trace_ids: Iterable[int]) -> int:
         .exclude(pk__in=done)
         .only("id", "kind", "reasoning", "response")
     )
-    cut_by_people = _fields_cut_by_people(traces)
+    people = _segmentations_by_people(traces)
+    cut_by_people = {(trace_id, field) for trace_id, field, _ in people}
     learned: dict[str, Plan] = {}  # per field: the project's choice is looked up once a chunk
     planned = [(t, _learned_or(plan, run, learned)) for t in traces for plan in plans_for(t, config)]
     kept = [(t, plan) for t, plan in planned if (t.pk, plan.field) not in cut_by_people]
@@ -243,7 +246,7 @@ def segment_chunk(run: SegmentationRun, trace_ids: Iterable[int]) -> int:
         _delete_replaced(cut)
         steps = _save(cut)
         skipped = len({t.pk for t, plan in planned if (t.pk, plan.field) in cut_by_people})
-        imported = _traces_cut_by_source(traces)
+        imported = _traces_cut_by_source(people)
         _advance(run, done=len(traces), steps=steps, skipped=skipped, imported=len(imported))
     run.refresh_from_db()
     return steps
@@ -314,23 +317,23 @@ def _remaining(run: SegmentationRun) -> QuerySet[Trace]:
     return scope.exclude(pk__in=cut)
 
 
-def _fields_cut_by_people(traces: list[Trace]) -> set[tuple[int, str]]:
-    """(trace, field) pairs with a human or imported segmentation: left to the people (a
-    model's proposals are not a person's cut)."""
+def _segmentations_by_people(traces: list[Trace]) -> list[tuple[int, str, str]]:
+    """(trace, field, origin) of the human and imported segmentations of ``traces``: their
+    fields are left to the people (a model's proposals are not a person's cut)."""
     people = (Segmentation.Origin.HUMAN, Segmentation.Origin.IMPORTED)
-    return set(
-        Segmentation.objects.filter(trace__in=traces, origin__in=people)
-        .values_list("trace_id", "field")
+    return list(
+        Segmentation.objects.filter(trace_id__in=[t.pk for t in traces], origin__in=people)
+        .values_list("trace_id", "field", "origin")
     )
 
 
-def _traces_cut_by_source(traces: list[Trace]) -> set[int]:
-    """Traces whose steps came with the source: cut, but by no person of the project."""
-    return set(
-        Segmentation.objects.filter(trace__in=traces, origin=Segmentation.Origin.IMPORTED)
-        .exclude(trace__segmentations__origin=Segmentation.Origin.HUMAN)
-        .values_list("trace_id", flat=True)
-    )
+def _traces_cut_by_source(people: list[tuple[int, str, str]]) -> set[int]:
+    """Traces whose steps came with the source: cut, but by no person of the project (read
+    from ``_segmentations_by_people``, rather than asked again)."""
+    origins = Segmentation.Origin
+    by_source = {trace_id for trace_id, _, origin in people if origin == origins.IMPORTED}
+    by_person = {trace_id for trace_id, _, origin in people if origin == origins.HUMAN}
+    return by_source - by_person
 
 
 def _cut_all(kept: list[tuple[Trace, Plan]], schema: list[dict], tokenizer) -> list:
@@ -367,10 +370,11 @@ def _delete_replaced(cut: list) -> None:
     by_field: dict[str, list[int]] = {}
     for trace, plan, _ in cut:
         by_field.setdefault(plan.field, []).append(trace.pk)
-    for field, trace_ids in by_field.items():
-        Segmentation.objects.filter(
-            trace_id__in=trace_ids, field=field, origin=Segmentation.Origin.AUTO
-        ).delete()
+    if not by_field:
+        return
+    # One query for every field: each is a query (and a collector) of its own in Django.
+    same_field = reduce(or_, (Q(trace_id__in=ids, field=field) for field, ids in by_field.items()))
+    Segmentation.objects.filter(same_field, origin=Segmentation.Origin.AUTO).delete()
 
 
 def _save(cut: list) -> int:

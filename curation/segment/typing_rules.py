@@ -69,6 +69,8 @@ _MARKER = re.compile(
     r"(?:\*\*[^*\n]{1,80}\*\*[:.]?[ \t]*)?",
     re.IGNORECASE,
 )
+# What "s" of "step" matches ignoring case (the long s, "ſ", too).
+_STEP_S = "sSſ"
 _OPENING_CHARS = 200  # the "opening" of a step, where checking words count
 
 
@@ -137,8 +139,17 @@ def tag_steps(
 
 
 def _opening_moves(text: str, steps: Sequence[SegmentedStep], matcher: MoveMatcher) -> list:
-    marker = _MARKER.match
-    return matcher.kinds(text, [marker(text, step.start, step.end).end() for step in steps])
+    return matcher.kinds(text, [_after_marker(text, step.start, step.end) for step in steps])
+
+
+def _after_marker(text: str, start: int, end: int) -> int:
+    """Where the step's first sentence starts: after its marker, if it has one. Only a
+    character that is no letter, or "s" (of "Step 1."), may start a marker: most steps start
+    with a word, and a look at its first character is cheaper than the regex."""
+    first = text[start : start + 1]
+    if first.isalpha() and first not in _STEP_S:
+        return start
+    return _MARKER.match(text, start, end).end()
 
 
 def _schema_keys(schema: Iterable[dict]) -> dict[str, str]:

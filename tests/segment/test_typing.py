@@ -162,3 +162,27 @@ def test_typing_tries_the_rules_in_the_tables_order(body, index, move):
     step = SegmentedStep(len(prefix), len(prefix) + len(body))
     got = typing_rules.type_of(prefix + body, step, index, move)
     assert got == _type_as_the_table_says(body, index, move)
+
+
+MARKER_PIECES = st.sampled_from([
+    "Step", "step 2:", "ſtep 3.", "STEP", "1.", "12)", "٣:", "- ", "* ", "+", "**Title**:", "__",
+    "> ", "# ", "\t", " ", "\n", "So", "x", "Ünï", "_",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.one_of(MARKER_PIECES, st.text(max_size=3)), max_size=8).map("".join),
+       start=st.integers(0, 12), length=st.integers(0, 40))
+def test_a_step_starting_with_a_letter_skips_the_marker_regex_and_gets_the_same(text, start,
+                                                                                  length):
+    end = min(len(text), start + length)
+    start = min(start, end)
+    expected = typing_rules._MARKER.match(text, start, end).end()
+    assert typing_rules._after_marker(text, start, end) == expected
+
+
+def test_only_the_step_s_letters_match_s_ignoring_case():
+    import sys
+
+    folds = {chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch("(?i)s", chr(c))}
+    assert folds == set(typing_rules._STEP_S)

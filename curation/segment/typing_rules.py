@@ -57,34 +57,48 @@ _FINAL_ANSWER = re.compile(r"(?i)\bfinal answer\b")
 _FINAL_ANSWER_HINT = "nal an"
 _CHECKING = re.compile(r"(?i)\b(?:check|verify|verif(?:y|ies|ied|ication)|confirm|double[- ]check)")
 # Every match of ``_CHECKING`` holds one of these once lower-cased (no character but the ASCII
-# letters' own cases and the Kelvin sign, which lowers to "k", matches their letters ignoring
-# case; "verif" would not do: "İ" lowers to two characters). Three substring tests rule out
-# most openings at a third of ``_CHECKING``'s price.
-_CHECKING_HINTS = ("check", "ver", "conf")
+# letters' own cases and the Kelvin sign, which lowers to "k", matches "c", "h", "e", "k",
+# "o", "n", "f", "v" or "r" ignoring case; "i" matches "İ", which lowers to "i" and a combining
+# dot, and "ı", which lowers to itself; "verif" would not do). Four substring tests rule out
+# most openings at a third of ``_CHECKING``'s price ("ver" alone let "every", "however" and
+# "over" through). ``_opens_with_checking`` spells them out.
+_CHECKING_HINTS = ("check", "veri", "conf", "verı")
 # What a step may start with before its first sentence: a list or step marker, a bold title.
 _MARKER = re.compile(
     r"[ \t>#]*(?:\*\*|__)?(?:(?:step[ \t]*)?\d{1,3}[.):]|[-*+](?=\s))?(?:\*\*|__)?[ \t]*"
     r"(?:\*\*[^*\n]{1,80}\*\*[:.]?[ \t]*)?",
     re.IGNORECASE,
 )
+# What "s" of "step" matches ignoring case (the long s, "ſ", too).
+_STEP_S = "sSſ"
 _OPENING_CHARS = 200  # the "opening" of a step, where checking words count
 
 
 def type_of(text: str, step: SegmentedStep, index: int, opening_move: str | None) -> str:
     """The default-schema type of ``step`` (the ``index``-th step of ``text``)."""
-    body = text[step.start : step.end]
     if opening_move in _TYPE_OF_MOVE:
         return _TYPE_OF_MOVE[opening_move]
-    calculates = _calculates(body)
-    if opening_move in _PLANNING_MOVES and not calculates:
-        return "plan"
+    return _type_by_content(text[step.start : step.end], index, opening_move in _PLANNING_MOVES)
+
+
+def _type_by_content(body: str, index: int, plans: bool) -> str:
+    """The type of a step whose opening move decides nothing by itself (``plans``: it opens
+    with a planning move), as the table above says. The calculation scan, the dearest, runs
+    only where the type depends on it: a step that concludes or checks without opening with a
+    plan is typed before it."""
+    if plans:
+        if not _calculates(body):
+            return "plan"
+        if _gives_answer(body):
+            return "conclude"
+        return "verify" if _opens_with_checking(body) else "compute"
     if _gives_answer(body):
         return "conclude"
     if _opens_with_checking(body):
         return "verify"
-    if index == 0 and not calculates:
-        return "premise"
-    return "compute" if calculates else "plan"
+    if _calculates(body):
+        return "compute"
+    return "premise" if index == 0 else "plan"
 
 
 def _calculates(body: str) -> bool:
@@ -102,7 +116,9 @@ def _gives_answer(body: str) -> bool:
 def _opens_with_checking(body: str) -> bool:
     """Whether "check", "verify", "confirm" ... are said in the opening of ``body``."""
     opening = body[:_OPENING_CHARS].lower()
-    if not any(hint in opening for hint in _CHECKING_HINTS):
+    if not (
+        "check" in opening or "veri" in opening or "conf" in opening or "verı" in opening
+    ):
         return False
     return _CHECKING.search(body, 0, _OPENING_CHARS) is not None
 
@@ -113,20 +129,35 @@ def tag_steps(
     """Set ``type`` on each step (in place) to a key of ``schema`` (default schema if None)."""
     keys = _schema_keys(DEFAULT_LABEL_SCHEMA if schema is None else schema)
     openings = _opening_moves(text, steps, move_matcher())
+    # ``type_of``, spelled out: a worker types every step it cuts, so calls per step count.
+    by_move, planning = _TYPE_OF_MOVE, _PLANNING_MOVES
     for index, (step, move) in enumerate(zip(steps, openings)):
-        step.type = keys.get(type_of(text, step, index, move), "")
+        kind = by_move.get(move)
+        if kind is None:
+            kind = _type_by_content(text[step.start : step.end], index, move in planning)
+        step.type = keys.get(kind, "")
 
 
 def _opening_moves(text: str, steps: Sequence[SegmentedStep], matcher: MoveMatcher) -> list:
-    starts = [_MARKER.match(text, step.start, step.end).end() for step in steps]
-    return matcher.kinds(text, starts)
+    return matcher.kinds(text, [_after_marker(text, step.start, step.end) for step in steps])
+
+
+def _after_marker(text: str, start: int, end: int) -> int:
+    """Where the step's first sentence starts: after its marker, if it has one. Only a
+    character that is no letter, or "s" (of "Step 1."), may start a marker: most steps start
+    with a word, and a look at its first character is cheaper than the regex."""
+    first = text[start : start + 1]
+    if first.isalpha() and first not in _STEP_S:
+        return start
+    return _MARKER.match(text, start, end).end()
 
 
 def _schema_keys(schema: Iterable[dict]) -> dict[str, str]:
     """Default type -> the project's key for it, matched by key, then by name."""
     keys: dict[str, str] = {}
-    for label in schema:
+    for label in schema:  # each text's steps are typed against it: lower each label once
+        said = (str(label.get("key", "")).lower(), str(label.get("name", "")).lower())
         for default in ("premise", "plan", "compute", "verify", "backtrack", "conclude"):
-            if default in (str(label.get("key", "")).lower(), str(label.get("name", "")).lower()):
+            if default in said:
                 keys.setdefault(default, label["key"])
     return keys

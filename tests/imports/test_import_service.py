@@ -142,3 +142,26 @@ def test_uploaded_files_are_kept_in_storage(project, generations_file, media_roo
     assert job.file.name.startswith("imports/alpha/")
     assert job.bytes_total == generations_file.stat().st_size
     assert job.traces_created == 5
+
+
+def test_texts_that_copy_would_escape_come_back_as_they_were(project, tmp_path):
+    """Traces go in by COPY (binary on PostgreSQL): tabs, newlines, backslashes, "\\N", control
+    characters and non-ASCII text, in every field and in the source's JSON, are stored as is."""
+    hostile = "a\tb\\c\nd\re\x08f\x0bg\x0ch \\N \\\\. ünï\u2028cøde 😀"
+    record = {
+        "problem": f"P {hostile}",
+        "output": f"<think>\nR {hostile}\n</think>\nS {hostile}",
+        "model": "m\t\\x",
+    }
+    path = write_jsonl(tmp_path / "hostile.jsonl", [record, generation_record(1)])
+
+    job = import_file(project, path)
+
+    assert (job.status, job.traces_created) == (ImportJob.Status.DONE, 2)
+    trace = Trace.objects.get(project=project, problem=f"P {hostile}")
+    assert trace.reasoning == f"R {hostile}"
+    assert trace.response == f"S {hostile}"
+    assert trace.teacher_model == "m\t\\x"
+    assert trace.source["model"] == "m\t\\x"  # the source's JSON, escaped in its own way
+    assert trace.length == len(trace.reasoning) + len(trace.response)
+    assert trace.content_hash and trace.created_at is not None

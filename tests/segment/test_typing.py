@@ -57,11 +57,16 @@ def test_the_cheap_hints_hold_wherever_the_typing_regexes_match():
 
     from curation.segment import typing_rules as rules
 
-    for letter in set("".join(rules._CHECKING_HINTS)):
+    for letter in set("".join(rules._CHECKING_HINTS)) - set("iı"):
         folds = re.compile(f"(?i){letter}")
         matched = [chr(c) for c in range(sys.maxunicode + 1) if folds.fullmatch(chr(c))]
         assert all(ch.lower() == letter for ch in matched), letter
-    for text in ("Double-Check: x", "Let me VERİFY", "We confirm it", "re-checking"):
+    # "i" ignoring case: each of these lowers to something that starts with "i" or "ı".
+    folds = [chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch("(?i)i", chr(c))]
+    assert sorted(folds) == sorted("iIİı")
+    assert all(ch.lower()[0] in "iı" for ch in folds)
+    for text in ("Double-Check: x", "Let me VERİFY", "Let me verıfy", "We confirm it",
+                 "re-checking", "However, every", "Checking"):
         assert rules._opens_with_checking(text) == bool(rules._CHECKING.search(text, 0, 200))
     for text in ("2 + 3 = 5", "x = -1", "\\frac{1}{2}", "so 3 ways", "a - b", "4×5"):
         assert rules._calculates(text) == bool(rules._CALCULATION.search(text))
@@ -105,3 +110,79 @@ def test_only_their_own_cases_match_the_hint_letters_ignoring_case():
     letters = re.compile(r"(?i)[nal ]")
     matching = [chr(code) for code in range(0x110000) if letters.fullmatch(chr(code))]
     assert sorted(matching) == sorted("nalNAL ")
+
+
+CHECKING_PIECES = st.sampled_from([
+    "check", "CHECK", "verify", "VERİFY", "verıfy", "Verification", "confirm", "double check",
+    "double-check", "ver", "every", "İ", "ı", "K", " ", "\n", "x", "-",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.one_of(CHECKING_PIECES, st.text(max_size=3)), max_size=12).map("".join))
+def test_the_checking_hints_never_rule_out_a_match(text):
+    expected = typing_rules._CHECKING.search(text, 0, typing_rules._OPENING_CHARS) is not None
+    assert typing_rules._opens_with_checking(text) == expected
+
+
+def _type_as_the_table_says(body: str, index: int, move) -> str:
+    """``type_of`` as first written: every rule in the table's order."""
+    from curation.segment import typing_rules as rules
+
+    if move in rules._TYPE_OF_MOVE:
+        return rules._TYPE_OF_MOVE[move]
+    calculates = bool(rules._CALCULATION.search(body))
+    if move in rules._PLANNING_MOVES and not calculates:
+        return "plan"
+    if rules._BOXED.search(body) or rules._FINAL_ANSWER.search(body):
+        return "conclude"
+    if rules._CHECKING.search(body, 0, rules._OPENING_CHARS):
+        return "verify"
+    if index == 0 and not calculates:
+        return "premise"
+    return "compute" if calculates else "plan"
+
+
+BODY_PIECES = st.sampled_from([
+    "2 + 3", "= 5", "\\frac", "\\boxed{1}", "final answer", "Let me check", "verify", " ", "x",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    body=st.lists(st.one_of(BODY_PIECES, st.text(max_size=3)), max_size=8).map("".join),
+    index=st.integers(0, 2),
+    move=st.sampled_from([None, "backtrack", "verify", "alternative", "conclude", "plan",
+                          "recall", "contrast"]),
+)
+def test_typing_tries_the_rules_in_the_tables_order(body, index, move):
+    from curation.segment.steps import SegmentedStep
+
+    prefix = "x"
+    step = SegmentedStep(len(prefix), len(prefix) + len(body))
+    got = typing_rules.type_of(prefix + body, step, index, move)
+    assert got == _type_as_the_table_says(body, index, move)
+
+
+MARKER_PIECES = st.sampled_from([
+    "Step", "step 2:", "ſtep 3.", "STEP", "1.", "12)", "٣:", "- ", "* ", "+", "**Title**:", "__",
+    "> ", "# ", "\t", " ", "\n", "So", "x", "Ünï", "_",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.one_of(MARKER_PIECES, st.text(max_size=3)), max_size=8).map("".join),
+       start=st.integers(0, 12), length=st.integers(0, 40))
+def test_a_step_starting_with_a_letter_skips_the_marker_regex_and_gets_the_same(text, start,
+                                                                                  length):
+    end = min(len(text), start + length)
+    start = min(start, end)
+    expected = typing_rules._MARKER.match(text, start, end).end()
+    assert typing_rules._after_marker(text, start, end) == expected
+
+
+def test_only_the_step_s_letters_match_s_ignoring_case():
+    import sys
+
+    folds = {chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch("(?i)s", chr(c))}
+    assert folds == set(typing_rules._STEP_S)

@@ -167,3 +167,60 @@ def test_the_trace_page_shows_steps_escaped(client, annotator, project):
 
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert "<script>alert(1)" not in body
+
+
+def _saved_rows(trace_ids):
+    return list(
+        Step.objects.filter(segmentation__trace_id__in=trace_ids)
+        .order_by("segmentation__trace_id", "segmentation__field", "position")
+        .values_list("segmentation__trace_id", "segmentation__field", "segmentation__origin",
+                     "segmentation__strategy", "segmentation__status", "position", "start", "end",
+                     "type", "rating", "note", "token_count", "flagged")
+    )
+
+
+@pytest.mark.parametrize("types", [
+    ["plan", "compute", ""],  # plain: COPY of one pre-formatted block on PostgreSQL
+    ["a\tb", "c\\d", "e\nf\r"],  # what COPY's text format escapes: copy_rows' own escaping
+])
+def test_saved_steps_are_the_cut_steps_however_they_are_written(project, types):
+    from curation.segment.steps import SegmentedStep
+    from curation.services.segmentation.config import Plan
+
+    traces = [make_trace(project, n) for n in range(3)]
+    cut = [
+        (trace, Plan(field, "discourse", {}),
+         [SegmentedStep(i * 10, i * 10 + 7, types[(i + n) % 3], 5 + i) for i in range(4)])
+        for n, trace in enumerate(traces) for field in ("response", "reasoning")
+    ]
+
+    assert segmentation._save(cut) == 24
+
+    expected = sorted(
+        (trace.pk, plan.field, "auto", "discourse", "submitted", position, step.start, step.end,
+         step.type, None, "", step.token_count, False)
+        for trace, plan, steps in cut for position, step in enumerate(steps)
+    )
+    assert _saved_rows([t.pk for t in traces]) == expected
+
+
+def test_saved_segmentations_are_what_bulk_create_would_make(project):
+    from curation.services.segmentation.config import Plan
+
+    traces = [make_trace(project, n) for n in range(3)]
+    planned = [(t.pk, Plan(f, s, {})) for t in traces for f, s in
+               (("reasoning", "discourse"), ("response", "solution"))]
+
+    ids = segmentation._insert_segmentations(planned)
+
+    made = Segmentation.objects.in_bulk(ids)
+    template = Segmentation(origin=Segmentation.Origin.AUTO, status=Segmentation.Status.SUBMITTED)
+    for pk, (trace_id, plan) in zip(ids, planned):
+        seg = made[pk]
+        assert (seg.trace_id, seg.field, seg.strategy) == (trace_id, plan.field, plan.strategy)
+        assert (seg.origin, seg.status, seg.revision, seg.is_gold, seg.stop_reason) == (
+            template.origin, template.status, template.revision, template.is_gold,
+            template.stop_reason)
+        assert seg.rewrite_id is seg.author_id is seg.reviewed_by_id is seg.reviewed_at is None
+        assert seg.created_at is not None and seg.updated_at >= seg.created_at
+    assert ids == sorted(ids)

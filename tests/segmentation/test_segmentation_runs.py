@@ -202,25 +202,3 @@ def test_saved_steps_are_the_cut_steps_however_they_are_written(project, types):
         for trace, plan, steps in cut for position, step in enumerate(steps)
     )
     assert _saved_rows([t.pk for t in traces]) == expected
-
-
-def test_saved_segmentations_are_what_bulk_create_would_make(project):
-    from curation.services.segmentation.config import Plan
-
-    traces = [make_trace(project, n) for n in range(3)]
-    planned = [(t.pk, Plan(f, s, {})) for t in traces for f, s in
-               (("reasoning", "discourse"), ("response", "solution"))]
-
-    ids = segmentation._insert_segmentations(planned)
-
-    made = Segmentation.objects.in_bulk(ids)
-    template = Segmentation(origin=Segmentation.Origin.AUTO, status=Segmentation.Status.SUBMITTED)
-    for pk, (trace_id, plan) in zip(ids, planned):
-        seg = made[pk]
-        assert (seg.trace_id, seg.field, seg.strategy) == (trace_id, plan.field, plan.strategy)
-        assert (seg.origin, seg.status, seg.revision, seg.is_gold, seg.stop_reason) == (
-            template.origin, template.status, template.revision, template.is_gold,
-            template.stop_reason)
-        assert seg.rewrite_id is seg.author_id is seg.reviewed_by_id is seg.reviewed_at is None
-        assert seg.created_at is not None and seg.updated_at >= seg.created_at
-    assert ids == sorted(ids)

@@ -381,7 +381,10 @@ def _save(cut: list) -> int:
     # Reasoning first: where a trace has both, the solution's segmentation is the newer one,
     # the one dataset builds and annotators' drafts took before reasoning was cut too.
     cut = sorted(cut, key=lambda item: (item[1].field != "reasoning", item[0].pk))
-    ids = _insert_segmentations([(trace.pk, plan) for trace, plan, _ in cut])
+    made = Segmentation.objects.bulk_create(
+        [_new_segmentation(trace.pk, plan) for trace, plan, _ in cut]
+    )
+    ids = [segmentation.pk for segmentation in made]
     ids_and_steps = [(pk, steps) for pk, (_, _, steps) in zip(ids, cut)]
     if connection.vendor == "postgresql" and _plain(ids_and_steps):
         return _copy_steps(ids_and_steps)
@@ -392,67 +395,6 @@ def _save(cut: list) -> int:
         for index, step in enumerate(steps)
     )
     return copy_rows(Step, STEP_COLUMNS, rows)
-
-
-# What differs between the automatic segmentations a chunk saves; ``_insert_segmentations``
-# writes every other column as a new ``Segmentation`` would have it.
-_PER_SEGMENTATION = ("trace", "field", "strategy")
-
-
-def _insert_segmentations(planned: list[tuple[int, Plan]]) -> list[int]:
-    """Insert a submitted automatic segmentation for each (trace id, plan), in order; their ids.
-
-    What ``bulk_create`` inserts, in one ``INSERT ... SELECT FROM UNNEST`` as it does, but
-    without its per-object, per-field preparing (half of a chunk's saving): the columns every
-    row shares are prepared once, from one unsaved ``Segmentation``, and sent once each.
-    Elsewhere than on PostgreSQL, or when a field's default is computed per row, ``bulk_create``.
-    """
-    fields = [f for f in Segmentation._meta.concrete_fields if not f.primary_key]
-    if connection.vendor != "postgresql" or len(planned) <= 1 or any(
-        f.name not in _PER_SEGMENTATION and f.has_default() and callable(f.default)
-        for f in fields
-    ):
-        made = Segmentation.objects.bulk_create([_new_segmentation(*row) for row in planned])
-        return [segmentation.pk for segmentation in made]
-    shared, varying = _segmentation_values(fields, planned)
-    with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(fields, varying), [*shared, *varying.values()])
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _segmentation_values(fields: list, planned: list[tuple[int, Plan]]) -> tuple[list, dict]:
-    """The database values of the columns all rows share (in ``fields``' order), and of each
-    column that varies (a list, a value a row): the trace, field and strategy, and the
-    timestamps, which ``pre_save`` takes for each row and field, one after another."""
-    template = _new_segmentation(*planned[0])
-    stamped = [f for f in fields if getattr(f, "auto_now", 0) or getattr(f, "auto_now_add", 0)]
-    stamps = [[timezone.now() for _ in stamped] for _ in planned]
-    shared, varying = [], {}
-    for f in fields:
-        if f in stamped:
-            at = stamped.index(f)
-            varying[f] = [f.get_db_prep_save(row[at], connection) for row in stamps]
-        elif f.name == "trace":
-            varying[f] = [trace_id for trace_id, _ in planned]
-        elif f.name in _PER_SEGMENTATION:
-            varying[f] = [getattr(plan, f.name) for _, plan in planned]
-        else:
-            shared.append(f.get_db_prep_save(f.pre_save(template, True), connection))
-    return shared, varying
-
-
-def _insert_sql(fields: list, varying: dict) -> str:
-    """``INSERT`` of ``fields``: a shared value each, or the next of ``varying``'s arrays."""
-    cast = {f: f.db_type(connection).split("(")[0] for f in fields}  # no length, as bulk_create
-    aliases = {f: f"c{i}" for i, f in enumerate(varying)}
-    selected = ", ".join(f"u.{aliases[f]}" if f in varying else f"(%s)::{cast[f]}" for f in fields)
-    arrays = ", ".join(f"(%s)::{cast[f]}[]" for f in varying)
-    return (
-        f"INSERT INTO {Segmentation._meta.db_table} "
-        f"({', '.join(connection.ops.quote_name(f.column) for f in fields)}) "
-        f"SELECT {selected} FROM UNNEST({arrays}) AS u({', '.join(aliases.values())}) "
-        "RETURNING id"
-    )
 
 
 def _new_segmentation(trace_id: int, plan: Plan) -> Segmentation:

@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from curation.ingest.containers import CountingReader, read_records
+from curation.traces.records import RecordError
 
 from .conftest import errors_of, gzipped, records
 
@@ -302,3 +303,15 @@ def test_truncated_gzip_of_a_csv_yields_the_rows_before_the_cut_then_an_error():
     assert len(good) > 100 and good[0] == (2, {"problem": "p0", "response": "x" * 50})
     [(_, reason)] = errors_of(items)
     assert reason == "the file is truncated (the compressed stream ends early)"
+
+
+def test_corrupt_gzip_yields_the_records_before_the_damage_then_says_so():
+    data = bytearray(gzipped(jsonl_bytes([{"i": i, "pad": f"{i * 7919}"} for i in range(20000)])))
+    middle = len(data) // 2
+    data[middle : middle + 64] = bytes(64)  # zeros inside the deflate stream
+    items = records(bytes(data))
+    # Deflate finds the damage only at the end (the CRC), so what it decoded after the damage
+    # may still parse; what came before it is intact, and the file's error is said.
+    assert [record["i"] for _, record in items[:5000]] == list(range(5000))
+    assert isinstance(items[-1], RecordError)
+    assert items[-1].reason.startswith("the gzip data is corrupt (CRC check failed")

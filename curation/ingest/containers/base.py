@@ -3,10 +3,12 @@ safe reads, and decoding one JSON record (bad input becomes a ``RecordError``, n
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import re
 import zlib
+from typing import BinaryIO
 
 import orjson
 

@@ -34,12 +34,13 @@ from . import pretokenize
 # pattern opens with the space itself so that the regex engine scans for a literal character
 # (twice as fast as a whitespace class, which is looked up for every character).
 _GLUED_SPACE = re.compile(r" (?<=\s )(?![A-Za-z!-/:-@\[-`{-~\uf8fc-\uf8fe])")
-# The same rule as tables over code points, for ``_glue_spaces``: whether a character is
-# whitespace (none is above U+3000), and whether a space before it starts a pre-token.
+# The same rule over code points, for ``_glue_spaces``: whether a character is whitespace
+# (none is above U+3000), and whether a space before a character starts a pre-token (an ASCII
+# letter or punctuation mark, found by the pattern itself, or one of the marks below; indexed
+# up to U+FFFF, the last entry standing for every code point above).
 _IS_SPACE = np.array([chr(code).isspace() for code in range(0x3001)] + [False])
-_STARTS_AFTER_SPACE = np.array(
-    [_GLUED_SPACE.search("  " + chr(code)) is None for code in range(0x10000)] + [False]
-)
+_STARTS_AFTER_SPACE = np.zeros(0x10001, bool)
+_STARTS_AFTER_SPACE[:0x80] = [_GLUED_SPACE.search("  " + chr(c)) is None for c in range(0x80)]
 # Private-use characters that mark cache keys: a glued space (so ``str.split(" ")`` leaves it
 # alone), the first piece of a text and the first piece after an added token (neither has a
 # space before it), and an added token. Texts that contain one of them themselves are counted
@@ -48,6 +49,7 @@ _GLUE, _BARE, _RUN, _ADDED = "\uf8ff", "\uf8fe", "\uf8fc", "\uf8fd"
 # Texts with a mark character, or a lone surrogate (which no tokenizer accepts), are counted
 # one by one, by the real tokenizer.
 _MARKS = re.compile("[\uf8fc-\uf8ff\ud800-\udfff]")
+_STARTS_AFTER_SPACE[[ord(_RUN), ord(_ADDED), ord(_BARE)]] = True  # (``_GLUED_SPACE``'s)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _TEXT_START = " " + _BARE  # joins the texts of a batch
 # An added token is replaced in place by a piece of its own length (``_added_piece``), which
@@ -311,6 +313,11 @@ def _added_piece(length: int) -> str:
     return f" {_ADDED * (length - 3)} {_RUN}"
 
 
+def is_space(code_points: np.ndarray) -> np.ndarray:
+    """Whether each code point is whitespace, as ``str.isspace`` and the regex ``\\s`` say."""
+    return _IS_SPACE[np.minimum(code_points, len(_IS_SPACE) - 1)]
+
+
 def _glue_spaces(text: str) -> str:
     """``text`` with every space that does not start a pre-token replaced by ``_GLUE`` (the
     same object when there is none: callers check whether anything was glued).
@@ -322,7 +329,7 @@ def _glue_spaces(text: str) -> str:
     except UnicodeEncodeError:  # a lone surrogate
         return _GLUED_SPACE.sub(_GLUE, text)
     spaces = np.flatnonzero(code_points[1:] == ord(" ")) + 1
-    after_space = spaces[_IS_SPACE[np.minimum(code_points[spaces - 1], len(_IS_SPACE) - 1)]]
+    after_space = spaces[is_space(code_points[spaces - 1])]
     following = np.append(code_points, ord(" "))[after_space + 1]  # as at the text's end
     glued = after_space[~_STARTS_AFTER_SPACE[np.minimum(following, 0x10000)]]
     if not len(glued):

@@ -21,12 +21,8 @@ from itertools import chain
 
 import numpy as np
 
-from .counter import _BARE, TokenCounter, _has_marks
+from .counter import _BARE, TokenCounter, _has_marks, is_space
 from .spans import Span
-
-# Whether a code point is what ``str.isspace`` (and so the regex ``\s``) calls whitespace,
-# for those up to U+3000 (there is none above).
-_IS_SPACE = np.array([chr(code).isspace() for code in range(0x3001)] + [False])
 
 
 class TextTokens:
@@ -56,7 +52,8 @@ class TextTokens:
         if sliceable.any():
             counts[sliceable] = self._keys().count(starts[sliceable], ends[sliceable])
         others = np.flatnonzero(~sliceable).tolist()
-        counts[others] = self.counter.count_many([self.text[spans[i][0] : spans[i][1]] for i in others])
+        texts = [self.text[spans[i][0] : spans[i][1]] for i in others]
+        counts[others] = self.counter.count_many(texts)
         return counts.tolist()
 
     def _keys(self) -> _TextKeys:
@@ -79,7 +76,7 @@ class TextTokens:
         if not sliceable.any():
             return sliceable
         last = self._code_points()[np.where(sliceable, ends - 1, 0)]
-        sliceable &= (ends == size) | ~_IS_SPACE[np.minimum(last, 0x3001)]
+        sliceable &= (ends == size) | ~is_space(last)
         if self._added:
             added_starts, added_ends = np.array(self._added, np.intp).T
             for bound in (starts, ends):

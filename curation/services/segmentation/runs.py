@@ -17,7 +17,7 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
@@ -385,13 +385,10 @@ def _save(cut: list) -> int:
         [_new_segmentation(trace.pk, plan) for trace, plan, _ in cut]
     )
     ids = [segmentation.pk for segmentation in made]
-    ids_and_steps = [(pk, steps) for pk, (_, _, steps) in zip(ids, cut)]
-    if connection.vendor == "postgresql" and _plain(ids_and_steps):
-        return _copy_steps(ids_and_steps)
     rows = (
         (segmentation_id, index, step.start, step.end, step.type or "", None, "",
          step.token_count, False)
-        for segmentation_id, steps in ids_and_steps
+        for segmentation_id, (_, _, steps) in zip(ids, cut)
         for index, step in enumerate(steps)
     )
     return copy_rows(Step, STEP_COLUMNS, rows)
@@ -405,45 +402,6 @@ def _new_segmentation(trace_id: int, plan: Plan) -> Segmentation:
         strategy=plan.strategy,
         status=Segmentation.Status.SUBMITTED,
     )
-
-
-# What COPY's text format escapes (and NUL, which no text column holds): a type with one of
-# these goes through ``copy_rows``, which escapes it, or refuses it, as it refuses any text.
-_COPY_SPECIAL = frozenset("\b\t\n\v\f\r\\\x00")
-
-
-def _plain(ids_and_steps: list[tuple[int, list]]) -> bool:
-    """Whether every step's numbers are ints and its type a string COPY takes as it is: the
-    steps ``_copy_steps`` can write without the per-value adaptation ``copy_rows`` does."""
-    shapes = {
-        (type(step.start), type(step.end), type(step.token_count), step.type)
-        for _, steps in ids_and_steps
-        for step in steps
-    }
-    return all(
-        start is end is count is int
-        and (kind is None or type(kind) is str and _COPY_SPECIAL.isdisjoint(kind))
-        for start, end, count, kind in shapes
-    ) and all(type(segmentation_id) is int for segmentation_id, _ in ids_and_steps)
-
-
-def _copy_steps(ids_and_steps: list[tuple[int, list]]) -> int:
-    """COPY the steps as one block of text, one line a step, instead of a ``write_row`` call
-    a step (which adapts each of its nine values on its own). The values are the rows
-    ``copy_rows`` writes: no rating (``\\N``), an empty note, not flagged (``f``)."""
-    lines = [
-        f"{segmentation_id}\t{index}\t{step.start}\t{step.end}\t{step.type or ''}\t\\N\t\t"
-        f"{step.token_count}\tf\n"
-        for segmentation_id, steps in ids_and_steps
-        for index, step in enumerate(steps)
-    ]
-    columns = ", ".join(
-        connection.ops.quote_name(Step._meta.get_field(name).column) for name in STEP_COLUMNS
-    )
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {Step._meta.db_table} ({columns}) FROM STDIN") as copy:
-            copy.write("".join(lines))
-    return len(lines)
 
 
 def _advance(
